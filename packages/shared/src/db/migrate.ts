@@ -1,0 +1,111 @@
+/**
+ * Applies the numbered SQL migrations of `sql/migrations` (`000001_schema.sql`, …) to a database.
+ *
+ * Each migration runs in its own transaction and is recorded in `tasker.schema_migrations` with a
+ * checksum, so an edited, already-applied migration is reported instead of silently skipped. A
+ * session-level advisory lock makes two processes that migrate at once take turns.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { MigrationError } from '../errors.ts';
+
+export const defaultMigrationsDir = fileURLToPath(new URL('../../sql/migrations/', import.meta.url));
+
+/** Arbitrary constant shared by every process that migrates a tasker database. */
+const MIGRATION_LOCK_KEY = 7_382_114_905;
+
+const MIGRATION_FILE = /^(\d{6})_([a-z0-9_]+)\.sql$/;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export interface MigrateResult {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+export async function loadMigrations(dir: string = defaultMigrationsDir): Promise<Migration[]> {
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
+  const migrations: Migration[] = [];
+  for (const file of files) {
+    const match = MIGRATION_FILE.exec(file);
+    if (!match?.[1] || !match[2]) {
+      throw new MigrationError(`migration file ${file} in ${dir} is not named NNNNNN_name.sql`);
+    }
+    const version = Number(match[1]);
+    const previous = migrations.at(-1);
+    if (previous && previous.version === version) {
+      throw new MigrationError(`two migrations share version ${version}: ${previous.name} and ${match[2]}`);
+    }
+    const sql = await readFile(new URL(file, `file://${dir.endsWith('/') ? dir : `${dir}/`}`), 'utf8');
+    migrations.push({
+      version,
+      name: match[2],
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+    });
+  }
+  return migrations;
+}
+
+export async function migrate(
+  client: pg.ClientBase,
+  dir: string = defaultMigrationsDir,
+): Promise<MigrateResult> {
+  const migrations = await loadMigrations(dir);
+  await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+  try {
+    await client.query(`
+      create schema if not exists tasker;
+      create table if not exists tasker.schema_migrations (
+        version integer primary key,
+        name text not null,
+        checksum text not null,
+        applied_at timestamptz not null default now()
+      )`);
+    const { rows } = await client.query<{ version: number; name: string; checksum: string }>(
+      'select version, name, checksum from tasker.schema_migrations order by version',
+    );
+    const recorded = new Map(rows.map((row) => [row.version, row]));
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      const done = recorded.get(migration.version);
+      if (done) {
+        if (done.checksum !== migration.checksum) {
+          throw new MigrationError(
+            `migration ${migration.version}_${migration.name} changed after it was applied; ` +
+              'released migrations are never edited: add a new numbered migration instead',
+          );
+        }
+        continue;
+      }
+      await client.query('begin');
+      try {
+        await client.query(migration.sql);
+        await client.query(
+          'insert into tasker.schema_migrations (version, name, checksum) values ($1, $2, $3)',
+          [migration.version, migration.name, migration.checksum],
+        );
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback');
+        throw new MigrationError(
+          `migration ${migration.version}_${migration.name} failed: ${String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      applied.push(`${String(migration.version).padStart(6, '0')}_${migration.name}`);
+    }
+    return { applied, alreadyApplied: migrations.length - applied.length };
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+  }
+}
