@@ -2,7 +2,7 @@
  * PGMQ on one connection: the send → read → archive round trip a step's message makes, and each
  * operation alone. Queue set-up and draining happen in the bench hooks, outside the timed function.
  */
-import { benchTest as test } from '@tasker/bench-kit';
+import { benchSettings, benchTest as test } from '@tasker/bench-kit';
 import type pg from 'pg';
 import { expect } from 'vitest';
 
@@ -32,7 +32,7 @@ test('pgmq send → read → archive round trip', async ({ bench, db }) => {
         [QUEUE, msgId],
       );
       if (archive.rows[0]?.archive) archived++;
-    }).run();
+    }).run(benchSettings('db'));
     expect(archived).toBeGreaterThan(0);
     expect(result.latency.samplesCount).toBeGreaterThan(0);
     // every message that was sent was read and archived: the queue is empty again

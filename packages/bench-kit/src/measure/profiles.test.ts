@@ -1,0 +1,23 @@
+import { describe, expect, test } from 'vitest';
+import { activeProfile, benchSettings } from './profiles.ts';
+
+describe('bench profiles', () => {
+  test('quick is the default and full is chosen by TASKER_BENCH_PROFILE', () => {
+    expect(activeProfile({})).toBe('quick');
+    expect(activeProfile({ TASKER_BENCH_PROFILE: 'full' })).toBe('full');
+  });
+  test('an unknown profile is refused with the allowed names', () => {
+    expect(() => activeProfile({ TASKER_BENCH_PROFILE: 'fast' })).toThrow(/use quick or full/);
+  });
+  test('full takes at least as many samples and as much time as quick for every kind', () => {
+    for (const kind of ['micro', 'db', 'network', 'e2e'] as const) {
+      const quick = benchSettings(kind, 'quick');
+      const full = benchSettings(kind, 'full');
+      expect(full.iterations).toBeGreaterThanOrEqual(quick.iterations);
+      expect(full.time).toBeGreaterThanOrEqual(quick.time);
+    }
+  });
+  test('full gives end-to-end benches enough samples for a real p99', () => {
+    expect(benchSettings('e2e', 'full').iterations).toBeGreaterThanOrEqual(100);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * The two bench profiles, set in this one place: `quick` (PR CI, minutes for the whole suite) and
+ * `full` (thorough: p99-grade sample counts). Each sets time, iterations and warm-up per kind of
+ * bench. Select with TASKER_BENCH_PROFILE (the `bench:quick` / `bench:full` scripts); default quick.
+ */
+
+export type ProfileName = 'quick' | 'full';
+/** micro: µs-scale code; db: one SQL round trip or a few; network: HTTP; e2e: a whole workflow. */
+export type BenchKind = 'micro' | 'db' | 'network' | 'e2e';
+
+export interface BenchRunSettings {
+  /** Minimum time to sample, ms. */
+  time: number;
+  /** Minimum number of samples (tinybench runs until both time and iterations are reached). */
+  iterations: number;
+  warmupTime: number;
+  warmupIterations: number;
+}
+
+const PROFILES: Record<ProfileName, Record<BenchKind, BenchRunSettings>> = {
+  quick: {
+    micro: { time: 500, iterations: 1_000, warmupTime: 100, warmupIterations: 100 },
+    db: { time: 1_000, iterations: 100, warmupTime: 200, warmupIterations: 20 },
+    network: { time: 1_000, iterations: 100, warmupTime: 200, warmupIterations: 10 },
+    e2e: { time: 2_000, iterations: 30, warmupTime: 300, warmupIterations: 3 },
+  },
+  full: {
+    micro: { time: 3_000, iterations: 10_000, warmupTime: 500, warmupIterations: 1_000 },
+    db: { time: 5_000, iterations: 1_000, warmupTime: 1_000, warmupIterations: 100 },
+    network: { time: 5_000, iterations: 500, warmupTime: 1_000, warmupIterations: 50 },
+    e2e: { time: 10_000, iterations: 200, warmupTime: 2_000, warmupIterations: 10 },
+  },
+};
+
+export function activeProfile(env: NodeJS.ProcessEnv = process.env): ProfileName {
+  const name = env.TASKER_BENCH_PROFILE?.trim() || 'quick';
+  if (name !== 'quick' && name !== 'full') {
+    throw new Error(`TASKER_BENCH_PROFILE=${name} is not a profile: use quick or full`);
+  }
+  return name;
+}
+
+/** Run options for one kind of bench in the active profile; pass to `.run()` or `bench.compare()`. */
+export function benchSettings(kind: BenchKind, profile: ProfileName = activeProfile()): BenchRunSettings {
+  return { ...PROFILES[profile][kind] };
+}
