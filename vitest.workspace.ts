@@ -3,6 +3,7 @@
  * Vitest 4 removed workspace files, so this module only exports the list; vitest.config.ts consumes
  * it through `test.projects`. `--project <name>` selects one package.
  */
+import { fileURLToPath } from 'node:url';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 
 export const packageNames = ['shared', 'client', 'orchestration', 'worker', 'e2e', 'bench-kit'] as const;
@@ -13,7 +14,8 @@ export const projects: TestProjectInlineConfiguration[] = packageNames.map(
     extends: true,
     test: {
       name,
-      root: `packages/${name}`,
+      // absolute, so per-package scripts (run from packages/<name>) resolve the same roots
+      root: fileURLToPath(new URL(`./packages/${name}/`, import.meta.url)),
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       benchmark: {
         include: ['bench/**/*.bench.ts'],

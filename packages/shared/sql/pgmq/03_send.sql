@@ -13,6 +13,14 @@ BEGIN
     RAISE EXCEPTION 'send_batch: % headers for % messages', cardinality(headers), cardinality(msgs)
       USING ERRCODE = '22023';
   END IF;
+  -- one message (every send): VALUES plans in about half the time of unnest, on every call
+  IF cardinality(msgs) = 1 THEN
+    RETURN QUERY EXECUTE format(
+      'INSERT INTO pgmq.%I (vt, message, headers) VALUES ($1, $2, $3) RETURNING msg_id',
+      pgmq._queue_table(queue_name))
+      USING delay, msgs[1], headers[1];
+    RETURN;
+  END IF;
   RETURN QUERY EXECUTE format(
     'INSERT INTO pgmq.%I (vt, message, headers)
      SELECT $1, m.message, m.headers FROM unnest($2, $3) AS m(message, headers)
