@@ -12,6 +12,9 @@ export default defineConfig({
   test: {
     projects,
     globalSetup: ['packages/bench-kit/src/provision/globalSetup.ts'],
+    // Vitest's own output, plus the bench reports (banners, tmp/benchmarks/, baselines); the latter
+    // stays silent in `vitest run`, which has no benchmark projects
+    reporters: ['default', './packages/bench-kit/src/report/reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,

@@ -1,11 +1,40 @@
 /** @tasker/bench-kit: the harness every test and bench uses (provisioning now; fixtures, sampling, targets and reports build on it). */
+
+export { BaselineError } from './baseline/baselineError.ts';
+export { type BaselineRun, loadBaseline, saveBaseline } from './baseline/baselineFile.ts';
+export {
+  type BaselineComparison,
+  type BaselineVerdict,
+  compareToBaseline,
+} from './baseline/compareToBaseline.ts';
+export {
+  DEFAULT_SEED,
+  DEFAULT_TEMPLATE_MIX,
+  type SeededDataset,
+  type SeededTemplate,
+  type SeedOptions,
+  seedDataset,
+  type TemplateShare,
+} from './dataset/seedDataset.ts';
+export {
+  describeSample,
+  type SampledStep,
+  type SampledTask,
+  type StratifiedSample,
+  type Stratum,
+  stratifiedSample,
+} from './dataset/stratifiedSample.ts';
 export { PrerequisiteError } from './errors.ts';
-export { type BenchDatabase, benchTest } from './fixtures/benchTest.ts';
+export { type ExplainOptions, explainQuery, recordQueryPlan } from './explain/explainQuery.ts';
+export { type PlanSummary, summarizePlan } from './explain/planSummary.ts';
+export { type BenchDatabase, benchTest, SAMPLE_PER_STRATUM, SAMPLE_SEED } from './fixtures/benchTest.ts';
 export {
   activeProfile,
   type BenchKind,
   type BenchRunSettings,
   benchSettings,
+  DATASET_SIZES,
+  datasetSize,
   type ProfileName,
 } from './measure/profiles.ts';
 export type { DatabaseServer, ProviderKind } from './provision/databaseServer.ts';
@@ -20,3 +49,20 @@ export {
   type TestDatabaseHandle,
   useTestDatabase,
 } from './provision/testDatabase.ts';
+export type { Measurement, MeasurementKind } from './record/measurement.ts';
+export { type MeasurementArtifact, record } from './record/record.ts';
+export { BenchReporter } from './report/reporter.ts';
+export { bootstrapMedianRatio, type RatioInterval } from './stats/bootstrapMedianRatio.ts';
+export { type MannWhitneyResult, mannWhitneyU } from './stats/mannWhitney.ts';
+export { median } from './stats/median.ts';
+export { percentile, type ReportedPercentile, reportedPercentile } from './stats/percentile.ts';
+export { type SampleSummary, summarizeSamples } from './stats/summarizeSamples.ts';
+export { classifyOutliers, type OutlierCounts } from './stats/tukeyOutliers.ts';
+export { targetRegistry } from './targets/registry.ts';
+export {
+  DEFAULT_NOISE,
+  type Target,
+  type TargetMetric,
+  type TargetRegistry,
+  targetKey,
+} from './targets/target.ts';

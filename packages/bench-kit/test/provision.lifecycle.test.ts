@@ -89,6 +89,15 @@ describe('embedded provider', () => {
     expectNothingLeft(tmpDir);
   }, 120_000);
 
+  test('a run whose test fails exits non-zero (the embedded server does not mask the exit code)', async () => {
+    const tmpDir = newTmpDir();
+    const { done } = startFixtureRun({ TASKER_DB: 'embedded', TASKER_TMP_DIR: tmpDir, FIXTURE_FAIL: '1' });
+    const result = await done;
+    expect(result.output).toMatch(/1 failed/);
+    expect(result.code).toBe(1);
+    expectNothingLeft(tmpDir);
+  }, 120_000);
+
   test('Ctrl-C (SIGINT to the process group) mid-run still removes the server and its data', async () => {
     const tmpDir = newTmpDir();
     const readyFile = join(tmpDir, 'ready');

@@ -8,4 +8,88 @@ export {
 } from './db/migrate.ts';
 export { type PreparedDatabase, prepareDatabase } from './db/prepareDatabase.ts';
 export { MigrationError, TaskerError } from './errors.ts';
+export { type BackoffOptions, backoffDelay } from './events/backoff.ts';
+export { InvalidChannelError, ListenerClosedError, ListenerTimeoutError } from './events/listenerErrors.ts';
+export {
+  type ListenerEvent,
+  type ListenerOptions,
+  type ListenerState,
+  type ListenerStats,
+  PgEventListener,
+  type PollReason,
+  type WaitOptions,
+} from './events/pgEventListener.ts';
 export { detectPgmqFlavor, installPgmq, type PgmqFlavor } from './queue/installPgmq.ts';
+export {
+  isBatchNotification,
+  type MessageReadyBatch,
+  type MessageReadyNotification,
+  type MessageReadySingle,
+  NOTIFY_INLINE_LIMIT_BYTES,
+  notifiedMsgIds,
+  parseMessageReady,
+} from './queue/messageReady.ts';
+export {
+  archiveMessages,
+  deleteMessages,
+  ensureQueue,
+  type MsgId,
+  type Queryable,
+  type QueueMessage,
+  type ReadOptions,
+  type ReadWithPollOptions,
+  readMessages,
+  readWithPoll,
+  type SendOptions,
+  type StepMessage,
+  type StepResultMessage,
+  type StepResultStatus,
+  sendBatchWithNotify,
+  sendWithNotify,
+} from './queue/messaging.ts';
+export { InvalidNamespaceError, MESSAGING_SQLSTATE, toMessagingError } from './queue/messagingErrors.ts';
+export { InvalidQueueNameError, PGMQ_SQLSTATE, toPgmqError, UnknownQueueError } from './queue/pgmqErrors.ts';
+export {
+  assertNamespace,
+  assertQueueName,
+  MAX_CHANNEL_NAMESPACE_LENGTH,
+  MAX_QUEUE_NAME_LENGTH,
+  MESSAGE_READY_CHANNEL,
+  messageReadyChannel,
+  messageReadyChannelForQueue,
+  NAMESPACE_PATTERN,
+  namespaceFromQueue,
+  ORCHESTRATION_NAMESPACE,
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
+  QUEUE_NAME_PATTERN,
+  workerQueueName,
+} from './queue/queueNames.ts';
+export {
+  ARITHMETIC_HANDLERS,
+  type ArithmeticHandler,
+  type ArithmeticHandlerName,
+  isArithmeticHandler,
+} from './templates/arithmeticHandlers.ts';
+export {
+  BUILTIN_TEMPLATES,
+  builtinTemplate,
+  complexDag,
+  diamondPattern,
+  hierarchicalTree,
+  mathematicalSequence,
+} from './templates/builtinTemplates.ts';
+export { type ArithmeticContext, expectedFinalResult, expectedResults } from './templates/expectedResults.ts';
+export { chain, fanOut, type GeneratorOptions, MAX_GENERATED_STEPS } from './templates/generators.ts';
+export {
+  type TemplateIssue,
+  type TemplateIssueKind,
+  TemplateValidationError,
+} from './templates/templateErrors.ts';
+export { type TemplateGraph, validateTemplate } from './templates/validateTemplate.ts';
+export {
+  DEFAULT_RETRY,
+  type JsonValue,
+  type RetryPolicy,
+  type StepTemplate,
+  type WorkflowTemplate,
+} from './templates/workflowTemplate.ts';

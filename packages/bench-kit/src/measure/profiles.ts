@@ -44,3 +44,16 @@ export function activeProfile(env: NodeJS.ProcessEnv = process.env): ProfileName
 export function benchSettings(kind: BenchKind, profile: ProfileName = activeProfile()): BenchRunSettings {
   return { ...PROFILES[profile][kind] };
 }
+
+/** Dataset sizes the seeding profiles name; TASKER_BENCH_TASKS picks one (default 5k) or any number. */
+export const DATASET_SIZES = { '5k': 5_000, '10k': 10_000, '50k': 50_000, '100k': 100_000 } as const;
+
+export function datasetSize(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TASKER_BENCH_TASKS?.trim().toLowerCase();
+  if (!raw) return DATASET_SIZES['5k'];
+  if (raw in DATASET_SIZES) return DATASET_SIZES[raw as keyof typeof DATASET_SIZES];
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`TASKER_BENCH_TASKS=${raw} is not a size: use 5k, 10k, 50k, 100k or a number`);
+  return n;
+}

