@@ -17,3 +17,27 @@ export class MigrationError extends TaskerError {
     super('TASKER_MIGRATION', message, options);
   }
 }
+
+/** A task or step state change that the transition table does not allow (SQLSTATE TK001). */
+export class IllegalTransitionError extends TaskerError {
+  readonly entity: 'task' | 'step';
+  readonly from: string;
+  readonly to: string;
+  constructor(entity: 'task' | 'step', from: string, to: string, options?: ErrorOptions) {
+    super(
+      'TASKER_ILLEGAL_TRANSITION',
+      `illegal ${entity} transition from ${from} to ${to}; the allowed ones are listed in src/state/transitions.ts`,
+      options,
+    );
+    this.entity = entity;
+    this.from = from;
+    this.to = to;
+  }
+}
+
+/** The task or step named in a call does not exist (SQLSTATE TK002). */
+export class NotFoundError extends TaskerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('TASKER_NOT_FOUND', message, options);
+  }
+}

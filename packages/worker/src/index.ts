@@ -1,1 +1,29 @@
-export {};
+/** @tasker/worker: claims steps, runs their handlers, hands results back to orchestration. */
+export { type DispatchOptions, buildStepContext, dispatchStep } from './dispatch/dispatchStep.ts';
+export { type StepErrorInfo, type StepOutcome, serializeResults } from './dispatch/stepOutcome.ts';
+export {
+  HandlerTimeoutError,
+  ResultSerializationError,
+  StepHandlerError,
+  UnknownHandlerError,
+  WorkerClosedError,
+  WorkerConfigError,
+} from './errors.ts';
+export { type HealthServer, startHealthServer } from './http/healthServer.ts';
+export { arithmeticInputs, BUILTIN_HANDLERS } from './handlers/builtinHandlers.ts';
+export { createHandlerRegistry, HandlerRegistry } from './handlers/handlerRegistry.ts';
+export type { StepContext, StepDependency, StepHandler } from './handlers/stepHandler.ts';
+export {
+  type ClaimedStep,
+  type ClaimOptions,
+  type ClaimResult,
+  claimStepMessages,
+  isClaimed,
+  type RawDependency,
+  type SkippedMessage,
+} from './sql/claimStepMessages.ts';
+export { type SubmitStatus, submitStepResult } from './sql/submitStepResult.ts';
+export { HandlerThreadPool, type HandlerThreadPoolOptions } from './threads/handlerThreadPool.ts';
+export type { ThreadStepContext } from './threads/threadProtocol.ts';
+export { type CloseOptions, startWorker, Worker, type WorkerOptions } from './worker/worker.ts';
+export { formatPrometheus, type WorkerMetricsSnapshot } from './worker/workerMetrics.ts';

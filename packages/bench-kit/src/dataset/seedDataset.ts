@@ -153,7 +153,7 @@ async function createInputs(
         definition?.retry.max_attempts ?? 3,
         definition?.retry.retryable ?? true,
       ];
-      row.forEach((value, column) => shape[column]?.push(value));
+      for (const [column, value] of row.entries()) shape[column]?.push(value);
       for (const parent of definition?.dependencies ?? []) {
         edges[0]?.push(idx);
         edges[1]?.push(ordinal.get(parent) ?? -1);
