@@ -7,7 +7,7 @@ export {
   migrate,
 } from './db/migrate.ts';
 export { type PreparedDatabase, prepareDatabase } from './db/prepareDatabase.ts';
-export { MigrationError, TaskerError } from './errors.ts';
+export { IllegalTransitionError, MigrationError, NotFoundError, TaskerError } from './errors.ts';
 export { type BackoffOptions, backoffDelay } from './events/backoff.ts';
 export { InvalidChannelError, ListenerClosedError, ListenerTimeoutError } from './events/listenerErrors.ts';
 export {
@@ -64,6 +64,40 @@ export {
   QUEUE_NAME_PATTERN,
   workerQueueName,
 } from './queue/queueNames.ts';
+export {
+  type RegisteredTemplate,
+  registerTemplate,
+  registerTemplates,
+} from './registry/registerTemplate.ts';
+export { TemplateConflictError, toRegistryError } from './registry/registryErrors.ts';
+export {
+  isStepTransitionAllowed,
+  isTaskTransitionAllowed,
+  isTerminalStepState,
+  isTerminalTaskState,
+  STEP_STATES,
+  STEP_TRANSITIONS,
+  type StepState,
+  TASK_STATES,
+  TASK_TRANSITIONS,
+  type TaskState,
+} from './state/transitions.ts';
+export { nextReadyTasks, type ReadyTask } from './tasks/nextReadyTasks.ts';
+export { type ReadyStep, readySteps } from './tasks/readySteps.ts';
+export { TASKER_SQLSTATE, toTaskerError } from './tasks/sqlErrors.ts';
+export { type StepReadiness, stepReadiness } from './tasks/stepReadiness.ts';
+export { type StepDependency, stepTransitiveDependencies } from './tasks/stepTransitiveDependencies.ts';
+export {
+  type ExecutionStatus,
+  type RecommendedAction,
+  type TaskExecutionContext,
+  taskExecutionContext,
+} from './tasks/taskExecutionContext.ts';
+export {
+  type TransitionMetadata,
+  transitionStepState,
+  transitionTaskState,
+} from './tasks/transitionState.ts';
 export {
   ARITHMETIC_HANDLERS,
   type ArithmeticHandler,

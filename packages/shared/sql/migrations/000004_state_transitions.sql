@@ -1,0 +1,197 @@
+-- tasker state machines: the allowed task and step transitions, and the compare-and-swap transition functions.
+--
+-- The tables are the SQL copy of packages/shared/src/state/transitions.ts (a test asserts they are
+-- identical; change both together, in a new migration). Errors use SQLSTATE class TK:
+--   TK001  illegal transition (from → to is not in the table)
+--   TK002  no such task / step
+
+CREATE TABLE tasker.allowed_task_transitions (
+  from_state text NOT NULL,
+  to_state text NOT NULL,
+  PRIMARY KEY (from_state, to_state)
+);
+
+CREATE TABLE tasker.allowed_step_transitions (
+  from_state text NOT NULL,
+  to_state text NOT NULL,
+  PRIMARY KEY (from_state, to_state)
+);
+
+INSERT INTO tasker.allowed_task_transitions (from_state, to_state) VALUES
+  ('pending', 'initializing'), ('pending', 'cancelled'),
+  ('initializing', 'enqueuing_steps'), ('initializing', 'complete'), ('initializing', 'error'),
+  ('initializing', 'cancelled'),
+  ('enqueuing_steps', 'steps_in_process'), ('enqueuing_steps', 'error'), ('enqueuing_steps', 'cancelled'),
+  ('steps_in_process', 'evaluating_results'), ('steps_in_process', 'error'), ('steps_in_process', 'cancelled'),
+  ('evaluating_results', 'enqueuing_steps'), ('evaluating_results', 'waiting_for_dependencies'),
+  ('evaluating_results', 'waiting_for_retry'), ('evaluating_results', 'blocked_by_failures'),
+  ('evaluating_results', 'complete'), ('evaluating_results', 'error'), ('evaluating_results', 'cancelled'),
+  ('waiting_for_dependencies', 'evaluating_results'), ('waiting_for_dependencies', 'error'),
+  ('waiting_for_dependencies', 'cancelled'),
+  ('waiting_for_retry', 'evaluating_results'), ('waiting_for_retry', 'error'), ('waiting_for_retry', 'cancelled'),
+  ('blocked_by_failures', 'evaluating_results'), ('blocked_by_failures', 'error'),
+  ('blocked_by_failures', 'resolved_manually'), ('blocked_by_failures', 'cancelled'),
+  ('error', 'resolved_manually');
+
+INSERT INTO tasker.allowed_step_transitions (from_state, to_state) VALUES
+  ('pending', 'enqueued'), ('pending', 'cancelled'),
+  ('enqueued', 'in_progress'), ('enqueued', 'cancelled'),
+  ('in_progress', 'enqueued_for_orchestration'), ('in_progress', 'enqueued_as_error_for_orchestration'),
+  ('in_progress', 'cancelled'),
+  ('enqueued_for_orchestration', 'complete'), ('enqueued_for_orchestration', 'cancelled'),
+  ('enqueued_as_error_for_orchestration', 'waiting_for_retry'), ('enqueued_as_error_for_orchestration', 'error'),
+  ('enqueued_as_error_for_orchestration', 'cancelled'),
+  ('waiting_for_retry', 'pending'), ('waiting_for_retry', 'enqueued'), ('waiting_for_retry', 'error'),
+  ('waiting_for_retry', 'cancelled'),
+  ('error', 'resolved_manually');
+
+-- _raise_illegal_transition: raises TK001 naming the entity, from and to, with the allowed targets of
+-- from as the hint. Takes no locks. Never returns.
+CREATE OR REPLACE FUNCTION tasker._raise_illegal_transition(entity text, from_state text, to_state text)
+RETURNS void
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+  allowed text;
+BEGIN
+  IF entity = 'task' THEN
+    SELECT string_agg(a.to_state, ', ' ORDER BY a.to_state) INTO allowed
+    FROM tasker.allowed_task_transitions a WHERE a.from_state = _raise_illegal_transition.from_state;
+  ELSE
+    SELECT string_agg(a.to_state, ', ' ORDER BY a.to_state) INTO allowed
+    FROM tasker.allowed_step_transitions a WHERE a.from_state = _raise_illegal_transition.from_state;
+  END IF;
+  RAISE EXCEPTION 'illegal % transition from % to %', entity, coalesce(from_state, 'NULL'), coalesce(to_state, 'NULL')
+    USING ERRCODE = 'TK001',
+      HINT = format('%s allows: %s', coalesce(from_state, 'NULL'), coalesce(allowed, 'nothing (terminal state)'));
+END
+$$;
+
+-- transition_task_state_atomic: moves a task from from_state to to_state if and only if from_state is
+-- its current state (compare-and-swap), records the transition (most_recent flipped, sort_key + 1),
+-- and refreshes tasks.ready_at (and complete/completed_at on complete). Raises TK001 for a transition
+-- not in allowed_task_transitions, TK002 for an unknown task. Locks: the task row (FOR NO KEY UPDATE,
+-- through the UPDATE) until the caller's transaction ends; a concurrent caller waits, then sees the new
+-- state and loses. Use READ COMMITTED (under REPEATABLE READ the loser gets a serialization failure).
+-- Returns true if this caller made the transition, false if the task was not in from_state.
+CREATE OR REPLACE FUNCTION tasker.transition_task_state_atomic(
+  task_uuid uuid, from_state text, to_state text, metadata jsonb DEFAULT '{}')
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  previous_sort_key integer;
+BEGIN
+  PERFORM FROM tasker.allowed_task_transitions a
+  WHERE a.from_state = transition_task_state_atomic.from_state AND a.to_state = transition_task_state_atomic.to_state;
+  IF NOT FOUND THEN
+    PERFORM tasker._raise_illegal_transition('task', from_state, to_state);
+  END IF;
+
+  UPDATE tasker.tasks t
+  SET current_state = transition_task_state_atomic.to_state,
+    ready_at = tasker._task_ready_at(t.task_uuid, transition_task_state_atomic.to_state, t.requested_at),
+    complete = transition_task_state_atomic.to_state = 'complete',
+    completed_at = CASE WHEN transition_task_state_atomic.to_state = 'complete' THEN now() END,
+    updated_at = now()
+  WHERE t.task_uuid = transition_task_state_atomic.task_uuid
+    AND t.current_state = transition_task_state_atomic.from_state;
+  IF NOT FOUND THEN
+    PERFORM FROM tasker.tasks t WHERE t.task_uuid = transition_task_state_atomic.task_uuid;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'no task %', task_uuid USING ERRCODE = 'TK002';
+    END IF;
+    RETURN false;
+  END IF;
+
+  UPDATE tasker.task_transitions tt SET most_recent = false
+  WHERE tt.task_uuid = transition_task_state_atomic.task_uuid AND tt.most_recent
+  RETURNING tt.sort_key INTO previous_sort_key;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  VALUES (task_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0), true);
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION tasker.transition_task_state_atomic(uuid, text, text, jsonb) IS
+  'Compare-and-swap of a task''s state: true if this caller moved it from from_state to to_state, false '
+  'if it was not in from_state. Raises TK001 for an illegal transition, TK002 for an unknown task.';
+
+-- transition_step_state_atomic: moves a workflow step from from_state to to_state if and only if
+-- from_state is its current state (compare-and-swap) and records the transition. Side effects on the
+-- step: in_progress counts an attempt (attempts + 1, last_attempted_at); entering
+-- enqueued_as_error_for_orchestration stamps last_failure_at; complete/resolved_manually set
+-- processed; in_process is true from enqueued to the orchestration hand-back. When the transition can
+-- change which steps are ready (from or to pending, waiting_for_retry, complete, resolved_manually) it
+-- refreshes the task's ready_at. Raises TK001 / TK002 as the task variant. Locks, always in the order
+-- task then step (so two transactions moving steps of one task cannot deadlock): the task row FOR NO
+-- KEY UPDATE when ready_at may change, then the step row (through the UPDATE), both until the caller's
+-- transaction ends. Returns true if this caller made the transition, false if the step was not in
+-- from_state.
+CREATE OR REPLACE FUNCTION tasker.transition_step_state_atomic(
+  step_uuid uuid, from_state text, to_state text, metadata jsonb DEFAULT '{}')
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  affects_readiness boolean := from_state IN ('pending', 'waiting_for_retry', 'complete', 'resolved_manually')
+    OR to_state IN ('pending', 'waiting_for_retry', 'complete', 'resolved_manually');
+  owner_task uuid;
+  owner_state text;
+  owner_requested_at timestamptz;
+  previous_sort_key integer;
+  new_ready_at timestamptz;
+BEGIN
+  PERFORM FROM tasker.allowed_step_transitions a
+  WHERE a.from_state = transition_step_state_atomic.from_state AND a.to_state = transition_step_state_atomic.to_state;
+  IF NOT FOUND THEN
+    PERFORM tasker._raise_illegal_transition('step', from_state, to_state);
+  END IF;
+
+  IF affects_readiness THEN
+    SELECT t.task_uuid, t.current_state, t.requested_at INTO owner_task, owner_state, owner_requested_at
+    FROM tasker.tasks t
+    WHERE t.task_uuid = (SELECT s.task_uuid FROM tasker.workflow_steps s WHERE s.workflow_step_uuid = step_uuid)
+    FOR NO KEY UPDATE;
+  END IF;
+
+  UPDATE tasker.workflow_steps s
+  SET current_state = transition_step_state_atomic.to_state,
+    attempts = s.attempts + (transition_step_state_atomic.to_state = 'in_progress')::integer,
+    last_attempted_at = CASE WHEN transition_step_state_atomic.to_state = 'in_progress' THEN now()
+      ELSE s.last_attempted_at END,
+    last_failure_at = CASE WHEN transition_step_state_atomic.to_state = 'enqueued_as_error_for_orchestration'
+      THEN now() ELSE s.last_failure_at END,
+    in_process = transition_step_state_atomic.to_state IN
+      ('enqueued', 'in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration'),
+    processed = s.processed OR transition_step_state_atomic.to_state IN ('complete', 'resolved_manually'),
+    processed_at = CASE WHEN transition_step_state_atomic.to_state IN ('complete', 'resolved_manually')
+      THEN now() ELSE s.processed_at END,
+    updated_at = now()
+  WHERE s.workflow_step_uuid = transition_step_state_atomic.step_uuid
+    AND s.current_state = transition_step_state_atomic.from_state;
+  IF NOT FOUND THEN
+    PERFORM FROM tasker.workflow_steps s WHERE s.workflow_step_uuid = transition_step_state_atomic.step_uuid;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'no workflow step %', step_uuid USING ERRCODE = 'TK002';
+    END IF;
+    RETURN false;
+  END IF;
+
+  UPDATE tasker.workflow_step_transitions st SET most_recent = false
+  WHERE st.workflow_step_uuid = transition_step_state_atomic.step_uuid AND st.most_recent
+  RETURNING st.sort_key INTO previous_sort_key;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  VALUES (step_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0), true);
+
+  IF affects_readiness THEN
+    new_ready_at := tasker._task_ready_at(owner_task, owner_state, owner_requested_at);
+    UPDATE tasker.tasks t SET ready_at = new_ready_at
+    WHERE t.task_uuid = owner_task AND t.ready_at IS DISTINCT FROM new_ready_at;
+  END IF;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION tasker.transition_step_state_atomic(uuid, text, text, jsonb) IS
+  'Compare-and-swap of a workflow step''s state: true if this caller moved it from from_state to '
+  'to_state, false if it was not in from_state. Raises TK001 for an illegal transition, TK002 for an '
+  'unknown step.';
