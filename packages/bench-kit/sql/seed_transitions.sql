@@ -1,0 +1,11 @@
+-- Records the initial transition (NULL → current state) of every seeded task and step, set-based:
+-- what the insert triggers of 000001_schema.sql do, for the fast seeding path that runs with
+-- session_replication_role = replica (where triggers do not fire). Same transaction as seed_dataset.sql.
+
+INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, sort_key, most_recent)
+SELECT t.task_uuid, NULL, t.current_state, 0, true
+FROM seed_task_plan p JOIN tasker.tasks t USING (task_uuid);
+
+INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, sort_key, most_recent)
+SELECT s.step_uuid, NULL, s.state, 0, true
+FROM seed_steps s;
