@@ -1,0 +1,254 @@
+/**
+ * The SQL functions of the shared core at 5,000 seeded tasks (TASKER_BENCH_TASKS), called the way the
+ * services call them (the TypeScript wrappers of src/tasks). Inputs cycle over a stratified sample
+ * (template × task state × step depth), so one fast template or state cannot flatter the mean. Each
+ * function's plan is captured once with EXPLAIN (ANALYZE, BUFFERS).
+ *
+ * Claims and transitions write (row locks, new rows), and in autocommit every call would also pay
+ * the commit's WAL flush — a disk sync, not the function. The services call them inside a larger
+ * transaction, so the targeted benches open a transaction in the bench's beforeEach hook, time the
+ * call, and roll back in afterEach (which also leaves the dataset as it was). The same calls in
+ * autocommit are reported beside them, without a target, so the cost of a commit stays visible.
+ */
+import { benchSettings, recordQueryPlan, benchTest as test } from '@tasker/bench-kit';
+import {
+  nextReadyTasks,
+  readySteps,
+  stepReadiness,
+  stepTransitiveDependencies,
+  taskExecutionContext,
+  transitionStepState,
+  transitionTaskState,
+} from '@tasker/shared';
+import type pg from 'pg';
+import { expect } from 'vitest';
+
+const BATCH_SIZES = [1, 10, 50, 100] as const;
+
+/** Round-robin over a non-empty list. */
+function cycle<T>(items: readonly T[]): () => T {
+  if (items.length === 0) throw new Error('cannot cycle over an empty sample');
+  let i = 0;
+  return () => items[i++ % items.length] as T;
+}
+
+async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** Bench hooks that time the call inside a transaction and roll it back, untimed. */
+function inRolledBackTransaction(client: pg.PoolClient, before?: () => void) {
+  return {
+    beforeEach: async () => {
+      before?.();
+      await client.query('begin');
+    },
+    afterEach: async () => {
+      await client.query('rollback');
+    },
+  };
+}
+
+test('get_next_ready_tasks at batch sizes 1, 10, 50, 100', async ({ bench, db, dataset, task }) => {
+  expect(dataset.tasks).toBeGreaterThan(0);
+  await withClient(db.pool, async (client) => {
+    await recordQueryPlan(
+      task,
+      'plan: get_next_ready_tasks (batch 10)',
+      client,
+      'select * from tasker.get_next_ready_tasks($1)',
+      [10],
+    );
+    for (const size of BATCH_SIZES) {
+      let returned = 0;
+      await bench(`get_next_ready_tasks (batch ${size})`, inRolledBackTransaction(client), async () => {
+        returned += (await nextReadyTasks(client, size)).length;
+      }).run(benchSettings('db'));
+      // tasks with work exist in the dataset, so every call returns some
+      expect(returned).toBeGreaterThan(0);
+    }
+    let autocommitReturned = 0;
+    await bench('get_next_ready_tasks (batch 10, autocommit incl. commit)', async () => {
+      autocommitReturned += (await nextReadyTasks(client, 10)).length;
+    }).run(benchSettings('db'));
+    expect(autocommitReturned).toBeGreaterThan(0);
+  });
+});
+
+test('get_step_readiness_status over the sampled tasks', async ({ bench, db, sample, task }) => {
+  const nextTask = cycle(sample.tasks);
+  await withClient(db.pool, async (client) => {
+    await recordQueryPlan(
+      task,
+      'plan: get_step_readiness_status',
+      client,
+      'select * from tasker.get_step_readiness_status($1)',
+      [sample.tasks[0]?.taskUuid],
+    );
+    let rows = 0;
+    await bench('get_step_readiness_status', async () => {
+      rows += (await stepReadiness(client, nextTask().taskUuid)).length;
+    }).run(benchSettings('db'));
+    expect(rows).toBeGreaterThan(0);
+  });
+});
+
+test('get_task_execution_context over the sampled tasks', async ({ bench, db, sample, task }) => {
+  const nextTask = cycle(sample.tasks);
+  await withClient(db.pool, async (client) => {
+    await recordQueryPlan(
+      task,
+      'plan: get_task_execution_context',
+      client,
+      'select * from tasker.get_task_execution_context($1)',
+      [sample.tasks[0]?.taskUuid],
+    );
+    let found = 0;
+    await bench('get_task_execution_context', async () => {
+      if (await taskExecutionContext(client, nextTask().taskUuid)) found++;
+    }).run(benchSettings('db'));
+    expect(found).toBeGreaterThan(0);
+  });
+});
+
+test('get_step_transitive_dependencies over the sampled steps', async ({ bench, db, sample, task }) => {
+  // depth 0 steps have no ancestors; the sample covers every depth, so the mean spans 0 to 3 hops
+  const nextStep = cycle(sample.steps);
+  await withClient(db.pool, async (client) => {
+    const deepest = [...sample.steps].sort((a, b) => b.depth - a.depth)[0];
+    await recordQueryPlan(
+      task,
+      'plan: get_step_transitive_dependencies',
+      client,
+      'select * from tasker.get_step_transitive_dependencies($1)',
+      [deepest?.stepUuid],
+    );
+    let ancestors = 0;
+    await bench('get_step_transitive_dependencies', async () => {
+      ancestors += (await stepTransitiveDependencies(client, nextStep().stepUuid)).length;
+    }).run(benchSettings('db'));
+    expect(ancestors).toBeGreaterThan(0);
+  });
+});
+
+test('ready-step discovery of the enqueuer over the sampled tasks', async ({ bench, db, sample, task }) => {
+  const nextTask = cycle(sample.tasks);
+  await withClient(db.pool, async (client) => {
+    await recordQueryPlan(
+      task,
+      'plan: ready steps (enqueuer)',
+      client,
+      'select * from tasker.get_ready_steps($1::uuid[])',
+      [sample.tasks.slice(0, 10).map((sampled) => sampled.taskUuid)],
+    );
+    let ready = 0;
+    await bench('ready steps (enqueuer)', async () => {
+      ready += (await readySteps(client, [nextTask().taskUuid])).length;
+    }).run(benchSettings('db'));
+    expect(ready).toBeGreaterThan(0);
+  });
+});
+
+/** Ids of rows in a given state, for the transition benches to cycle over. */
+async function idsInState(
+  client: pg.PoolClient,
+  table: 'tasks' | 'workflow_steps',
+  state: string,
+): Promise<string[]> {
+  const column = table === 'tasks' ? 'task_uuid' : 'workflow_step_uuid';
+  const { rows } = await client.query<{ id: string }>(
+    `select ${column} as id from tasker.${table} where current_state = $1 order by ${column}`,
+    [state],
+  );
+  return rows.map((row) => row.id);
+}
+
+test('transition_task_state_atomic: steps_in_process → evaluating_results', async ({
+  bench,
+  db,
+  dataset,
+  task,
+}) => {
+  expect(dataset.taskStates.steps_in_process ?? 0).toBeGreaterThan(0);
+  await withClient(db.pool, async (client) => {
+    const nextTask = cycle(await idsInState(client, 'tasks', 'steps_in_process'));
+    let current = nextTask();
+    await recordQueryPlan(
+      task,
+      'plan: transition_task_state_atomic',
+      client,
+      'select tasker.transition_task_state_atomic($1, $2, $3, $4)',
+      [current, 'steps_in_process', 'evaluating_results', '{}'],
+    );
+    let won = 0;
+    let lost = 0;
+    const count = (result: boolean) => (result ? won++ : lost++);
+    await bench(
+      'transition_task_state_atomic',
+      inRolledBackTransaction(client, () => {
+        current = nextTask();
+      }),
+      async () => {
+        count(await transitionTaskState(client, current, 'steps_in_process', 'evaluating_results'));
+      },
+    ).run(benchSettings('db'));
+    // each iteration starts from the right state (the previous one was rolled back), so each wins
+    expect(won).toBeGreaterThan(0);
+    expect(lost).toBe(0);
+    // autocommit: the transition commits (each task used once, then it has moved on)
+    won = 0;
+    lost = 0;
+    await bench(
+      'transition_task_state_atomic (autocommit incl. commit)',
+      { beforeEach: () => void (current = nextTask()) },
+      async () => {
+        count(await transitionTaskState(client, current, 'steps_in_process', 'evaluating_results'));
+      },
+    ).run({ ...benchSettings('db'), iterations: 50, time: 0 });
+    expect(won).toBeGreaterThan(0);
+  });
+});
+
+test('transition_step_state_atomic: pending → enqueued', async ({ bench, db, dataset, task }) => {
+  expect(dataset.stepStates.pending ?? 0).toBeGreaterThan(0);
+  await withClient(db.pool, async (client) => {
+    const nextStep = cycle(await idsInState(client, 'workflow_steps', 'pending'));
+    let current = nextStep();
+    await recordQueryPlan(
+      task,
+      'plan: transition_step_state_atomic',
+      client,
+      'select tasker.transition_step_state_atomic($1, $2, $3, $4)',
+      [current, 'pending', 'enqueued', '{}'],
+    );
+    let won = 0;
+    let lost = 0;
+    const count = (result: boolean) => (result ? won++ : lost++);
+    await bench(
+      'transition_step_state_atomic',
+      inRolledBackTransaction(client, () => {
+        current = nextStep();
+      }),
+      async () => {
+        count(await transitionStepState(client, current, 'pending', 'enqueued'));
+      },
+    ).run(benchSettings('db'));
+    expect(won).toBeGreaterThan(0);
+    expect(lost).toBe(0);
+    won = 0;
+    lost = 0;
+    await bench(
+      'transition_step_state_atomic (autocommit incl. commit)',
+      { beforeEach: () => void (current = nextStep()) },
+      async () => {
+        count(await transitionStepState(client, current, 'pending', 'enqueued'));
+      },
+    ).run({ ...benchSettings('db'), iterations: 50, time: 0 });
+    expect(won).toBeGreaterThan(0);
+  });
+});
