@@ -51,8 +51,19 @@ const entries: Array<[string, BenchTargets]> = [
     `sql_functions/${name}`,
     { targets: [SQL_FUNCTION_MEAN] },
   ]),
-  ['scaling/get_next_ready_tasks growth 5K → 100K', { targets: [SCALING_GROWTH] }],
-  ['scaling/get_step_readiness_status growth 5K → 100K', { targets: [SCALING_GROWTH] }],
+  // growth of every function over the sizes of each profile (quick: 5K → 10K, full: 5K → 100K)
+  ...[
+    'get_next_ready_tasks',
+    'get_step_readiness_status',
+    'get_task_execution_context',
+    'get_step_transitive_dependencies',
+    'ready steps (enqueuer)',
+  ].flatMap((name) =>
+    ['10K', '100K'].map((to): [string, BenchTargets] => [
+      `scaling/${name} growth 5K → ${to}`,
+      { targets: [SCALING_GROWTH] },
+    ]),
+  ),
 
   ['event_propagation/payload notification', { targets: EVENT_PROPAGATION }],
   ['event_propagation/signal-only notification', { targets: EVENT_PROPAGATION }],
