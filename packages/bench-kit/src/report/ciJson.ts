@@ -47,6 +47,7 @@ export interface CiReport {
     cpu_model: string;
     cpu_count: number;
     profile: string;
+    module_runner: 'native' | 'vite';
   };
   results: CiResult[];
   summary: { total_tests: number; passed: number; failed: number; warnings: number; no_target: number };
@@ -129,6 +130,7 @@ export function buildCiReport(report: SuiteReport, env: RunEnvironment): CiRepor
       cpu_model: env.cpu.model,
       cpu_count: env.cpu.count,
       profile: env.profile,
+      module_runner: env.moduleRunner,
     },
     results,
     summary: {

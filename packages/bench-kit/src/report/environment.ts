@@ -24,11 +24,15 @@ export interface RunEnvironment {
   os: string;
   cpu: { model: string; count: number };
   profile: string;
+  /** how bench code was loaded: 'native' (Node imports, type stripping) or 'vite' (Vite's module
+   *  runner, which turns imported bindings into getters that micro benches pay for) */
+  moduleRunner: 'native' | 'vite';
 }
 
 export interface EnvironmentInput {
   provided: ProvisionedDatabase | undefined;
   profile: string;
+  moduleRunner?: RunEnvironment['moduleRunner'];
   now?: Date;
   commit?: string;
 }
@@ -36,6 +40,7 @@ export interface EnvironmentInput {
 export function describeEnvironment({
   provided,
   profile,
+  moduleRunner = 'vite',
   now = new Date(),
   commit = gitCommit(),
 }: EnvironmentInput): RunEnvironment {
@@ -54,6 +59,7 @@ export function describeEnvironment({
     os: `${platform()} ${release()}`,
     cpu: { model: processors[0]?.model.trim() ?? 'unknown', count: processors.length },
     profile,
+    moduleRunner,
   };
 }
 

@@ -24,6 +24,7 @@ export function formatEnvironment(env: RunEnvironment): string {
     `- Node: ${env.node} on ${env.os}`,
     `- CPU: ${env.cpu.model} × ${env.cpu.count}`,
     `- Profile: ${env.profile}`,
+    `- Module loading: ${env.moduleRunner === 'native' ? 'native Node imports (Vite module runner disabled)' : "Vite's module runner"}`,
   ].join('\n');
 }
 

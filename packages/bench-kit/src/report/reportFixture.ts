@@ -35,6 +35,7 @@ export const fixtureEnvironment: RunEnvironment = {
       settings: { shared_buffers: '32768 8kB', synchronous_commit: 'on', max_connections: '300' },
     },
     profile: 'quick',
+    moduleRunner: 'native',
     now: new Date('2025-01-31T14:25:01.000Z'),
     commit: '0123456789abcdef0123456789abcdef01234567',
   }),

@@ -78,6 +78,7 @@ export class BenchReporter implements Reporter {
     const env = describeEnvironment({
       provided: providedDatabase(benchModules, this.vitest),
       profile: profileName(this.env),
+      moduleRunner: this.vitest?.config.experimental?.viteModuleRunner === false ? 'native' : 'vite',
     });
     const reports = suites.map((suite) => buildSuiteReport(suite, this.registry));
     const written = writeReports(this.outputDir, reports, env);

@@ -1,0 +1,176 @@
+/**
+ * The typed HTTP client of the orchestration API, on an undici Pool (keep-alive connections).
+ *
+ * Errors: an error status → TaskerHttpError (status and body); no connection after the bounded
+ * retries → TaskerConnectionError. Retries happen only on connection errors: for every request when
+ * the connection could not be made (the request was never sent), and for GET / DELETE also when
+ * an established connection broke. Nothing else is retried.
+ *
+ * waitForCompletion holds a long-poll request (`GET /v1/tasks/:uuid/wait`) that the orchestrator
+ * answers when its LISTEN hears the task's completion notification: no polling quantum.
+ */
+import { Pool } from 'undici';
+import { TaskerConnectionError, TaskerHttpError, TaskFailedError, TaskWaitTimeoutError } from './errors.ts';
+import type {
+  CancelledTask,
+  CreatedTask,
+  CreateTaskRequest,
+  Health,
+  ListTasksOptions,
+  TaskDetail,
+  TaskPage,
+  WaitResult,
+  WorkflowStep,
+} from './types.ts';
+
+export type TaskerClientOptions = {
+  /** keep-alive connections to the server (default 10) */
+  connections?: number;
+  /** retries after a connection error (default 3); the delays double from retryDelayMs */
+  retries?: number;
+  /** default 50 ms */
+  retryDelayMs?: number;
+  /** per-request timeout for headers and body (default 30 s; waits get their own) */
+  requestTimeoutMs?: number;
+};
+
+/** The longest one wait request asks the server to hold (the server's maximum). */
+const MAX_WAIT_PER_REQUEST_MS = 60_000;
+
+const CONNECT_ERRORS = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
+const BROKEN_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+export class TaskerClient {
+  readonly baseUrl: string;
+  readonly #pool: Pool;
+  readonly #retries: number;
+  readonly #retryDelayMs: number;
+  readonly #timeoutMs: number;
+
+  constructor(baseUrl: string, options: TaskerClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#pool = new Pool(this.baseUrl, { connections: options.connections ?? 10, pipelining: 1 });
+    this.#retries = options.retries ?? 3;
+    this.#retryDelayMs = options.retryDelayMs ?? 50;
+    this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** POST /v1/tasks. 400 invalid body, 404 unknown template, 409 duplicate identity, 413 body too large. */
+  createTask(request: CreateTaskRequest): Promise<CreatedTask> {
+    return this.#request<CreatedTask>('POST', '/v1/tasks', request);
+  }
+
+  getTask(taskUuid: string): Promise<TaskDetail> {
+    return this.#request<TaskDetail>('GET', `/v1/tasks/${encodeURIComponent(taskUuid)}`);
+  }
+
+  listTasks(options: ListTasksOptions = {}): Promise<TaskPage> {
+    const query = new URLSearchParams();
+    if (options.namespace) query.set('namespace', options.namespace);
+    if (options.state) query.set('state', options.state);
+    if (options.page) query.set('page', String(options.page));
+    if (options.perPage) query.set('per_page', String(options.perPage));
+    const qs = query.toString();
+    return this.#request<TaskPage>('GET', `/v1/tasks${qs ? `?${qs}` : ''}`);
+  }
+
+  /** DELETE /v1/tasks/:uuid. 409 when the task has already finished. */
+  cancelTask(taskUuid: string): Promise<CancelledTask> {
+    return this.#request<CancelledTask>('DELETE', `/v1/tasks/${encodeURIComponent(taskUuid)}`);
+  }
+
+  async listSteps(taskUuid: string): Promise<WorkflowStep[]> {
+    const body = await this.#request<{ steps: WorkflowStep[] }>(
+      'GET',
+      `/v1/tasks/${encodeURIComponent(taskUuid)}/workflow_steps`,
+    );
+    return body.steps;
+  }
+
+  health(): Promise<Health> {
+    return this.#request<Health>('GET', '/health');
+  }
+
+  /**
+   * Resolves when the task completes. Rejects with TaskFailedError when it ends in error (or
+   * blocked_by_failures, or is cancelled) — naming the failing step — and with TaskWaitTimeoutError,
+   * carrying the last state, when `timeoutMs` (default 30 s) passes first.
+   */
+  async waitForCompletion(taskUuid: string, options: { timeoutMs?: number } = {}): Promise<WaitResult> {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const remaining = Math.max(0, Math.ceil(deadline - performance.now()));
+      const holdMs = Math.min(remaining, MAX_WAIT_PER_REQUEST_MS);
+      const result = await this.#request<WaitResult>(
+        'GET',
+        `/v1/tasks/${encodeURIComponent(taskUuid)}/wait?timeout_ms=${holdMs}`,
+        undefined,
+        holdMs + this.#timeoutMs,
+      );
+      if (result.completed) {
+        if (result.state === 'complete' || result.state === 'resolved_manually') return result;
+        throw new TaskFailedError(taskUuid, result.state, result.failed_step);
+      }
+      if (result.state === 'blocked_by_failures')
+        throw new TaskFailedError(taskUuid, result.state, result.failed_step);
+      if (performance.now() >= deadline) throw new TaskWaitTimeoutError(taskUuid, result.state, timeoutMs);
+    }
+  }
+
+  /** Closes the pool's connections (in-flight requests finish first). */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  async #request<T>(method: Method, path: string, body?: unknown, timeoutMs = this.#timeoutMs): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    for (let attempt = 1; ; attempt++) {
+      let response: Awaited<ReturnType<Pool['request']>>;
+      try {
+        response = await this.#pool.request({
+          method,
+          path,
+          headers:
+            payload === undefined
+              ? { accept: 'application/json' }
+              : { 'content-type': 'application/json', accept: 'application/json' },
+          body: payload ?? null,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        const retryable =
+          typeof code === 'string' &&
+          (CONNECT_ERRORS.has(code) || (method !== 'POST' && BROKEN_CONNECTION_ERRORS.has(code)));
+        if (!retryable) throw error;
+        if (attempt > this.#retries)
+          throw new TaskerConnectionError(`${method} ${this.baseUrl}${path}: ${code}`, attempt, {
+            cause: error,
+          });
+        await new Promise((resolve) => setTimeout(resolve, this.#retryDelayMs * 2 ** (attempt - 1)));
+        continue;
+      }
+      const text = await response.body.text();
+      let parsed: unknown = text;
+      if (text.length > 0) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // keep the raw text (a proxy's HTML error page, say)
+        }
+      }
+      if (response.statusCode >= 400) throw new TaskerHttpError(method, path, response.statusCode, parsed);
+      return parsed as T;
+    }
+  }
+}

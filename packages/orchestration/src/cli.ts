@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * tasker-orchestration: the orchestration service as a process.
+ *
+ *   tasker-orchestration --database-url postgres://… [--port 8080] [--host 0.0.0.0] [--migrate]
+ *                        [--pool-size 20]
+ *
+ * DATABASE_URL and PORT work as defaults. SIGTERM / SIGINT shut down gracefully: stop accepting,
+ * finish in-flight requests and results, close the listener and the pool, exit 0.
+ */
+import { parseArgs } from 'node:util';
+import { startOrchestration } from './startOrchestration.ts';
+
+const USAGE =
+  'usage: tasker-orchestration --database-url <url> [--port 8080] [--host 0.0.0.0] [--migrate] [--pool-size 20]';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'database-url': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      migrate: { type: 'boolean', default: false },
+      'pool-size': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error(`no database: pass --database-url or set DATABASE_URL\n${USAGE}`);
+  const port = Number(values.port ?? process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got ${values.port}`);
+
+  const service = await startOrchestration({
+    databaseUrl,
+    port,
+    host: values.host ?? '0.0.0.0',
+    prepareDatabase: values.migrate,
+    ...(values['pool-size'] ? { poolSize: Number(values['pool-size']) } : {}),
+  });
+  console.log(`tasker-orchestration listening on ${service.url} (pid ${process.pid})`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`tasker-orchestration: ${signal}, shutting down`);
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('tasker-orchestration: shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`tasker-orchestration: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+/**
+ * Typed errors of the orchestration service. Each has a stable `code` and the HTTP status the API
+ * answers with; the HTTP error handler turns them into `{ error: { code, message, … } }` bodies.
+ */
+import { TaskerError } from '@tasker/shared';
+
+export class OrchestrationError extends TaskerError {
+  readonly status: number;
+  constructor(code: string, status: number, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.status = status;
+  }
+  /** Extra fields of the error body besides code and message. */
+  details(): Record<string, unknown> {
+    return {};
+  }
+}
+
+/** No registered template matches namespace/name(/version) (SQLSTATE TKT01). */
+export class TemplateNotFoundError extends OrchestrationError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('template_not_found', 404, `${message}; register it first (registerTemplate)`, options);
+  }
+}
+
+/** A task with the same identity exists (strict or caller_provided identity strategy). */
+export class DuplicateTaskError extends OrchestrationError {
+  readonly taskUuid: string;
+  constructor(taskUuid: string) {
+    super(
+      'duplicate_task',
+      409,
+      `a task with the same identity exists: ${taskUuid}; use identity_strategy "always_unique" or another context to create another`,
+    );
+    this.taskUuid = taskUuid;
+  }
+  override details(): Record<string, unknown> {
+    return { task_uuid: this.taskUuid };
+  }
+}
+
+export class TaskNotFoundError extends OrchestrationError {
+  constructor(taskUuid: string) {
+    super('task_not_found', 404, `no task ${taskUuid}`);
+  }
+}
+
+/** The task is in a state that cannot be cancelled (complete, error, cancelled, resolved_manually). */
+export class TaskNotCancellableError extends OrchestrationError {
+  readonly state: string;
+  constructor(taskUuid: string, state: string) {
+    super('task_not_cancellable', 409, `task ${taskUuid} is ${state} and can no longer be cancelled`);
+    this.state = state;
+  }
+  override details(): Record<string, unknown> {
+    return { state: this.state };
+  }
+}
+
+/** A request value that the JSON schema cannot express (e.g. identity_key without caller_provided). */
+export class InvalidRequestError extends OrchestrationError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('invalid_request', 400, message);
+    this.field = field;
+  }
+  override details(): Record<string, unknown> {
+    return { field: this.field };
+  }
+}
+
+/** The service is shutting down or not started. */
+export class ServiceUnavailableError extends OrchestrationError {
+  constructor(message: string) {
+    super('service_unavailable', 503, message);
+  }
+}

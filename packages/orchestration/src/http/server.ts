@@ -1,0 +1,180 @@
+/**
+ * The HTTP API (Fastify 5):
+ *   POST   /v1/tasks                      201 { task, steps, execution_context }      400 404 409 413
+ *   GET    /v1/tasks                      200 { tasks, pagination } (namespace, state, page, per_page)
+ *   GET    /v1/tasks/:uuid                200 task with context and execution_context 400 404
+ *   DELETE /v1/tasks/:uuid                200 { task_uuid, state: cancelled, … }      400 404 409
+ *   GET    /v1/tasks/:uuid/workflow_steps 200 { steps }                               400 404
+ *   GET    /v1/tasks/:uuid/wait           200 { state, completed, timed_out, failed_step } when the
+ *                                         task finishes (task_completed notification) or timeout_ms passes
+ *   GET    /health, /health/live, /health/ready (database and listener up, else 503), /metrics
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { InvalidRequestError, TaskNotFoundError } from '../errors.ts';
+import type { OrchestrationMetrics } from '../metrics/metrics.ts';
+import type { CompletionWaiters, TaskFinished } from '../results/completionWaiters.ts';
+import { cancelTask } from '../tasks/cancelTask.ts';
+import { type CreateTaskInput, createTask } from '../tasks/createTask.ts';
+import { getTask, getTaskState } from '../tasks/getTask.ts';
+import { listSteps } from '../tasks/listSteps.ts';
+import { type ListTasksQuery, listTasks } from '../tasks/listTasks.ts';
+import { TERMINAL_TASK_STATES } from '../tasks/taskTypes.ts';
+import { errorHandler } from './errorHandler.ts';
+import { createTaskBody, listTasksQuery, taskParams, waitQuery } from './schemas.ts';
+
+export type ServerDeps = {
+  pool: pg.Pool;
+  metrics: OrchestrationMetrics;
+  waiters: CompletionWaiters;
+  /** database and listener up */
+  readiness: () => Promise<{ ready: boolean; checks: Record<string, string> }>;
+  /** request body limit in bytes (default 1 MiB) */
+  bodyLimit?: number;
+  /**
+   * true once shutdown began: answers then carry `Connection: close`, so keep-alive connections
+   * of requests in flight at close() end with their answer (Fastify only reaps idle ones)
+   */
+  draining?: () => boolean;
+  logger?: boolean;
+};
+
+type UuidParams = { uuid: string };
+
+export type WaitResult = {
+  task_uuid: string;
+  state: string;
+  completed: boolean;
+  timed_out: boolean;
+  failed_step: TaskFinished['failed_step'];
+};
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const { pool, metrics, waiters } = deps;
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024 });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send({ error: { code: 'route_not_found', message: `no route ${request.method} ${request.url}` } });
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (deps.draining?.()) void reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpSeconds.observe(reply.elapsedTime / 1000, {
+      method: request.method,
+      route,
+      status: String(reply.statusCode),
+    });
+  });
+
+  app.post<{ Body: CreateTaskInput }>(
+    '/v1/tasks',
+    { schema: { body: createTaskBody } },
+    async (request, reply) => {
+      const body = request.body;
+      if (body.identity_strategy === 'caller_provided' && !body.identity_key) {
+        throw new InvalidRequestError(
+          'identity_key',
+          'body.identity_key is required with identity_strategy caller_provided',
+        );
+      }
+      const started = performance.now();
+      const created = await createTask(pool, body);
+      metrics.taskCreateSeconds.observe((performance.now() - started) / 1000);
+      metrics.tasksCreated.inc({ namespace: body.namespace });
+      metrics.stepsEnqueued.inc({}, created.enqueued);
+      const total = created.steps.length;
+      return reply.code(201).send({
+        task: created.task,
+        steps: created.steps,
+        execution_context: {
+          total_steps: total,
+          enqueued_steps: created.enqueued,
+          pending_steps: created.steps.filter((s) => s.state === 'pending').length,
+          completed_steps: 0,
+          execution_status: created.task.state === 'complete' ? 'all_complete' : 'processing',
+        },
+      });
+    },
+  );
+
+  app.get<{ Querystring: ListTasksQuery }>(
+    '/v1/tasks',
+    { schema: { querystring: listTasksQuery } },
+    async (request) => listTasks(pool, request.query),
+  );
+
+  app.get<{ Params: UuidParams }>('/v1/tasks/:uuid', { schema: { params: taskParams } }, async (request) =>
+    getTask(pool, request.params.uuid),
+  );
+
+  app.delete<{ Params: UuidParams }>('/v1/tasks/:uuid', { schema: { params: taskParams } }, async (request) =>
+    cancelTask(pool, request.params.uuid),
+  );
+
+  app.get<{ Params: UuidParams }>(
+    '/v1/tasks/:uuid/workflow_steps',
+    { schema: { params: taskParams } },
+    async (request) => ({ steps: await listSteps(pool, request.params.uuid) }),
+  );
+
+  app.get<{ Params: UuidParams; Querystring: { timeout_ms: number } }>(
+    '/v1/tasks/:uuid/wait',
+    { schema: { params: taskParams, querystring: waitQuery } },
+    async (request): Promise<WaitResult> => {
+      const uuid = request.params.uuid;
+      // register before reading the state: a completion in between still wakes this waiter
+      const waiter = waiters.register(uuid, request.query.timeout_ms);
+      try {
+        const state = await getTaskState(pool, uuid);
+        if (state === undefined) {
+          throw new TaskNotFoundError(uuid);
+        }
+        if (TERMINAL_TASK_STATES.has(state)) return finishedView(pool, uuid, state);
+        const outcome = await waiter.wait;
+        if (outcome.kind === 'finished')
+          return {
+            task_uuid: uuid,
+            state: outcome.event.state,
+            completed: true,
+            timed_out: false,
+            failed_step: outcome.event.failed_step,
+          };
+        const last = (await getTaskState(pool, uuid)) ?? state;
+        if (TERMINAL_TASK_STATES.has(last)) return finishedView(pool, uuid, last);
+        return { task_uuid: uuid, state: last, completed: false, timed_out: true, failed_step: null };
+      } finally {
+        waiter.cancel();
+      }
+    },
+  );
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (_request, reply) => {
+    const { ready, checks } = await deps.readiness();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
+  return app;
+}
+
+async function finishedView(pool: pg.Pool, uuid: string, state: string): Promise<WaitResult> {
+  let failed: WaitResult['failed_step'] = null;
+  if (state === 'error') {
+    const { rows } = await pool.query<{ step_uuid: string; name: string; attempts: number }>(
+      `select s.workflow_step_uuid as step_uuid, ns.name, s.attempts
+       from tasker.workflow_steps s join tasker.named_steps ns on ns.named_step_uuid = s.named_step_uuid
+       where s.task_uuid = $1 and s.current_state = 'error' order by s.workflow_step_uuid limit 1`,
+      [uuid],
+    );
+    failed = rows[0] ?? null;
+  }
+  return { task_uuid: uuid, state, completed: true, timed_out: false, failed_step: failed };
+}

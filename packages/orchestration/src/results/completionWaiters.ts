@@ -1,0 +1,84 @@
+/**
+ * Waiters for task completion, woken by the `task_completed` notification that tasker sends when a
+ * task reaches complete, error or cancelled (migration 000011). One LISTEN serves every waiter of
+ * the process, whichever orchestrator finalized the task.
+ */
+
+/** The payload of a `task_completed` notification. */
+export type TaskFinished = {
+  task_uuid: string;
+  state: string;
+  correlation_id: string | null;
+  failed_step: { step_uuid: string; name: string; attempts: number } | null;
+};
+
+export const TASK_COMPLETED_CHANNEL = 'task_completed';
+
+export type WaitOutcome =
+  | { kind: 'finished'; event: TaskFinished }
+  | { kind: 'timeout' }
+  | { kind: 'closed' };
+
+export class CompletionWaiters {
+  readonly #waiters = new Map<string, Set<(outcome: WaitOutcome) => void>>();
+  #closed = false;
+
+  /** Parses a notification payload; null when it is not a task_completed payload. */
+  static parse(payload: string): TaskFinished | null {
+    try {
+      const value = JSON.parse(payload) as Partial<TaskFinished>;
+      if (typeof value.task_uuid !== 'string' || typeof value.state !== 'string') return null;
+      return {
+        task_uuid: value.task_uuid,
+        state: value.state,
+        correlation_id: value.correlation_id ?? null,
+        failed_step: value.failed_step ?? null,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const set of this.#waiters.values()) n += set.size;
+    return n;
+  }
+
+  /**
+   * Registers a waiter before the caller checks the task's state, so a completion between the
+   * check and the wait is not missed. `wait` resolves on the notification, after `timeoutMs`, or on
+   * close(); `cancel` drops the waiter.
+   */
+  register(taskUuid: string, timeoutMs: number): { wait: Promise<WaitOutcome>; cancel: () => void } {
+    if (this.#closed) return { wait: Promise.resolve({ kind: 'closed' }), cancel: () => undefined };
+    let resolveFn: (outcome: WaitOutcome) => void = () => undefined;
+    const wait = new Promise<WaitOutcome>((resolve) => {
+      resolveFn = resolve;
+    });
+    const set = this.#waiters.get(taskUuid) ?? new Set();
+    this.#waiters.set(taskUuid, set);
+    const done = (outcome: WaitOutcome) => {
+      clearTimeout(timer);
+      set.delete(done);
+      if (set.size === 0 && this.#waiters.get(taskUuid) === set) this.#waiters.delete(taskUuid);
+      resolveFn(outcome);
+    };
+    const timer = setTimeout(() => done({ kind: 'timeout' }), timeoutMs);
+    set.add(done);
+    return { wait, cancel: () => done({ kind: 'timeout' }) };
+  }
+
+  /** Wakes the waiters of the task in `event`. */
+  notify(event: TaskFinished): void {
+    const set = this.#waiters.get(event.task_uuid);
+    if (!set) return;
+    for (const done of [...set]) done({ kind: 'finished', event });
+  }
+
+  /** Wakes every waiter with `closed` and refuses new ones (shutdown). */
+  close(): void {
+    this.#closed = true;
+    for (const set of [...this.#waiters.values()]) for (const done of [...set]) done({ kind: 'closed' });
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * The orchestration service in-process: pool, template registration, LISTEN (results and task
+ * completions), result processor, retry poller and the HTTP server. Tests, benches and the CLI all
+ * start it through here; close() shuts it down gracefully (see below).
+ */
+import {
+  BUILTIN_TEMPLATES,
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
+  PgEventListener,
+  prepareDatabase,
+  registerTemplates,
+  type WorkflowTemplate,
+} from '@tasker/shared';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildServer } from './http/server.ts';
+import { OrchestrationMetrics } from './metrics/metrics.ts';
+import { CompletionWaiters, TASK_COMPLETED_CHANNEL } from './results/completionWaiters.ts';
+import type { ProcessedResult } from './results/processStepResult.ts';
+import { ResultProcessor } from './results/resultProcessor.ts';
+import { RetryPoller } from './results/retryPoller.ts';
+
+/** The channel result sends notify on (tasker.pgmq_send_with_notify: orchestration* → orchestration). */
+export const RESULTS_CHANNEL = 'pgmq_message_ready.orchestration';
+
+export type OrchestrationOptions = {
+  databaseUrl: string;
+  /** default 0: a free port */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** templates registered at start (default the built-ins); more with registerTemplate() */
+  templates?: readonly WorkflowTemplate[];
+  /** install PGMQ and apply migrations first (default false: the database is prepared already) */
+  prepareDatabase?: boolean;
+  /** database connections of the pool (default 20) */
+  poolSize?: number;
+  /** request body limit in bytes (default 1 MiB) */
+  bodyLimit?: number;
+  /** the listener's safety poll of the results queue (default 1000 ms) */
+  resultPollIntervalMs?: number;
+  /** how often due retries are looked for (default 500 ms) */
+  retryPollIntervalMs?: number;
+  /** seconds a result message read by this orchestrator stays hidden from others (default 30) */
+  visibilityTimeoutSeconds?: number;
+  /** application_name of every database connection (default tasker-orchestration) */
+  applicationName?: string;
+  /** Fastify's logger (default off) */
+  logger?: boolean;
+  /** background errors (lost listener connection, failed result); default: printed to stderr */
+  onError?: (error: Error) => void;
+  /** called after each processed step result */
+  onResultProcessed?: (result: ProcessedResult) => void;
+};
+
+export type Orchestration = {
+  /** http://host:port */
+  url: string;
+  port: number;
+  metrics: OrchestrationMetrics;
+  /** the Fastify instance (inject() in tests) */
+  server: FastifyInstance;
+  /** runs the retry poller once now (tests) */
+  pollRetries(): Promise<void>;
+  /** drains the results queue now (tests) */
+  processResults(): void;
+  /**
+   * Graceful shutdown: stop accepting connections, answer pending waits with the current state,
+   * let in-flight requests and results finish, stop the poller, close the listener and the pool.
+   * Idempotent.
+   */
+  close(): Promise<void>;
+};
+
+export async function startOrchestration(options: OrchestrationOptions): Promise<Orchestration> {
+  const onError =
+    options.onError ?? ((error: Error) => console.error(`[tasker-orchestration] ${error.message}`));
+  const connection = {
+    connectionString: options.databaseUrl,
+    application_name: options.applicationName ?? 'tasker-orchestration',
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 20 });
+  pool.on('error', onError);
+  const metrics = new OrchestrationMetrics();
+  const waiters = new CompletionWaiters();
+  const processor = new ResultProcessor({
+    pool,
+    metrics,
+    onError,
+    ...(options.visibilityTimeoutSeconds !== undefined
+      ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+      : {}),
+    ...(options.onResultProcessed ? { onProcessed: options.onResultProcessed } : {}),
+  });
+  const poller = new RetryPoller({
+    pool,
+    metrics,
+    onError,
+    ...(options.retryPollIntervalMs !== undefined ? { intervalMs: options.retryPollIntervalMs } : {}),
+  });
+  const listener = new PgEventListener({
+    connection,
+    channels: [RESULTS_CHANNEL, TASK_COMPLETED_CHANNEL],
+    pollIntervalMs: options.resultPollIntervalMs ?? 1000,
+    onPoll: () => processor.kick(),
+    onError,
+  });
+  let server: FastifyInstance | undefined;
+  let draining = false;
+
+  const shutdown = async () => {
+    draining = true;
+    waiters.close();
+    await Promise.all([server?.close(), processor.stop(), poller.stop()]);
+    await listener.close();
+    await pool.end();
+  };
+
+  try {
+    if (options.prepareDatabase) {
+      const client = await pool.connect();
+      try {
+        await prepareDatabase(client);
+      } finally {
+        client.release();
+      }
+    }
+    await pool.query('select pgmq.create($1)', [ORCHESTRATION_STEP_RESULTS_QUEUE]);
+    await registerTemplates(pool, options.templates ?? BUILTIN_TEMPLATES);
+
+    listener.subscribe((event) => {
+      if (event.channel === RESULTS_CHANNEL) processor.kick();
+      else if (event.channel === TASK_COMPLETED_CHANNEL) {
+        const finished = CompletionWaiters.parse(event.payload);
+        if (finished) waiters.notify(finished);
+      }
+    });
+    listener.onStateChange((state) => processor.onListenerState(state));
+    await listener.start();
+    processor.kick();
+    poller.start();
+
+    server = buildServer({
+      pool,
+      metrics,
+      waiters,
+      logger: options.logger ?? false,
+      draining: () => draining,
+      ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+      readiness: async () => {
+        const checks: Record<string, string> = { listener: listener.state };
+        try {
+          await pool.query('select 1');
+          checks.database = 'ok';
+        } catch (error) {
+          checks.database = error instanceof Error ? error.message : String(error);
+        }
+        return { ready: checks.database === 'ok' && listener.state === 'connected', checks };
+      },
+    });
+    await server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await shutdown().catch(() => undefined);
+    throw error;
+  }
+
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const host =
+    options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    metrics,
+    server,
+    pollRetries: () => poller.pollOnce(),
+    processResults: () => processor.kick(),
+    close: () => {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** Cancellation through tasker.cancel_task (migration 000012): the task and its cancellable steps. */
+import type pg from 'pg';
+import { TaskNotCancellableError, TaskNotFoundError } from '../errors.ts';
+
+export type CancelResult = { task_uuid: string; state: 'cancelled'; steps_cancelled: number };
+
+export async function cancelTask(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<CancelResult> {
+  const { rows } = await db.query<{ outcome: string; task_state: string; steps_cancelled: number }>({
+    name: 'tasker_cancel_task',
+    text: 'select outcome, task_state, steps_cancelled from tasker.cancel_task($1)',
+    values: [taskUuid],
+  });
+  const row = rows[0];
+  if (!row || row.outcome === 'unknown_task') throw new TaskNotFoundError(taskUuid);
+  if (row.outcome === 'not_cancellable') throw new TaskNotCancellableError(taskUuid, row.task_state);
+  return { task_uuid: taskUuid, state: 'cancelled', steps_cancelled: row.steps_cancelled };
+}

@@ -1,0 +1,110 @@
+/**
+ * Task initialization: one call of tasker.create_task (migration 000011) creates the task, its
+ * steps, edges and transitions and enqueues the ready steps, in one statement and so one
+ * transaction; the identity hash is computed here by strategy.
+ */
+import type { Span } from '@opentelemetry/api';
+import type pg from 'pg';
+import { DuplicateTaskError, TemplateNotFoundError } from '../errors.ts';
+import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
+import { type IdentityStrategy, identityHash } from './identityHash.ts';
+import type { StepSummary, TaskView } from './taskTypes.ts';
+
+export type CreateTaskInput = {
+  namespace: string;
+  name: string;
+  /** absent: the highest registered version */
+  version?: string | undefined;
+  context?: Record<string, unknown> | undefined;
+  initiator?: string | undefined;
+  source_system?: string | undefined;
+  reason?: string | undefined;
+  tags?: string[] | undefined;
+  priority?: number | undefined;
+  correlation_id?: string | undefined;
+  /** default strict */
+  identity_strategy?: IdentityStrategy | undefined;
+  /** required by (and only used with) caller_provided */
+  identity_key?: string | undefined;
+};
+
+/** Where the database spent the time of one creation (ms, measured inside PostgreSQL). */
+export type CreateTimings = { insert_ms: number; discovery_ms: number; mark_ms: number; publish_ms: number };
+
+export type CreatedTask = {
+  task: TaskView;
+  steps: StepSummary[];
+  /** steps enqueued at creation */
+  enqueued: number;
+  timings: CreateTimings;
+};
+
+type CreateResult =
+  | { created: false; task_uuid: string }
+  | { created: true; task: TaskView; steps: StepSummary[]; enqueued: number; timings: CreateTimings };
+
+const CREATE_SQL =
+  'select tasker.create_task($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::text[], $10::integer, $11::uuid) as r';
+
+export async function createTask(db: pg.Pool | pg.ClientBase, input: CreateTaskInput): Promise<CreatedTask> {
+  const attributes = {
+    'tasker.namespace': input.namespace,
+    'tasker.task_name': input.name,
+    ...(input.correlation_id ? { correlation_id: input.correlation_id } : {}),
+  };
+  return withSpan('task.create', attributes, async (span) => {
+    const hash = identityHash({
+      namespace: input.namespace,
+      name: input.name,
+      version: input.version,
+      context: input.context ?? {},
+      strategy: input.identity_strategy ?? 'strict',
+      identityKey: input.identity_key,
+    });
+    const started = Date.now();
+    let result: CreateResult;
+    try {
+      const { rows } = await db.query<{ r: CreateResult }>({
+        name: 'tasker_create_task',
+        text: CREATE_SQL,
+        values: [
+          input.namespace,
+          input.name,
+          input.version ?? null,
+          JSON.stringify(input.context ?? {}),
+          hash,
+          input.initiator ?? null,
+          input.source_system ?? null,
+          input.reason ?? null,
+          input.tags ?? [],
+          input.priority ?? 0,
+          input.correlation_id ?? null,
+        ],
+      });
+      const row = rows[0];
+      if (!row) throw new Error('tasker.create_task returned no row');
+      result = row.r;
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'TKT01')
+        throw new TemplateNotFoundError(error.message, { cause: error });
+      throw error;
+    }
+    if (!result.created) throw new DuplicateTaskError(result.task_uuid);
+    annotate(span, started, result);
+    return { task: result.task, steps: result.steps, enqueued: result.enqueued, timings: result.timings };
+  });
+}
+
+function annotate(span: Span, started: number, result: Extract<CreateResult, { created: true }>): void {
+  const ids = { task_uuid: result.task.task_uuid, correlation_id: result.task.correlation_id };
+  span.setAttributes({
+    ...ids,
+    'tasker.steps': result.steps.length,
+    'tasker.steps_enqueued': result.enqueued,
+  });
+  const t = result.timings;
+  recordChildSpan(span, 'steps.enqueue', started, t.insert_ms, t.discovery_ms + t.mark_ms + t.publish_ms, {
+    ...ids,
+    'tasker.steps_enqueued': result.enqueued,
+  });
+}

@@ -1,0 +1,41 @@
+/** The workflow steps of one task with their readiness (tasker.get_step_readiness_status) and results. */
+import type pg from 'pg';
+import { TaskNotFoundError } from '../errors.ts';
+
+export type StepDetail = {
+  step_uuid: string;
+  name: string;
+  handler: string;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  retryable: boolean;
+  ready_for_execution: boolean;
+  dependencies_satisfied: boolean;
+  total_parents: number;
+  completed_parents: number;
+  next_retry_at: string | null;
+  last_attempted_at: string | null;
+  processed_at: string | null;
+  results: unknown;
+};
+
+const LIST_STEPS_SQL = `select r.workflow_step_uuid as step_uuid, r.name, r.handler, r.current_state as state,
+    r.attempts, r.max_attempts, r.retryable, r.ready_for_execution, r.dependencies_satisfied,
+    r.total_parents, r.completed_parents, r.next_retry_at, r.last_attempted_at, s.processed_at, s.results
+  from tasker.get_step_readiness_status($1) r
+  join tasker.workflow_steps s on s.workflow_step_uuid = r.workflow_step_uuid
+  order by r.workflow_step_uuid`;
+
+export async function listSteps(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<StepDetail[]> {
+  const { rows } = await db.query<StepDetail>({
+    name: 'tasker_list_steps',
+    text: LIST_STEPS_SQL,
+    values: [taskUuid],
+  });
+  if (rows.length === 0) {
+    const exists = await db.query('select 1 from tasker.tasks where task_uuid = $1', [taskUuid]);
+    if (exists.rowCount === 0) throw new TaskNotFoundError(taskUuid);
+  }
+  return rows;
+}

@@ -1,0 +1,35 @@
+/** A page of tasks, newest first, optionally filtered by namespace and state. */
+import type pg from 'pg';
+import { TASK_VIEW_COLUMNS, TASK_VIEW_FROM } from './getTask.ts';
+import type { TaskView } from './taskTypes.ts';
+
+export type ListTasksQuery = { namespace?: string; state?: string; page: number; per_page: number };
+
+export type TaskPage = {
+  tasks: TaskView[];
+  pagination: { page: number; per_page: number; has_more: boolean };
+};
+
+const LIST_SQL = `select ${TASK_VIEW_COLUMNS}
+  from ${TASK_VIEW_FROM}
+  where ($1::text is null or tn.name = $1) and ($2::text is null or t.current_state = $2)
+  order by t.task_uuid desc
+  limit $3 offset $4`;
+
+export async function listTasks(db: pg.Pool | pg.ClientBase, query: ListTasksQuery): Promise<TaskPage> {
+  const { rows } = await db.query<TaskView>({
+    name: 'tasker_list_tasks',
+    text: LIST_SQL,
+    values: [
+      query.namespace ?? null,
+      query.state ?? null,
+      query.per_page + 1,
+      (query.page - 1) * query.per_page,
+    ],
+  });
+  const hasMore = rows.length > query.per_page;
+  return {
+    tasks: hasMore ? rows.slice(0, query.per_page) : rows,
+    pagination: { page: query.page, per_page: query.per_page, has_more: hasMore },
+  };
+}

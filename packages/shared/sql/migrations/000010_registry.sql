@@ -1,0 +1,71 @@
+-- Template registry: register_named_task upserts a namespace, a named task and its named steps from a workflow template, and creates the namespace's worker queue.
+--
+-- The template is stored whole in named_tasks.configuration (the JSON of a WorkflowTemplate from
+-- packages/shared/src/templates): task creation (000011) reads the step dependencies from there to
+-- build each task's edges. A namespace/name/version is immutable once registered: registering it
+-- again with the same steps is a no-op, with different steps an error (bump the version instead).
+--
+-- Errors, class TK:
+--   TKR01  the template's namespace/name/version is registered with different steps
+--   TKR02  the template JSON is malformed (no steps array, a step without name or handler)
+-- Parameters are prefixed p_ throughout this file and 000011–000012, so they never shadow columns.
+
+-- register_named_task: registers p_template (a WorkflowTemplate as jsonb). Locks: ROW EXCLUSIVE on
+-- task_namespaces, named_tasks and named_steps; concurrent registrations of one template serialise
+-- on the named_tasks unique key, the later one then compares and returns. Creates
+-- worker_<namespace>_queue through pgmq.create (idempotent). Returns the named_task_uuid.
+-- Raises TKR01, TKR02.
+CREATE OR REPLACE FUNCTION tasker.register_named_task(p_template jsonb)
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  v_namespace text := p_template->>'namespace';
+  v_name      text := p_template->>'name';
+  v_version   text := p_template->>'version';
+  v_ns_uuid   uuid;
+  v_task_uuid uuid;
+  v_existing  jsonb;
+BEGIN
+  IF jsonb_typeof(p_template->'steps') IS DISTINCT FROM 'array' OR v_namespace IS NULL OR v_name IS NULL
+     OR v_version IS NULL OR EXISTS (
+       SELECT FROM jsonb_array_elements(p_template->'steps') s
+       WHERE s->>'name' IS NULL OR s->>'handler' IS NULL) THEN
+    RAISE EXCEPTION 'malformed template %/%@%: it needs namespace, name, version and steps with name and handler',
+      v_namespace, v_name, v_version
+      USING ERRCODE = 'TKR02', HINT = 'Pass a template checked by validateTemplate().';
+  END IF;
+
+  INSERT INTO tasker.task_namespaces (name) VALUES (v_namespace) ON CONFLICT (name) DO NOTHING;
+  SELECT tn.task_namespace_uuid INTO v_ns_uuid FROM tasker.task_namespaces tn WHERE tn.name = v_namespace;
+
+  INSERT INTO tasker.named_tasks (task_namespace_uuid, name, version, description, configuration)
+  VALUES (v_ns_uuid, v_name, v_version, p_template->>'description', p_template)
+  ON CONFLICT (task_namespace_uuid, name, version) DO NOTHING
+  RETURNING named_task_uuid INTO v_task_uuid;
+
+  IF v_task_uuid IS NULL THEN
+    SELECT nt.named_task_uuid, nt.configuration INTO v_task_uuid, v_existing
+    FROM tasker.named_tasks nt
+    WHERE nt.task_namespace_uuid = v_ns_uuid AND nt.name = v_name AND nt.version = v_version;
+    IF v_existing->'steps' IS DISTINCT FROM p_template->'steps' THEN
+      RAISE EXCEPTION 'template %/%@% is already registered with different steps', v_namespace, v_name, v_version
+        USING ERRCODE = 'TKR01', HINT = 'A registered version is immutable: bump the version.';
+    END IF;
+    RETURN v_task_uuid;
+  END IF;
+
+  INSERT INTO tasker.named_steps (named_task_uuid, name, handler, retryable, max_attempts, backoff_seconds)
+  SELECT v_task_uuid, s->>'name', s->>'handler',
+    coalesce((s->'retry'->>'retryable')::boolean, true),
+    coalesce((s->'retry'->>'max_attempts')::integer, 3),
+    (s->'retry'->>'backoff_seconds')::integer
+  FROM jsonb_array_elements(p_template->'steps') s;
+
+  PERFORM pgmq.create('worker_' || v_namespace || '_queue');
+  RETURN v_task_uuid;
+END
+$$;
+COMMENT ON FUNCTION tasker.register_named_task(jsonb) IS
+  'Registers a workflow template (namespace, named task, named steps, worker queue); idempotent for an '
+  'identical template, TKR01 if the version exists with different steps. Returns the named_task_uuid.';

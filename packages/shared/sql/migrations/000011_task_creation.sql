@@ -1,0 +1,285 @@
+-- Task creation and step enqueueing: create_task builds a task, its steps, edges and transitions from a registered template and enqueues its ready steps, in one statement.
+--
+-- The enqueue rule (issue 16): a step is moved to enqueued in the same transaction that sends its
+-- message with tasker.pgmq_send_batch_with_notify, so the message and the state become visible at the
+-- same commit: a worker that sees the message always sees the step enqueued.
+--
+-- Completion channels (sent by tasker._notify_task_finished when a task reaches complete, error or
+-- cancelled; delivered at commit):
+--   task_completed            every task; payload {"task_uuid","state","correlation_id","failed_step"}
+--   task_completed.<uuid>     the same payload on a per-task channel (51 bytes, within the 63-byte limit)
+--
+-- Errors, class TK:
+--   TKT01  no registered template matches namespace/name(/version)
+
+-- _advance_task: moves a task along p_path (p_path[1] its expected current state, then each next
+-- state), recording one transition per hop, in one update of the task row: the set-based sibling of
+-- transition_task_state_atomic (same columns: ready_at refreshed once at the end, complete and
+-- completed_at on complete). Locks: the task row (through the UPDATE) until the caller's transaction
+-- ends. Raises TK001 for a hop not in allowed_task_transitions. Returns true if the task was in
+-- p_path[1] and moved, false otherwise.
+CREATE OR REPLACE FUNCTION tasker._advance_task(p_task_uuid uuid, p_path text[], p_metadata jsonb DEFAULT '{}')
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+-- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+  v_last text := p_path[cardinality(p_path)];
+  v_prev_key integer;
+  v_bad integer;
+BEGIN
+  SELECT min(i) INTO v_bad FROM generate_subscripts(p_path, 1) i
+  WHERE i > 1 AND NOT EXISTS (
+    SELECT FROM tasker.allowed_task_transitions a WHERE a.from_state = p_path[i - 1] AND a.to_state = p_path[i]);
+  IF v_bad IS NOT NULL THEN
+    PERFORM tasker._raise_illegal_transition('task', p_path[v_bad - 1], p_path[v_bad]);
+  END IF;
+
+  UPDATE tasker.tasks t
+  SET current_state = v_last,
+    ready_at = tasker._task_ready_at(t.task_uuid, v_last, t.requested_at),
+    complete = v_last = 'complete',
+    completed_at = CASE WHEN v_last = 'complete' THEN now() END,
+    updated_at = now()
+  WHERE t.task_uuid = p_task_uuid AND t.current_state = p_path[1];
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+
+  UPDATE tasker.task_transitions tt SET most_recent = false
+  WHERE tt.task_uuid = p_task_uuid AND tt.most_recent
+  RETURNING tt.sort_key INTO v_prev_key;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1,
+    i = cardinality(p_path)
+  FROM generate_series(2, cardinality(p_path)) i;
+  RETURN true;
+END
+$$;
+
+-- _transition_steps: moves every step in p_step_uuids whose current state may go to p_to_state
+-- (per allowed_step_transitions) to p_to_state and records the transitions: the set-based sibling of
+-- transition_step_state_atomic, with its column side effects. It does not refresh tasks.ready_at: the
+-- caller does (through _advance_task). Locks: the task rows must already be held by the caller (task
+-- before step, as everywhere); the step rows through the UPDATE. Returns the steps moved.
+CREATE OR REPLACE FUNCTION tasker._transition_steps(p_step_uuids uuid[], p_to_state text, p_metadata jsonb DEFAULT '{}')
+RETURNS SETOF uuid
+LANGUAGE plpgsql VOLATILE
+-- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+SET plan_cache_mode = force_generic_plan
+AS $$
+BEGIN
+  -- one statement: the new transition row of a step is inserted only after its old one was flipped
+  -- (the insert reads the flip's RETURNING), so the most_recent unique index never sees two
+  RETURN QUERY
+  WITH moved AS (
+    UPDATE tasker.workflow_steps s
+    SET current_state = p_to_state,
+      attempts = s.attempts + (p_to_state = 'in_progress')::integer,
+      last_attempted_at = CASE WHEN p_to_state = 'in_progress' THEN now() ELSE s.last_attempted_at END,
+      last_failure_at = CASE WHEN p_to_state = 'enqueued_as_error_for_orchestration' THEN now()
+        ELSE s.last_failure_at END,
+      in_process = p_to_state IN
+        ('enqueued', 'in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration'),
+      processed = s.processed OR p_to_state IN ('complete', 'resolved_manually'),
+      processed_at = CASE WHEN p_to_state IN ('complete', 'resolved_manually') THEN now() ELSE s.processed_at END,
+      updated_at = now()
+    WHERE s.workflow_step_uuid = ANY (p_step_uuids)
+      AND EXISTS (SELECT FROM tasker.allowed_step_transitions a
+                  WHERE a.from_state = s.current_state AND a.to_state = p_to_state)
+    RETURNING s.workflow_step_uuid
+  ), flipped AS (
+    UPDATE tasker.workflow_step_transitions st SET most_recent = false
+    FROM moved m
+    WHERE st.workflow_step_uuid = m.workflow_step_uuid AND st.most_recent
+    RETURNING st.workflow_step_uuid, st.to_state AS from_state, st.sort_key
+  )
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT f.workflow_step_uuid, f.from_state, p_to_state, coalesce(p_metadata, '{}'), f.sort_key + 1, true
+  FROM flipped f
+  RETURNING workflow_step_uuid;
+END
+$$;
+
+-- _enqueue_ready_steps: the step enqueuer for one task: discovers its ready steps
+-- (tasker.get_ready_steps), moves them pending / waiting_for_retry → enqueued, and sends one
+-- {task_uuid, step_uuid, correlation_id} message per step to worker_<namespace>_queue with
+-- tasker.pgmq_send_batch_with_notify, all in the caller's transaction. Does not refresh ready_at (the
+-- caller's _advance_task does). Locks: the caller must hold the task row; step rows as
+-- _transition_steps; the queue as pgmq.send_batch. Returns the number of steps enqueued and the
+-- milliseconds spent discovering, marking (state transitions) and publishing (send + notify).
+CREATE OR REPLACE FUNCTION tasker._enqueue_ready_steps(
+  p_task_uuid uuid, p_namespace text, p_correlation_id uuid,
+  OUT enqueued integer, OUT discovery_ms double precision, OUT mark_ms double precision,
+  OUT publish_ms double precision)
+LANGUAGE plpgsql VOLATILE
+-- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+  v_t0 timestamptz := clock_timestamp();
+  v_t1 timestamptz;
+  v_t2 timestamptz;
+  v_ready uuid[];
+  v_moved uuid[];
+BEGIN
+  -- the shared discovery query (000003), whose plan is tuned for exactly this walk
+  SELECT coalesce(array_agg(r.workflow_step_uuid ORDER BY r.workflow_step_uuid), '{}') INTO v_ready
+  FROM tasker.get_ready_steps(ARRAY[p_task_uuid]) r;
+  v_t1 := clock_timestamp();
+  discovery_ms := extract(epoch FROM v_t1 - v_t0) * 1000;
+  IF cardinality(v_ready) = 0 THEN
+    enqueued := 0; mark_ms := 0; publish_ms := 0;
+    RETURN;
+  END IF;
+
+  SELECT coalesce(array_agg(m ORDER BY m), '{}') INTO v_moved
+  FROM tasker._transition_steps(v_ready, 'enqueued') m;
+  v_t2 := clock_timestamp();
+  mark_ms := extract(epoch FROM v_t2 - v_t1) * 1000;
+
+  PERFORM tasker.pgmq_send_batch_with_notify(
+    'worker_' || p_namespace || '_queue',
+    ARRAY(SELECT jsonb_build_object('task_uuid', p_task_uuid, 'step_uuid', m, 'correlation_id', p_correlation_id)
+          FROM unnest(v_moved) m));
+  publish_ms := extract(epoch FROM clock_timestamp() - v_t2) * 1000;
+  enqueued := cardinality(v_moved);
+END
+$$;
+
+-- _notify_task_finished: sends the completion notification of a task that reached p_state
+-- (complete, error, cancelled) on task_completed and task_completed.<uuid>; with the first failed
+-- step when there is one. Takes no locks (NOTIFY takes a brief global lock at commit). Returns nothing.
+CREATE OR REPLACE FUNCTION tasker._notify_task_finished(p_task_uuid uuid, p_state text, p_correlation_id uuid)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+-- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+  v_payload text;
+BEGIN
+  v_payload := jsonb_build_object(
+    'task_uuid', p_task_uuid, 'state', p_state, 'correlation_id', p_correlation_id,
+    'failed_step', CASE WHEN p_state = 'error' THEN (
+      SELECT jsonb_build_object('step_uuid', s.workflow_step_uuid, 'name', ns.name, 'attempts', s.attempts)
+      FROM tasker.workflow_steps s JOIN tasker.named_steps ns ON ns.named_step_uuid = s.named_step_uuid
+      WHERE s.task_uuid = p_task_uuid AND s.current_state = 'error'
+      ORDER BY s.workflow_step_uuid LIMIT 1) END)::text;
+  PERFORM pg_notify('task_completed', v_payload), pg_notify('task_completed.' || p_task_uuid, v_payload);
+END
+$$;
+
+-- create_task: creates a task from the registered template p_namespace/p_name at p_version (NULL:
+-- the highest registered version), with its steps (retry policy copied from the named steps), edges
+-- and initial transitions; enqueues the steps ready at once (see the enqueue rule above); and moves
+-- the task pending → initializing → enqueuing_steps → steps_in_process (→ complete for a template
+-- without steps). A task whose p_identity_hash exists already is not created: the result says so and
+-- names the existing task. Locks: ROW EXCLUSIVE on tasks, workflow_steps, workflow_step_edges, the
+-- transition tables and the worker queue; a concurrent insert of the same identity waits for the
+-- first to commit. Returns jsonb: {created: false, task_uuid} for a duplicate, else {created: true,
+-- task: {...}, steps: [...], enqueued, timings: {insert_ms, discovery_ms, mark_ms, publish_ms}}.
+-- Raises TKT01 for an unknown template.
+CREATE OR REPLACE FUNCTION tasker.create_task(
+  p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text,
+  p_initiator text DEFAULT NULL, p_source_system text DEFAULT NULL, p_reason text DEFAULT NULL,
+  p_tags text[] DEFAULT '{}', p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+-- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+  v_t0 timestamptz := clock_timestamp();
+  v_named_task uuid;
+  v_version text;
+  v_config jsonb;
+  v_task uuid;
+  v_correlation uuid;
+  v_existing uuid;
+  v_insert_ms double precision;
+  v_enq record;
+  v_state text;
+BEGIN
+  SELECT nt.named_task_uuid, nt.version, nt.configuration INTO v_named_task, v_version, v_config
+  FROM tasker.named_tasks nt
+  JOIN tasker.task_namespaces tn ON tn.task_namespace_uuid = nt.task_namespace_uuid
+  WHERE tn.name = p_namespace AND nt.name = p_name AND (p_version IS NULL OR nt.version = p_version)
+  ORDER BY CASE WHEN nt.version ~ '^\d+\.\d+\.\d+$' THEN string_to_array(nt.version, '.')::integer[] END
+    DESC NULLS LAST
+  LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no task template %/%@%', p_namespace, p_name, coalesce(p_version, 'latest')
+      USING ERRCODE = 'TKT01', HINT = 'Register the template first (registerTemplate).';
+  END IF;
+
+  INSERT INTO tasker.tasks (named_task_uuid, context, tags, priority, correlation_id, identity_hash,
+    initiator, source_system, reason)
+  VALUES (v_named_task, coalesce(p_context, '{}'), coalesce(p_tags, '{}'), coalesce(p_priority, 0),
+    coalesce(p_correlation_id, tasker.uuid_v7()), p_identity_hash, p_initiator, p_source_system, p_reason)
+  ON CONFLICT (identity_hash) DO NOTHING
+  RETURNING task_uuid, correlation_id INTO v_task, v_correlation;
+  IF v_task IS NULL THEN
+    SELECT t.task_uuid INTO v_existing FROM tasker.tasks t WHERE t.identity_hash = p_identity_hash;
+    RETURN jsonb_build_object('created', false, 'task_uuid', v_existing);
+  END IF;
+
+  INSERT INTO tasker.workflow_steps (task_uuid, named_step_uuid, retryable, max_attempts,
+    backoff_request_seconds, inputs)
+  SELECT v_task, ns.named_step_uuid, ns.retryable, ns.max_attempts, ns.backoff_seconds,
+    coalesce(s.value->'inputs', '{}')
+  FROM jsonb_array_elements(v_config->'steps') WITH ORDINALITY s(value, ord)
+  JOIN tasker.named_steps ns ON ns.named_task_uuid = v_named_task AND ns.name = s.value->>'name'
+  ORDER BY s.ord;
+
+  INSERT INTO tasker.workflow_step_edges (from_step_uuid, to_step_uuid)
+  SELECT parent.workflow_step_uuid, child.workflow_step_uuid
+  FROM tasker.workflow_steps child
+  JOIN tasker.named_steps cns ON cns.named_step_uuid = child.named_step_uuid
+  JOIN jsonb_array_elements(v_config->'steps') s ON s->>'name' = cns.name
+  CROSS JOIN jsonb_array_elements_text(s->'dependencies') d(dep)
+  JOIN tasker.named_steps pns ON pns.named_task_uuid = v_named_task AND pns.name = d.dep
+  JOIN tasker.workflow_steps parent ON parent.task_uuid = v_task AND parent.named_step_uuid = pns.named_step_uuid
+  WHERE child.task_uuid = v_task;
+  v_insert_ms := extract(epoch FROM clock_timestamp() - v_t0) * 1000;
+
+  v_enq := tasker._enqueue_ready_steps(v_task, p_namespace, v_correlation);
+  IF v_enq.enqueued > 0 THEN
+    PERFORM tasker._advance_task(v_task, ARRAY['pending', 'initializing', 'enqueuing_steps', 'steps_in_process']);
+    v_state := 'steps_in_process';
+  ELSIF NOT EXISTS (SELECT FROM tasker.workflow_steps s WHERE s.task_uuid = v_task) THEN
+    PERFORM tasker._advance_task(v_task, ARRAY['pending', 'initializing', 'complete']);
+    PERFORM tasker._notify_task_finished(v_task, 'complete', v_correlation);
+    v_state := 'complete';
+  ELSE
+    -- steps but none ready: only possible for a malformed graph; fail rather than leave a stuck task
+    PERFORM tasker._advance_task(v_task, ARRAY['pending', 'initializing', 'error'],
+      '{"reason": "no step is ready at creation"}');
+    PERFORM tasker._notify_task_finished(v_task, 'error', v_correlation);
+    v_state := 'error';
+  END IF;
+
+  RETURN jsonb_build_object(
+    'created', true,
+    'enqueued', v_enq.enqueued,
+    'timings', jsonb_build_object('insert_ms', v_insert_ms, 'discovery_ms', v_enq.discovery_ms,
+      'mark_ms', v_enq.mark_ms, 'publish_ms', v_enq.publish_ms),
+    'task', (SELECT jsonb_build_object(
+        'task_uuid', t.task_uuid, 'namespace', p_namespace, 'name', p_name, 'version', v_version,
+        'state', t.current_state, 'priority', t.priority, 'tags', to_jsonb(t.tags),
+        'correlation_id', t.correlation_id, 'initiator', t.initiator, 'source_system', t.source_system,
+        'reason', t.reason, 'requested_at', t.requested_at, 'completed_at', t.completed_at,
+        'created_at', t.created_at)
+      FROM tasker.tasks t WHERE t.task_uuid = v_task),
+    'steps', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+        'step_uuid', s.workflow_step_uuid, 'name', ns.name, 'handler', ns.handler, 'state', s.current_state,
+        'attempts', s.attempts, 'max_attempts', s.max_attempts) ORDER BY s.workflow_step_uuid), '[]')
+      FROM tasker.workflow_steps s JOIN tasker.named_steps ns ON ns.named_step_uuid = s.named_step_uuid
+      WHERE s.task_uuid = v_task));
+END
+$$;
+COMMENT ON FUNCTION tasker.create_task(text, text, text, jsonb, text, text, text, text, text[], integer, uuid) IS
+  'Creates a task with its steps, edges and transitions from a registered template and enqueues its '
+  'ready steps (state and message committed together); {created:false, task_uuid} for an existing '
+  'identity_hash. TKT01 for an unknown template.';
