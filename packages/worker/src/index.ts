@@ -1,5 +1,5 @@
 /** @tasker/worker: claims steps, runs their handlers, hands results back to orchestration. */
-export { type DispatchOptions, buildStepContext, dispatchStep } from './dispatch/dispatchStep.ts';
+export { buildStepContext, type DispatchOptions, dispatchStep } from './dispatch/dispatchStep.ts';
 export { type StepErrorInfo, type StepOutcome, serializeResults } from './dispatch/stepOutcome.ts';
 export {
   HandlerTimeoutError,
@@ -9,10 +9,10 @@ export {
   WorkerClosedError,
   WorkerConfigError,
 } from './errors.ts';
-export { type HealthServer, startHealthServer } from './http/healthServer.ts';
 export { arithmeticInputs, BUILTIN_HANDLERS } from './handlers/builtinHandlers.ts';
 export { createHandlerRegistry, HandlerRegistry } from './handlers/handlerRegistry.ts';
 export type { StepContext, StepDependency, StepHandler } from './handlers/stepHandler.ts';
+export { type HealthServer, startHealthServer } from './http/healthServer.ts';
 export {
   type ClaimedStep,
   type ClaimOptions,

@@ -17,6 +17,10 @@ LANGUAGE plpgsql VOLATILE
 -- one cached plan per session: custom plans (re-planned on every call, ~1.5 ms) win the cost
 -- comparison for NULL/array parameters although the generic plan is the same index walk
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 #variable_conflict use_column
 BEGIN

@@ -23,6 +23,10 @@ RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_last text := p_path[cardinality(p_path)];
@@ -68,6 +72,10 @@ RETURNS SETOF uuid
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 BEGIN
   -- one statement: the new transition row of a step is inserted only after its old one was flipped
@@ -116,6 +124,10 @@ CREATE OR REPLACE FUNCTION tasker._enqueue_ready_steps(
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_t0 timestamptz := clock_timestamp();
@@ -156,6 +168,10 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_payload text;
@@ -189,6 +205,10 @@ RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_t0 timestamptz := clock_timestamp();

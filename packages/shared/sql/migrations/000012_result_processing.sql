@@ -25,6 +25,10 @@ CREATE OR REPLACE FUNCTION tasker._evaluate_task(
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_state text;
@@ -100,6 +104,10 @@ CREATE OR REPLACE FUNCTION tasker.process_step_result(
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_step record;
@@ -157,6 +165,10 @@ CREATE OR REPLACE FUNCTION tasker.enqueue_due_tasks(p_limit integer DEFAULT 50, 
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_task record;
@@ -184,6 +196,10 @@ CREATE OR REPLACE FUNCTION tasker.cancel_task(
 LANGUAGE plpgsql VOLATILE
 -- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
 SET plan_cache_mode = force_generic_plan
+-- that one plan is made from the statistics of the moment: in a new database the tables are empty
+-- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
+-- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_correlation uuid;

@@ -1,0 +1,173 @@
+/**
+ * What a worker adds to every step: claim (read + CAS enqueued → in_progress + handler context, one
+ * round trip), execute (dispatch + handler) and submit (CAS + result message + archive, one round
+ * trip), each timed alone and together, with the noop, arithmetic (square) and database handlers.
+ * Every iteration of a bench that claims gets a fresh enqueued step and its message in the bench
+ * hooks, outside the timed function (execute alone changes no state, so it reuses one claimed step);
+ * each bench leaves its queue empty. `claim + submit` runs the noop handler in between (µs).
+ * Target: claim + submit ≤ 3 ms at p50. The p50 of each phase is also recorded as a breakdown.
+ */
+import { benchSettings, record, benchTest as test } from '@tasker/bench-kit';
+import type pg from 'pg';
+import { expect } from 'vitest';
+import {
+  type ClaimedStep,
+  claimStepMessages,
+  createHandlerRegistry,
+  dispatchStep,
+  isClaimed,
+  type StepOutcome,
+  submitStepResult,
+} from '../src/index.ts';
+
+const NAMESPACE = 'bench_exec';
+const QUEUE = `worker_${NAMESPACE}_queue`;
+const VISIBILITY_TIMEOUT_S = 30;
+const HANDLER_TIMEOUT_MS = 10_000;
+const HANDLERS = ['noop', 'square', 'database'] as const;
+type HandlerName = (typeof HANDLERS)[number];
+
+/** One named task with a root step per handler; each iteration adds a task with one enqueued step. */
+async function setUp(pool: pg.Pool): Promise<Map<HandlerName, string>> {
+  await pool.query('select pgmq.create($1), pgmq.create($2)', [QUEUE, 'orchestration_step_results']);
+  const { rows } = await pool.query<{ handler: HandlerName; uuid: string }>(
+    `with ns as (insert into tasker.task_namespaces (name) values ($1) returning task_namespace_uuid),
+     nt as (insert into tasker.named_tasks (task_namespace_uuid, name) select task_namespace_uuid, 'worker_execution' from ns
+            returning named_task_uuid)
+     insert into tasker.named_steps (named_task_uuid, name, handler)
+     select named_task_uuid, h, h from nt, unnest($2::text[]) h returning handler, named_step_uuid as uuid`,
+    [NAMESPACE, HANDLERS],
+  );
+  return new Map(rows.map((row) => [row.handler, row.uuid]));
+}
+
+/** A task with one step already enqueued, and its message (one statement). */
+async function enqueueOne(pool: pg.Pool, namedStep: string): Promise<void> {
+  await pool.query(
+    `with t as (insert into tasker.tasks (named_task_uuid, context, identity_hash)
+                select named_task_uuid, '{"even_number": 6}', gen_random_uuid()::text
+                from tasker.named_steps where named_step_uuid = $1 returning task_uuid, correlation_id),
+          s as (insert into tasker.workflow_steps (task_uuid, named_step_uuid, current_state, in_process)
+                select task_uuid, $1, 'enqueued', true from t returning workflow_step_uuid, task_uuid)
+     select pgmq.send($2, jsonb_build_object('task_uuid', t.task_uuid, 'step_uuid', s.workflow_step_uuid,
+                                             'correlation_id', t.correlation_id))
+     from s join t using (task_uuid)`,
+    [namedStep, QUEUE],
+  );
+}
+
+const TIMEOUT_MS = 300_000;
+
+test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async ({ bench, db, task }) => {
+  const namedSteps = await setUp(db.pool);
+  const registry = createHandlerRegistry();
+  const client: pg.PoolClient = await db.pool.connect();
+  const named = (handler: HandlerName) => namedSteps.get(handler) ?? '';
+  let claimed: ClaimedStep | undefined;
+  let outcome: StepOutcome | undefined;
+
+  const claimOne = async (): Promise<ClaimedStep> => {
+    const [result] = await claimStepMessages(client, QUEUE, {
+      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_S,
+      qty: 1,
+    });
+    if (!result || !isClaimed(result))
+      throw new Error(`expected a claimed step, got ${result?.outcome ?? 'nothing'}`);
+    return result;
+  };
+  const execute = (step: ClaimedStep) =>
+    dispatchStep(registry, step, { timeoutMs: HANDLER_TIMEOUT_MS, db: db.pool });
+  const submit = async (step: ClaimedStep, result: StepOutcome) => {
+    const status = await submitStepResult(client, step, result);
+    if (status !== 'submitted') throw new Error(`submit returned ${status}`);
+  };
+  /** the untimed remainder of a step after a bench that timed only part of it */
+  const finish = async () => {
+    if (claimed) await submit(claimed, outcome ?? (await execute(claimed)));
+    claimed = undefined;
+    outcome = undefined;
+  };
+
+  try {
+    const claim = await bench(
+      'claim',
+      { beforeEach: () => enqueueOne(db.pool, named('noop')), afterEach: finish },
+      async () => {
+        claimed = await claimOne();
+      },
+    ).run(benchSettings('db'));
+
+    const submitOnly = await bench(
+      'submit',
+      {
+        beforeEach: async () => {
+          await enqueueOne(db.pool, named('noop'));
+          claimed = await claimOne();
+          outcome = await execute(claimed);
+        },
+        afterEach: () => {
+          claimed = undefined;
+          outcome = undefined;
+        },
+      },
+      async () => {
+        if (!claimed || !outcome) throw new Error('no claimed step');
+        await submit(claimed, outcome);
+      },
+    ).run(benchSettings('db'));
+
+    // execute changes no state (dispatch + handler; `database` only reads), so one claimed step per
+    // handler serves every iteration; it is submitted afterwards
+    const executeResults = new Map<HandlerName, number>();
+    for (const handler of HANDLERS) {
+      await enqueueOne(db.pool, named(handler));
+      const step = await claimOne();
+      const result = await bench(`execute (${handler})`, async () => {
+        const done = await execute(step);
+        if (done.state !== 'completed') throw new Error(`handler failed: ${done.results}`);
+      }).run(benchSettings(handler === 'database' ? 'db' : 'micro'));
+      executeResults.set(handler, result.latency.p50);
+      await submit(step, await execute(step));
+    }
+
+    const total = await bench(
+      'claim + submit',
+      { beforeEach: () => enqueueOne(db.pool, named('noop')) },
+      async () => {
+        const step = await claimOne();
+        await submit(step, await execute(step));
+      },
+    ).run(benchSettings('db'));
+
+    for (const handler of ['square', 'database'] as const) {
+      await bench(
+        `claim → execute → submit (${handler})`,
+        { beforeEach: () => enqueueOne(db.pool, named(handler)) },
+        async () => {
+          const step = await claimOne();
+          const result = await execute(step);
+          if (result.state !== 'completed') throw new Error(`handler failed: ${result.results}`);
+          await submit(step, result);
+        },
+      ).run(benchSettings('db'));
+    }
+
+    await record(task, 'phase breakdown (noop, p50)', {
+      kind: 'breakdown',
+      phasesMs: {
+        claim: claim.latency.p50,
+        execute: executeResults.get('noop') ?? 0,
+        submit: submitOnly.latency.p50,
+      },
+      totalMs: total.latency.p50,
+      note: 'p50 of each phase benched alone; total = the claim + submit bench (noop handler in between)',
+    });
+    expect(total.latency.samplesCount).toBeGreaterThan(0);
+    const { rows } = await client.query<{ n: string }>('select queue_length as n from pgmq.metrics($1)', [
+      QUEUE,
+    ]);
+    expect(Number(rows[0]?.n)).toBe(0);
+  } finally {
+    client.release();
+  }
+});

@@ -1,0 +1,53 @@
+/**
+ * The worker's OpenTelemetry spans, through @opentelemetry/api only (a no-op until the embedding
+ * process registers an SDK): step.claim, handler.execute, result.submit, each with correlation_id,
+ * task_uuid and step_uuid. handler.execute and result.submit are children of the step's step.claim.
+ */
+import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ClaimedStep } from '../sql/claimStepMessages.ts';
+
+export const tracer = trace.getTracer('@tasker/worker');
+
+/** epoch milliseconds of a performance.now() reading, as span times */
+export const epochMs = (perfNow: number): number => performance.timeOrigin + perfNow;
+
+export function stepAttributes(step: ClaimedStep): Attributes {
+  return {
+    correlation_id: step.correlationId,
+    task_uuid: step.taskUuid,
+    step_uuid: step.stepUuid,
+    'tasker.step_name': step.stepName,
+    'tasker.handler': step.handler,
+    'tasker.attempt': step.attempt,
+    'tasker.queue': step.queue,
+  };
+}
+
+/** The step.claim span of one claimed step, covering the claim round trip it came from. */
+export function recordClaimSpan(step: ClaimedStep, startedAt: number, endedAt: number): Context {
+  const span = tracer.startSpan('step.claim', {
+    startTime: epochMs(startedAt),
+    attributes: { ...stepAttributes(step), 'tasker.reclaimed': step.outcome === 'reclaimed' },
+  });
+  span.end(epochMs(endedAt));
+  return trace.setSpan(context.active(), span);
+}
+
+/** Runs `fn` in a child span of `parent`; an exception marks the span as errored and is rethrown. */
+export async function inSpan<T>(
+  name: string,
+  parent: Context,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = tracer.startSpan(name, { attributes }, parent);
+  try {
+    return await fn(span);
+  } catch (error) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The worker: claims steps from worker_<namespace>_queue, runs their handlers and hands the results
+ * back, with at most `concurrency` steps in flight.
+ *
+ * Each queue has a fetch loop, in one of two states:
+ *   idle      nothing known to be waiting; a wake-up (a pgmq_message_ready.<ns> notification, the
+ *             polling fallback, a freed slot while work was wanted, start()) → fetching
+ *   fetching  claim up to the free slots (one round trip); every claimed step starts running; the
+ *             loop repeats while a claim came back full or a wake-up arrived meanwhile, else → idle.
+ *             With no free slot it stops and is woken again when a step finishes.
+ * A missed notification therefore delays work by at most `pollIntervalMs`, never loses it.
+ *
+ * Each claimed step: handler (dispatchStep, under handlerTimeoutMs) → submit_step_result (retried
+ * on connection errors; safe, because the claim's attempt fences out duplicates). A worker that
+ * dies mid-step leaves the message hidden until its visibility timeout; then any worker takes the
+ * expired claim over (see migration 000015).
+ *
+ * close(): stops claiming (listener and timers closed), waits for in-flight steps (up to
+ * drainTimeoutMs; anything still running is left to the visibility timeout), then ends the pool.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Context, context } from '@opentelemetry/api';
+import { messageReadyChannel, PgEventListener, workerQueueName } from '@tasker/shared';
+import pg from 'pg';
+import { dispatchStep } from '../dispatch/dispatchStep.ts';
+import type { StepOutcome } from '../dispatch/stepOutcome.ts';
+import { WorkerClosedError, WorkerConfigError } from '../errors.ts';
+import { createHandlerRegistry, type HandlerRegistry } from '../handlers/handlerRegistry.ts';
+import { type ClaimedStep, claimStepMessages, isClaimed } from '../sql/claimStepMessages.ts';
+import { type SubmitStatus, submitStepResult } from '../sql/submitStepResult.ts';
+import { inSpan, recordClaimSpan, stepAttributes } from './tracing.ts';
+import { emptyMetrics, type WorkerMetricsSnapshot } from './workerMetrics.ts';
+
+export interface WorkerOptions {
+  /** the tasker database */
+  connectionString: string;
+  /** namespaces to serve: one queue worker_<namespace>_queue each */
+  namespaces: readonly string[];
+  /** steps in flight at most (default 10) */
+  concurrency?: number;
+  /** default: the built-in handlers */
+  handlers?: HandlerRegistry;
+  /** a claim's lease, seconds (default 30); a dead worker's steps are retried after it */
+  visibilityTimeoutSeconds?: number;
+  /** handlers still running after this fail, retryable (default 25,000; must be below the lease) */
+  handlerTimeoutMs?: number;
+  /** the polling fallback behind LISTEN (default 1,000 ms) */
+  pollIntervalMs?: number;
+  /** connections of the worker's pool (default concurrency + 2) */
+  poolSize?: number;
+  /** recorded in the steps' transition metadata (default host:pid:random) */
+  workerId?: string;
+  /** how long close() waits for in-flight steps by default (default 30,000 ms) */
+  drainTimeoutMs?: number;
+  /** errors with no caller: lost listener connections, failed claims or submits */
+  onError?: (error: Error) => void;
+}
+
+export interface CloseOptions {
+  /** stop waiting for in-flight steps after this long (they are then left to the visibility timeout) */
+  drainTimeoutMs?: number;
+}
+
+type QueueLoop = { queue: string; fetching: boolean; wanted: boolean };
+
+const SUBMIT_RETRIES = 3;
+
+export class Worker {
+  readonly workerId: string;
+  readonly #options: Required<Omit<WorkerOptions, 'onError' | 'handlers' | 'workerId'>>;
+  readonly #registry: HandlerRegistry;
+  readonly #onError: (error: Error) => void;
+  readonly #pool: pg.Pool;
+  readonly #loops = new Map<string, QueueLoop>();
+  readonly #running = new Set<Promise<void>>();
+  readonly #metrics = emptyMetrics();
+  #listener: PgEventListener<string> | undefined;
+  #state: 'idle' | 'running' | 'closing' | 'closed' = 'idle';
+  #idleWaiters: Array<() => void> = [];
+  #closed: Promise<void> | undefined;
+
+  constructor(options: WorkerOptions) {
+    const concurrency = options.concurrency ?? 10;
+    const vt = options.visibilityTimeoutSeconds ?? 30;
+    const handlerTimeoutMs = options.handlerTimeoutMs ?? Math.min(25_000, Math.max(1, vt * 1000 - 1000));
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new WorkerConfigError(`concurrency must be a positive integer, got ${concurrency}`);
+    if (!Number.isInteger(vt) || vt < 1)
+      throw new WorkerConfigError(`visibilityTimeoutSeconds must be a positive integer, got ${vt}`);
+    if (!(handlerTimeoutMs > 0 && handlerTimeoutMs < vt * 1000))
+      throw new WorkerConfigError(
+        `handlerTimeoutMs (${handlerTimeoutMs}) must be positive and below visibilityTimeoutSeconds (${vt} s), so a live worker never loses its claim`,
+      );
+    if (options.namespaces.length === 0)
+      throw new WorkerConfigError('namespaces must name at least one namespace');
+    for (const namespace of options.namespaces) {
+      const queue = workerQueueName(namespace);
+      this.#loops.set(namespace, { queue, fetching: false, wanted: false });
+    }
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#registry = options.handlers ?? createHandlerRegistry();
+    this.#onError = options.onError ?? (() => undefined);
+    this.#options = {
+      connectionString: options.connectionString,
+      namespaces: [...options.namespaces],
+      concurrency,
+      visibilityTimeoutSeconds: vt,
+      handlerTimeoutMs,
+      pollIntervalMs: options.pollIntervalMs ?? 1_000,
+      poolSize: options.poolSize ?? concurrency + 2,
+      drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+    };
+    this.#pool = new pg.Pool({ connectionString: options.connectionString, max: this.#options.poolSize });
+    this.#pool.on('error', (error) => this.#onError(error));
+  }
+
+  get state(): 'idle' | 'running' | 'closing' | 'closed' {
+    return this.#state;
+  }
+
+  /** A snapshot of the counters. */
+  get metrics(): WorkerMetricsSnapshot {
+    return { ...this.#metrics, skipped: { ...this.#metrics.skipped }, inFlight: this.#running.size };
+  }
+
+  get namespaces(): readonly string[] {
+    return this.#options.namespaces;
+  }
+
+  /** Whether the LISTEN connection is up (the polling fallback works without it). */
+  get listening(): boolean {
+    return this.#listener?.state === 'connected';
+  }
+
+  /** Creates missing queues, LISTENs, and starts claiming (also what is already waiting). */
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') throw new WorkerConfigError(`Worker.start: already ${this.#state}`);
+    this.#state = 'running';
+    try {
+      for (const { queue } of this.#loops.values()) await this.#pool.query('select pgmq.create($1)', [queue]);
+      await this.#pool.query('select pgmq.create($1)', ['orchestration_step_results']);
+      const channels = new Map([...this.#loops.keys()].map((ns) => [messageReadyChannel(ns), ns]));
+      this.#listener = new PgEventListener<string>({
+        connection: this.#options.connectionString,
+        channels: [...channels.keys()],
+        parse: (payload) => payload,
+        pollIntervalMs: this.#options.pollIntervalMs,
+        onPoll: () => this.#wakeAll(),
+        onError: (error) => this.#onError(error),
+      });
+      this.#listener.subscribe((event) => {
+        const namespace = channels.get(event.channel);
+        if (namespace !== undefined) this.#wake(namespace);
+      });
+      await this.#listener.start();
+    } catch (error) {
+      await this.close({ drainTimeoutMs: 0 });
+      throw error;
+    }
+    this.#wakeAll();
+  }
+
+  /** Resolves when no step is in flight. */
+  idle(): Promise<void> {
+    if (this.#running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Stops claiming, waits for in-flight steps (bounded), releases every connection. Idempotent. */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closed ??= this.#close(options);
+    return this.#closed;
+  }
+
+  async #close(options: CloseOptions): Promise<void> {
+    this.#state = 'closing';
+    await this.#listener?.close();
+    const drainMs = options.drainTimeoutMs ?? this.#options.drainTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, drainMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.#state = 'closed';
+    await this.#pool.end();
+  }
+
+  #wakeAll(): void {
+    for (const namespace of this.#loops.keys()) this.#wake(namespace);
+  }
+
+  #wake(namespace: string): void {
+    const loop = this.#loops.get(namespace);
+    if (loop === undefined || this.#state !== 'running') return;
+    loop.wanted = true;
+    if (!loop.fetching) void this.#fetch(loop);
+  }
+
+  async #fetch(loop: QueueLoop): Promise<void> {
+    loop.fetching = true;
+    try {
+      while (loop.wanted && this.#state === 'running') {
+        const free = this.#options.concurrency - this.#running.size;
+        if (free <= 0) return; // stays wanted: a finishing step wakes it
+        loop.wanted = false;
+        const started = performance.now();
+        const results = await claimStepMessages(this.#pool, loop.queue, {
+          visibilityTimeoutSeconds: this.#options.visibilityTimeoutSeconds,
+          qty: free,
+          workerId: this.workerId,
+        });
+        const ended = performance.now();
+        this.#metrics.claimCalls++;
+        this.#metrics.claimMs += ended - started;
+        for (const result of results) {
+          if (!isClaimed(result)) {
+            this.#metrics.skipped[result.outcome]++;
+            continue;
+          }
+          if (result.outcome === 'reclaimed') this.#metrics.reclaimed++;
+          else this.#metrics.claimed++;
+          this.#track(this.#execute(result, recordClaimSpan(result, started, ended)));
+        }
+        if (results.length === free) loop.wanted = true;
+      }
+    } catch (error) {
+      // the polling fallback tries again
+      this.#metrics.dbErrors++;
+      this.#onError(toError(error));
+    } finally {
+      loop.fetching = false;
+    }
+  }
+
+  #track(run: Promise<void>): void {
+    this.#running.add(run);
+    void run.finally(() => {
+      this.#running.delete(run);
+      if (this.#running.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+      for (const [namespace, loop] of this.#loops) if (loop.wanted && !loop.fetching) this.#wake(namespace);
+    });
+  }
+
+  async #execute(step: ClaimedStep, parent: Context): Promise<void> {
+    const attributes = stepAttributes(step);
+    try {
+      const outcome = await inSpan('handler.execute', parent, attributes, async (span) => {
+        const result = await context.with(parent, () =>
+          dispatchStep(this.#registry, step, { timeoutMs: this.#options.handlerTimeoutMs, db: this.#pool }),
+        );
+        span.setAttribute('tasker.outcome', result.state);
+        return result;
+      });
+      this.#metrics.handlerMs += outcome.durationMs;
+      if (outcome.state === 'completed') this.#metrics.completed++;
+      else this.#metrics.failed++;
+      await inSpan('result.submit', parent, attributes, async (span) => {
+        const status = await this.#submit(step, outcome);
+        span.setAttribute('tasker.submit_status', status);
+      });
+    } catch (error) {
+      // the claim stays in_progress; its message reappears after the visibility timeout
+      this.#metrics.dbErrors++;
+      this.#onError(toError(error));
+    }
+  }
+
+  async #submit(step: ClaimedStep, outcome: StepOutcome): Promise<SubmitStatus> {
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        const status = await submitStepResult(this.#pool, step, outcome);
+        this.#metrics.submitMs += performance.now() - started;
+        this.#metrics[status]++;
+        return status;
+      } catch (error) {
+        if (attempt >= SUBMIT_RETRIES || this.#state === 'closed' || !isConnectionError(error)) throw error;
+        this.#onError(toError(error));
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+/** Starts a worker (see Worker) and returns it once it listens and has looked for waiting work. */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const worker = new Worker(options);
+  await worker.start();
+  return worker;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Errors worth a retry: no SQLSTATE (socket errors) or class 08 (connection exception) / 57P (shutdown). */
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof WorkerClosedError) return false;
+  const code = 'code' in error ? String(error.code) : '';
+  return code === '' || code.startsWith('08') || code.startsWith('57P') || /^E[A-Z]+$/.test(code);
+}

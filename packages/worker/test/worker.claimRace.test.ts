@@ -1,0 +1,82 @@
+/**
+ * Many workers, one step: eight running workers, eight messages for the same step (as a duplicate
+ * enqueue would produce). Exactly one handler call, one hand-back, one result message; every other
+ * message is archived as a duplicate.
+ */
+import { useTestDatabase } from '@tasker/bench-kit';
+import { afterEach, expect, test } from 'vitest';
+import { createHandlerRegistry, startWorker, type Worker } from '../src/index.ts';
+import {
+  eventually,
+  resultMessages,
+  seedTask,
+  sendStepMessage,
+  singleStep,
+  stepRow,
+} from './helpers/seedTask.ts';
+
+const db = useTestDatabase();
+const WORKERS = 8;
+let workers: Worker[] = [];
+
+afterEach(async () => {
+  await Promise.all(workers.map((worker) => worker.close()));
+  workers = [];
+});
+
+test('eight workers, eight messages for one step: the handler runs exactly once', async () => {
+  let calls = 0;
+  const handlers = createHandlerRegistry({
+    counted: async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { calls };
+    },
+  });
+  const task = await seedTask(db.pool, singleStep('race', 'counted'), { enqueueRoots: false });
+  const step = task.steps.get('only') ?? '';
+  workers = await Promise.all(
+    Array.from({ length: WORKERS }, () =>
+      startWorker({
+        connectionString: db.connectionString,
+        namespaces: ['race'],
+        concurrency: 4,
+        poolSize: 3,
+        handlers,
+      }),
+    ),
+  );
+  await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
+  await Promise.all(Array.from({ length: WORKERS }, () => sendStepMessage(db.pool, task, step)));
+
+  await eventually(async () =>
+    (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,
+  );
+  await eventually(
+    async () => {
+      const skipped = workers.reduce(
+        (sum, w) => sum + w.metrics.skipped.duplicate + w.metrics.skipped.finished,
+        0,
+      );
+      return skipped === WORKERS - 1 ? true : undefined;
+    },
+    5_000,
+    'every other message to be skipped',
+  );
+  expect(calls).toBe(1);
+  expect(workers.reduce((sum, w) => sum + w.metrics.claimed, 0)).toBe(1);
+  expect(workers.reduce((sum, w) => sum + w.metrics.submitted, 0)).toBe(1);
+  expect(await stepRow(db.pool, step)).toMatchObject({ attempts: 1, results: { calls: 1 } });
+  expect(await resultMessages(db.pool, task.taskUuid)).toEqual([
+    {
+      task_uuid: task.taskUuid,
+      step_uuid: step,
+      status: 'enqueued_for_orchestration',
+      correlation_id: task.correlationId,
+    },
+  ]);
+  const { rows } = await db.pool.query<{ n: string }>(`select queue_length as n from pgmq.metrics($1)`, [
+    task.queue,
+  ]);
+  expect(Number(rows[0]?.n)).toBe(0);
+});

@@ -1,0 +1,98 @@
+/**
+ * A running worker on the failure paths: a retryable failure hands the step back as an error with
+ * its retry policy intact, and after orchestration re-enqueues it (waiting_for_retry → enqueued)
+ * the next attempt succeeds; a permanent failure turns retryable off; a handler timeout is a
+ * retryable failure.
+ */
+import { useTestDatabase } from '@tasker/bench-kit';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { startWorker, type Worker } from '../src/index.ts';
+import {
+  enqueueStep,
+  eventually,
+  resultMessages,
+  seedTask,
+  singleStep,
+  stepRow,
+} from './helpers/seedTask.ts';
+
+const db = useTestDatabase();
+const NS = 'failures';
+let worker: Worker | undefined;
+
+beforeEach(async () => {
+  worker = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: [NS],
+    concurrency: 4,
+    visibilityTimeoutSeconds: 5,
+    handlerTimeoutMs: 200,
+  });
+});
+afterEach(async () => {
+  await worker?.close();
+});
+
+const inState = (step: string, state: string) =>
+  eventually(
+    async () => {
+      const row = await stepRow(db.pool, step);
+      return row.current_state === state ? row : undefined;
+    },
+    10_000,
+    `step ${step} in ${state}`,
+  );
+
+test('a retryable failure goes to enqueued_as_error_for_orchestration; the retry then succeeds', async () => {
+  const task = await seedTask(db.pool, singleStep(NS, 'fail'), {
+    inputs: { only: { message: 'transient', succeed_on_attempt: 2, backoff_seconds: 3 } },
+  });
+  const step = task.steps.get('only') ?? '';
+  const failed = await inState(step, 'enqueued_as_error_for_orchestration');
+  expect(failed).toMatchObject({
+    attempts: 1,
+    retryable: true,
+    backoff_request_seconds: 3,
+    results: { error: { message: 'transient', code: 'TASKER_STEP_HANDLER', retryable: true } },
+  });
+  expect((await resultMessages(db.pool, task.taskUuid)).map((m) => m.status)).toEqual([
+    'enqueued_as_error_for_orchestration',
+  ]);
+
+  // what orchestration's result processor does for a failed step with attempts left
+  await db.pool.query(
+    `select tasker.transition_step_state_atomic($1, 'enqueued_as_error_for_orchestration', 'waiting_for_retry')`,
+    [step],
+  );
+  await enqueueStep(db.pool, task, step, 'waiting_for_retry');
+  const retried = await inState(step, 'enqueued_for_orchestration');
+  expect(retried).toMatchObject({ attempts: 2, results: { succeeded_on_attempt: 2 } });
+  expect((await resultMessages(db.pool, task.taskUuid)).map((m) => m.status)).toEqual([
+    'enqueued_as_error_for_orchestration',
+    'enqueued_for_orchestration',
+  ]);
+});
+
+test('a permanent failure turns the step non-retryable, whatever attempts remain', async () => {
+  const task = await seedTask(db.pool, singleStep(NS, 'fail'), {
+    inputs: { only: { permanent: true, message: 'bad input' } },
+  });
+  const row = await inState(task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
+  expect(row).toMatchObject({
+    attempts: 1,
+    retryable: false,
+    results: { error: { message: 'bad input', retryable: false } },
+  });
+});
+
+test('a handler past handlerTimeoutMs fails retryable with a timeout error', async () => {
+  const task = await seedTask(db.pool, singleStep(NS, 'sleep'), { inputs: { only: { ms: 10_000 } } });
+  const row = await inState(task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
+  expect(row).toMatchObject({ retryable: true, results: { error: { code: 'TASKER_HANDLER_TIMEOUT' } } });
+});
+
+test('a step whose handler this worker lacks fails permanently, naming the handler', async () => {
+  const task = await seedTask(db.pool, singleStep(NS, 'not_registered'));
+  const row = await inState(task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
+  expect(row).toMatchObject({ retryable: false, results: { error: { code: 'TASKER_UNKNOWN_HANDLER' } } });
+});

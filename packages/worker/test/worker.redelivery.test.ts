@@ -1,0 +1,98 @@
+/**
+ * A worker that dies mid-step: its claim's message reappears after the visibility timeout and
+ * another worker takes the step over (attempt 2) and completes it, once. Twice: a worker process
+ * killed with SIGKILL while its handler runs, and a claim abandoned in-process (the crash right
+ * after claiming), whose late submit is then fenced out.
+ */
+import { useTestDatabase } from '@tasker/bench-kit';
+import { afterEach, expect, test } from 'vitest';
+import { claimStepMessages, isClaimed, startWorker, submitStepResult, type Worker } from '../src/index.ts';
+import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
+import { eventually, resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
+
+const db = useTestDatabase();
+let worker: Worker | undefined;
+let cli: CliWorker | undefined;
+
+afterEach(async () => {
+  await stopCliWorker(cli);
+  await worker?.close();
+  cli = undefined;
+  worker = undefined;
+});
+
+test('a worker process killed mid-step: another worker retries the step after the visibility timeout', async () => {
+  const task = await seedTask(db.pool, singleStep('crash', 'sleep'), {
+    inputs: { only: { ms: 800 } },
+    enqueueRoots: false,
+  });
+  const step = task.steps.get('only') ?? '';
+  cli = await startCliWorker([
+    '--namespaces',
+    'crash',
+    '--database-url',
+    db.connectionString,
+    '--visibility-timeout',
+    '2',
+    '--handler-timeout-ms',
+    '1500',
+    '--poll-interval-ms',
+    '100',
+  ]);
+  await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
+  await db.pool.query('select tasker.pgmq_send_with_notify($1, $2::jsonb)', [
+    task.queue,
+    JSON.stringify({ task_uuid: task.taskUuid, step_uuid: step, correlation_id: task.correlationId }),
+  ]);
+  await eventually(async () =>
+    (await stepRow(db.pool, step)).current_state === 'in_progress' ? true : undefined,
+  );
+  cli.child.kill('SIGKILL');
+  await cli.exited;
+
+  const killedAt = Date.now();
+  worker = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: ['crash'],
+    visibilityTimeoutSeconds: 2,
+    handlerTimeoutMs: 1_500,
+    pollIntervalMs: 100,
+  });
+  const row = await eventually(
+    async () => {
+      const r = await stepRow(db.pool, step);
+      return r.current_state === 'enqueued_for_orchestration' ? r : undefined;
+    },
+    10_000,
+    'the step to be retried and handed back',
+  );
+  expect(row).toMatchObject({ attempts: 2, results: { slept_ms: 800 } });
+  expect(worker.metrics.reclaimed).toBe(1);
+  expect(Date.now() - killedAt).toBeGreaterThan(800); // it waited for the lease (and ran the handler)
+  expect(await resultMessages(db.pool, task.taskUuid)).toHaveLength(1);
+});
+
+test('a claim abandoned in-process is taken over; the stale claimant cannot complete it', async () => {
+  const task = await seedTask(db.pool, singleStep('abandon', 'noop'));
+  const step = task.steps.get('only') ?? '';
+  const [abandoned] = await claimStepMessages(db.pool, task.queue, { visibilityTimeoutSeconds: 1, qty: 1 });
+  if (!abandoned || !isClaimed(abandoned)) throw new Error('expected a claim');
+  worker = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: ['abandon'],
+    visibilityTimeoutSeconds: 5,
+    pollIntervalMs: 100,
+  });
+  await eventually(async () =>
+    (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,
+  );
+  expect(
+    await submitStepResult(db.pool, abandoned, {
+      state: 'completed',
+      results: '{"late":true}',
+      durationMs: 0,
+    }),
+  ).toBe('stale');
+  expect(await stepRow(db.pool, step)).toMatchObject({ attempts: 2, results: {} });
+  expect(await resultMessages(db.pool, task.taskUuid)).toHaveLength(1);
+});

@@ -1,0 +1,87 @@
+/**
+ * Graceful shutdown: close() (in-process) and SIGTERM (the CLI) stop claiming and finish the steps
+ * in flight before the worker exits; /health and /metrics answer while it runs.
+ */
+import { useTestDatabase } from '@tasker/bench-kit';
+import { afterEach, expect, test } from 'vitest';
+import { startWorker, type Worker } from '../src/index.ts';
+import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
+import { eventually, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
+
+const db = useTestDatabase();
+let worker: Worker | undefined;
+let cli: CliWorker | undefined;
+
+afterEach(async () => {
+  await stopCliWorker(cli);
+  await worker?.close();
+  cli = undefined;
+  worker = undefined;
+});
+
+test('close() finishes the steps in flight, then claims nothing more', async () => {
+  worker = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: ['drain'],
+    concurrency: 3,
+  });
+  const tasks = await Promise.all(
+    Array.from({ length: 3 }, () =>
+      seedTask(db.pool, singleStep('drain', 'sleep'), { inputs: { only: { ms: 300 } } }),
+    ),
+  );
+  const running = worker;
+  await eventually(
+    async () => (running.metrics.inFlight === 3 ? true : undefined),
+    5_000,
+    '3 steps in flight',
+  );
+  await worker.close();
+  expect(worker.state).toBe('closed');
+  for (const task of tasks) {
+    expect((await stepRow(db.pool, task.steps.get('only') ?? '')).current_state).toBe(
+      'enqueued_for_orchestration',
+    );
+  }
+  const late = await seedTask(db.pool, singleStep('drain', 'noop'));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect((await stepRow(db.pool, late.steps.get('only') ?? '')).current_state).toBe('enqueued');
+});
+
+test('the CLI serves /health and /metrics, and on SIGTERM finishes its step and exits 0', async () => {
+  cli = await startCliWorker([
+    '--namespaces',
+    'term',
+    '--database-url',
+    db.connectionString,
+    '--concurrency',
+    '2',
+  ]);
+  const base = `http://127.0.0.1:${cli.port}`;
+  const health = await fetch(`${base}/health`);
+  expect(health.status).toBe(200);
+  expect(await health.json()).toMatchObject({
+    status: 'ok',
+    namespaces: ['term'],
+    listening: true,
+    in_flight: 0,
+  });
+
+  const task = await seedTask(db.pool, singleStep('term', 'sleep'), { inputs: { only: { ms: 500 } } });
+  const step = task.steps.get('only') ?? '';
+  await eventually(async () =>
+    (await stepRow(db.pool, step)).current_state === 'in_progress' ? true : undefined,
+  );
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  expect(metrics).toMatch(/tasker_worker_steps_claimed_total\{worker_id="[^"]+"\} 1/);
+  expect(metrics).toMatch(/tasker_worker_in_flight\{worker_id="[^"]+"\} 1/);
+
+  cli.child.kill('SIGTERM');
+  expect(await cli.exited).toBe(0);
+  expect((await stepRow(db.pool, step)).current_state).toBe('enqueued_for_orchestration');
+  expect(cli.lines.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual([
+    'started',
+    'stopping',
+    'stopped',
+  ]);
+});
