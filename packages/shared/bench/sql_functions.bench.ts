@@ -205,7 +205,11 @@ test('transition_task_state_atomic: steps_in_process → evaluating_results', as
     lost = 0;
     await bench(
       'transition_task_state_atomic (autocommit incl. commit)',
-      { beforeEach: () => void (current = nextTask()) },
+      {
+        beforeEach: () => {
+          current = nextTask();
+        },
+      },
       async () => {
         count(await transitionTaskState(client, current, 'steps_in_process', 'evaluating_results'));
       },
@@ -244,7 +248,11 @@ test('transition_step_state_atomic: pending → enqueued', async ({ bench, db, d
     lost = 0;
     await bench(
       'transition_step_state_atomic (autocommit incl. commit)',
-      { beforeEach: () => void (current = nextStep()) },
+      {
+        beforeEach: () => {
+          current = nextStep();
+        },
+      },
       async () => {
         count(await transitionStepState(client, current, 'pending', 'enqueued'));
       },
