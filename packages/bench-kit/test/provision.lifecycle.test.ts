@@ -8,7 +8,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, test } from 'vitest';
+import pg from 'pg';
+import { afterEach, describe, expect, inject, test } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const vitestBin = join(repoRoot, 'node_modules/vitest/vitest.mjs');
@@ -33,11 +34,14 @@ function newTmpDir(): string {
   return dir;
 }
 
-function startFixtureRun(env: Record<string, string>): { child: ChildProcess; done: Promise<RunResult> } {
+function startFixtureRun(
+  env: Record<string, string>,
+  mode: 'run' | 'bench' = 'run',
+): { child: ChildProcess; done: Promise<RunResult> } {
   const { DATABASE_URL: _url, TASKER_DB: _db, ...inherited } = process.env;
   const started = performance.now();
   // own process group, so a signal reaches every process of the run as Ctrl-C in a terminal would
-  const child = spawn(process.execPath, [vitestBin, 'run', '--config', fixtureConfig], {
+  const child = spawn(process.execPath, [vitestBin, mode, '--config', fixtureConfig], {
     cwd: repoRoot,
     env: { ...inherited, CI: 'true', ...env },
     detached: true,
@@ -119,6 +123,33 @@ describe('embedded provider', () => {
 });
 
 describe('url provider', () => {
+  test('a bench run on an existing server drops its databases, and the queues and messages in them', async () => {
+    // the existing server: this run's own; the child run makes databases of its own run id on it
+    const { adminUrl } = inject('tasker');
+    const databases = async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ datname: string }>(
+          'select datname from pg_database order by 1',
+        );
+        return rows.map((row) => row.datname);
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await databases();
+    // its own tmp dir, so the fixture's reports do not mix with the real ones
+    const { done } = startFixtureRun(
+      { TASKER_DB: 'url', DATABASE_URL: adminUrl, TASKER_TMP_DIR: newTmpDir() },
+      'bench',
+    );
+    const result = await done;
+    expect(result.output).toMatch(/1 passed/);
+    expect(result.code).toBe(0);
+    expect(await databases()).toEqual(before);
+  }, 120_000);
+
   test('a bad DATABASE_URL fails in under 10 s, names the problem and hides the password', async () => {
     const { done } = startFixtureRun({
       TASKER_DB: 'url',
