@@ -1,1 +1,34 @@
-export {};
+/** @tasker/e2e: the system runner (in-process, cluster, remote), trace breakdowns and load shapes. */
+export {
+  ChildProcessError,
+  ServiceUnavailableError,
+  SystemError,
+  UnsupportedInModeError,
+} from './errors.ts';
+export { createTasks, type TaskRef } from './load/createTasks.ts';
+export { arrivalSchedule, type OpenLoopResult, runOpenLoop } from './load/openLoop.ts';
+export { liveChildPids } from './system/childProcesses.ts';
+export type { ProcessMemory } from './system/memoryProtocol.ts';
+export {
+  checkRemoteHealth,
+  type RemoteTarget,
+  remoteTargetFromEnv,
+} from './system/remoteSystem.ts';
+export { startSystem } from './system/startSystem.ts';
+export { systemTest } from './system/systemTest.ts';
+export type {
+  SystemMode,
+  SystemOptions,
+  TaskerSystem,
+  WorkerGroup,
+} from './system/taskerSystem.ts';
+export {
+  groupByCorrelation,
+  meanPhases,
+  PHASES,
+  type Phase,
+  type PhaseTimes,
+  type SpanTimes,
+  taskPhases,
+} from './tracing/phaseBreakdown.ts';
+export { installSpanCollector, type SpanCollector } from './tracing/spanCollector.ts';

@@ -1,0 +1,114 @@
+/**
+ * What the system sustains, cluster mode (1 orchestrator and N workers as child processes,
+ * concurrency 10 each):
+ * - closed loop: bulk-create TASKS linear tasks with no worker running, start N = 1, 2, 4 workers,
+ *   time from the first claim to the last task completed (database timestamps: start-up excluded)
+ * - open loop with 2 workers: fixed arrival rates, latency from each task's scheduled arrival to
+ *   its completion event (no coordinated omission)
+ */
+import { activeProfile, record, benchTest as test } from '@tasker/bench-kit';
+import { TaskerClient } from '@tasker/client';
+import { mathematicalSequence } from '@tasker/shared';
+import type pg from 'pg';
+import { expect } from 'vitest';
+import { createTasks, runOpenLoop, startSystem } from '../src/index.ts';
+
+const FULL = activeProfile() === 'full';
+const TASKS = FULL ? 2_000 : 150;
+const WORKER_COUNTS = [1, 2, 4] as const;
+const RATES = [50, 100, 200] as const;
+const SECONDS_PER_RATE = FULL ? 10 : 1;
+const STEPS_PER_TASK = mathematicalSequence.steps.length;
+const TIMEOUT_MS = 600_000;
+
+async function waitAllComplete(pool: pg.Pool, uuids: readonly string[], timeoutMs = 120_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(
+      `select count(*)::int as n from tasker.tasks where task_uuid = any($1::uuid[]) and current_state = 'complete'`,
+      [uuids],
+    );
+    if (rows[0]?.n === uuids.length) return;
+    if (performance.now() > deadline)
+      throw new Error(`${rows[0]?.n}/${uuids.length} tasks complete after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** ms from the first claim of any of the tasks' steps to the last task's completion (server clock). */
+async function busyWindowMs(pool: pg.Pool, uuids: readonly string[]): Promise<number> {
+  const { rows } = await pool.query<{ ms: number }>(
+    `select extract(epoch from (
+        (select max(completed_at) from tasker.tasks where task_uuid = any($1::uuid[]))
+      - (select min(t.created_at) from tasker.workflow_step_transitions t
+         join tasker.workflow_steps s using (workflow_step_uuid)
+         where s.task_uuid = any($1::uuid[]) and t.to_state = 'in_progress'))) * 1000 as ms`,
+    [uuids],
+  );
+  return Number(rows[0]?.ms);
+}
+
+test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async ({ db, task }) => {
+  const system = await startSystem({ connectionString: db.connectionString, mode: 'cluster', workers: 0 });
+  try {
+    for (const workers of WORKER_COUNTS) {
+      const uuids = await createTasks(system, mathematicalSequence, TASKS);
+      const group = await system.startWorkers(workers);
+      await waitAllComplete(db.pool, uuids);
+      await group.stop();
+      const windowMs = await busyWindowMs(db.pool, uuids);
+      const label = `${workers} worker${workers === 1 ? '' : 's'}`;
+      const note = `${TASKS} tasks × ${STEPS_PER_TASK} steps created before the workers started; window = first claim → last task complete (server clock); workers are child processes, concurrency 10 each, 1 orchestrator`;
+      await record(task, `linear tasks (${label})`, {
+        kind: 'throughput',
+        perSecond: (TASKS * 1000) / windowMs,
+        unit: 'tasks',
+        count: TASKS,
+        durationMs: windowMs,
+        note,
+      });
+      await record(task, `linear steps (${label})`, {
+        kind: 'throughput',
+        perSecond: (TASKS * STEPS_PER_TASK * 1000) / windowMs,
+        unit: 'steps',
+        count: TASKS * STEPS_PER_TASK,
+        durationMs: windowMs,
+        note,
+      });
+    }
+  } finally {
+    await system.stop();
+  }
+});
+
+test('open loop: latency at fixed arrival rates (2 workers)', { timeout: TIMEOUT_MS }, async ({
+  db,
+  task,
+}) => {
+  const system = await startSystem({ connectionString: db.connectionString, mode: 'cluster', workers: 2 });
+  // waits hold a connection each until their task completes: a client sized for the backlog
+  const waits = new TaskerClient(system.orchestrationUrls[0] ?? '', { connections: 512 });
+  try {
+    for (const rate of RATES) {
+      const count = rate * SECONDS_PER_RATE;
+      const result = await runOpenLoop(rate, count, async () => {
+        const created = await system.client.createTask({
+          namespace: mathematicalSequence.namespace,
+          name: mathematicalSequence.name,
+          context: { even_number: 4 },
+          identity_strategy: 'always_unique',
+        });
+        await waits.waitForCompletion(created.task.task_uuid, { timeoutMs: 120_000 });
+      });
+      expect(result.latenciesMs).toHaveLength(count);
+      await record(task, `open loop ${rate} tasks/s`, {
+        kind: 'latency',
+        samplesMs: result.latenciesMs,
+        note: `${count} linear tasks over ${SECONDS_PER_RATE} s; latency from the scheduled arrival to the completion event; generator lag at most ${result.maxSendLagMs.toFixed(1)} ms; achieved ${((count * 1000) / result.durationMs).toFixed(0)} tasks/s`,
+      });
+    }
+  } finally {
+    await waits.close();
+    await system.stop();
+  }
+});

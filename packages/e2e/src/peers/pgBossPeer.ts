@@ -1,0 +1,59 @@
+/**
+ * pg-boss 12 as a peer, configured per its docs for low latency: `useListenNotify: true` on the
+ * instance and `notify: true` on each queue (a created job NOTIFYs and wakes the worker at once;
+ * polling stays as the fallback), `pollingIntervalSeconds: 0.5` (the documented minimum) for the
+ * fallback, `localConcurrency: 10`, batchSize 1, no cron scheduling. Installs schema `pgboss`.
+ */
+import { PgBoss } from 'pg-boss';
+import { BulkRun, type Peer, Signals } from './signals.ts';
+
+const CONCURRENCY = 10;
+const QUEUES = ['peer_noop', 'peer_probe', 'peer_chain'] as const;
+
+export async function startPgBossPeer(connectionString: string): Promise<Peer> {
+  const boss = new PgBoss({ connectionString, useListenNotify: true, schedule: false, max: 20 });
+  boss.on('error', () => undefined);
+  await boss.start();
+  for (const queue of QUEUES) await boss.createQueue(queue, { notify: true });
+  const signals = new Signals();
+  let bulk: BulkRun | undefined;
+  const options = { localConcurrency: CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 0.5 };
+  await boss.work('peer_noop', options, async () => {
+    bulk?.started();
+    bulk?.ended();
+  });
+  await boss.work<{ key: string }>('peer_probe', options, async ([job]) => {
+    if (job) signals.signal(job.data.key);
+  });
+  await boss.work<{ key: string; n: number }>('peer_chain', options, async ([job]) => {
+    if (!job) return;
+    const { key, n } = job.data;
+    if (n < 4) await boss.send('peer_chain', { key, n: n + 1 });
+    else signals.signal(key);
+  });
+  return {
+    name: 'pg-boss',
+    configuration: `pg-boss 12: useListenNotify + queue notify, pollingIntervalSeconds 0.5 fallback, localConcurrency ${CONCURRENCY}, batchSize 1`,
+    async noopThroughput(n) {
+      bulk = new BulkRun(n);
+      await boss.insert(
+        'peer_noop',
+        Array.from({ length: n }, () => ({ data: {} })),
+      );
+      return bulk.durationMs();
+    },
+    async enqueueToStart(key) {
+      const started = signals.expect(key);
+      await boss.send('peer_probe', { key });
+      await started;
+    },
+    async chainOfFour(key) {
+      const done = signals.expect(key);
+      await boss.send('peer_chain', { key, n: 1 });
+      await done;
+    },
+    async stop() {
+      await boss.stop({ graceful: true, timeout: 5_000 });
+    },
+  };
+}

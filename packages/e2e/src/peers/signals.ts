@@ -1,0 +1,58 @@
+/** Handlers signal bench code by key: `expect(key)` resolves when a handler calls `signal(key)`. */
+export class Signals {
+  readonly #waiting = new Map<string, () => void>();
+
+  expect(key: string): Promise<void> {
+    return new Promise<void>((resolve) => this.#waiting.set(key, resolve));
+  }
+
+  signal(key: string): void {
+    const resolve = this.#waiting.get(key);
+    this.#waiting.delete(key);
+    resolve?.();
+  }
+}
+
+/** Counts handler runs of a bulk run: time of the first start, resolves at the n-th end. */
+export class BulkRun {
+  readonly total: number;
+  firstStart: number | undefined;
+  #done = 0;
+  #resolve: ((endedAt: number) => void) | undefined;
+  readonly finished: Promise<number>;
+
+  constructor(total: number) {
+    this.total = total;
+    this.finished = new Promise<number>((resolve) => {
+      this.#resolve = resolve;
+    });
+  }
+
+  started(): void {
+    this.firstStart ??= performance.now();
+  }
+
+  ended(): void {
+    this.#done++;
+    if (this.#done === this.total) this.#resolve?.(performance.now());
+  }
+
+  /** ms from the first handler start to the last completion */
+  async durationMs(): Promise<number> {
+    const end = await this.finished;
+    return end - (this.firstStart ?? end);
+  }
+}
+
+export interface Peer {
+  readonly name: string;
+  /** how the peer is configured, for the report */
+  readonly configuration: string;
+  /** (a) n no-op jobs enqueued at once; ms from the first handler start to the last completion */
+  noopThroughput(n: number): Promise<number>;
+  /** (b) enqueues one job; resolves when its handler has started */
+  enqueueToStart(key: string): Promise<void>;
+  /** (c) enqueues the first of 4 dependent jobs (each enqueues the next); resolves when the 4th is done */
+  chainOfFour(key: string): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,109 @@
+/** tasker inside this process: orchestrators via startOrchestration, workers via startWorker. */
+import { type Orchestration, startOrchestration } from '@tasker/orchestration';
+import { BUILTIN_TEMPLATES, type WorkflowTemplate } from '@tasker/shared';
+import { createHandlerRegistry, startWorker, type Worker } from '@tasker/worker';
+import { createClientPool } from './clientPool.ts';
+import type { ProcessMemory } from './memoryProtocol.ts';
+import { namespacesOf, type SystemOptions, type TaskerSystem, type WorkerGroup } from './taskerSystem.ts';
+
+export function processMemory(role: string, gc: boolean): ProcessMemory {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (gc && collect) {
+    collect();
+    collect();
+  }
+  const usage = process.memoryUsage();
+  return {
+    role,
+    pid: process.pid,
+    gcForced: Boolean(gc && collect),
+    rss: usage.rss,
+    heapUsed: usage.heapUsed,
+    heapTotal: usage.heapTotal,
+    external: usage.external,
+  };
+}
+
+export async function startInProcessSystem(options: SystemOptions): Promise<TaskerSystem> {
+  const templates: readonly WorkflowTemplate[] = [...BUILTIN_TEMPLATES, ...(options.templates ?? [])];
+  const namespaces = namespacesOf(templates);
+  const errors: Error[] = [];
+  const onError = options.onError ?? ((error: Error) => errors.push(error));
+  const orchestrations: Orchestration[] = [];
+  const groups = new Set<WorkerGroup>();
+
+  const startWorkers = async (count: number): Promise<WorkerGroup> => {
+    const workers: Worker[] = [];
+    const group: WorkerGroup = {
+      count,
+      stop: async () => {
+        groups.delete(group);
+        await Promise.all(workers.map((worker) => worker.close()));
+      },
+    };
+    groups.add(group);
+    try {
+      for (let i = 0; i < count; i++)
+        workers.push(
+          await startWorker({
+            connectionString: options.connectionString,
+            namespaces,
+            concurrency: options.workerConcurrency ?? 10,
+            handlers: createHandlerRegistry(options.handlers ?? {}),
+            onError,
+          }),
+        );
+    } catch (error) {
+      await group.stop();
+      throw error;
+    }
+    return group;
+  };
+
+  const stopAll = async () => {
+    await Promise.all([...groups].map((group) => group.stop()));
+    await Promise.all(orchestrations.map((orchestration) => orchestration.close()));
+  };
+
+  let pool: ReturnType<typeof createClientPool> | undefined;
+  try {
+    for (let i = 0; i < (options.orchestrators ?? 1); i++)
+      orchestrations.push(
+        await startOrchestration({
+          databaseUrl: options.connectionString,
+          templates,
+          onError,
+          ...(options.onResultProcessed ? { onResultProcessed: options.onResultProcessed } : {}),
+        }),
+      );
+    if ((options.workers ?? 1) > 0) await startWorkers(options.workers ?? 1);
+    pool = createClientPool(
+      orchestrations.map((orchestration) => orchestration.url),
+      options.clientConnections ?? 64,
+    );
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+  const clients = pool;
+  let stopping: Promise<void> | undefined;
+  return {
+    mode: 'in-process',
+    orchestrationUrls: orchestrations.map((orchestration) => orchestration.url),
+    client: clients.clients[0] ?? clients.next(),
+    clients: clients.clients,
+    nextClient: () => clients.next(),
+    errors,
+    startWorkers,
+    memory: async ({ gc = false } = {}) => [
+      processMemory('in-process (orchestration + workers + bench)', gc),
+    ],
+    stop: () => {
+      stopping ??= (async () => {
+        await clients.close();
+        await stopAll();
+      })();
+      return stopping;
+    },
+  };
+}

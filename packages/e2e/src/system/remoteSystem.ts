@@ -1,0 +1,92 @@
+/**
+ * A deployment that is already running (docker compose, a staging stack), named by:
+ *   TASKER_TEST_ORCHESTRATION_URL   one orchestrator, or
+ *   TASKER_TEST_ORCHESTRATION_URLS  several, comma-separated
+ *   TASKER_TEST_WORKER_URL          a worker's health endpoint base (optional)
+ *   TASKER_TEST_SKIP_HEALTH_CHECK   1/true: skip the check below
+ * Before anything runs, each service's health endpoint must answer 200 within a few seconds; the
+ * error names the one that did not. Workers cannot be started or measured from here.
+ */
+import { ServiceUnavailableError, UnsupportedInModeError } from '../errors.ts';
+import { createClientPool } from './clientPool.ts';
+import type { SystemOptions, TaskerSystem } from './taskerSystem.ts';
+
+const HEALTH_TIMEOUT_MS = 3_000;
+
+export type RemoteTarget = {
+  orchestrationUrls: string[];
+  workerUrl: string | undefined;
+  skipHealthCheck: boolean;
+};
+
+/** The remote target the environment names, or undefined when it names none. */
+export function remoteTargetFromEnv(env: NodeJS.ProcessEnv = process.env): RemoteTarget | undefined {
+  const list = (env.TASKER_TEST_ORCHESTRATION_URLS ?? env.TASKER_TEST_ORCHESTRATION_URL ?? '')
+    .split(',')
+    .map((url) => url.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  if (list.length === 0) return undefined;
+  const worker = env.TASKER_TEST_WORKER_URL?.trim().replace(/\/+$/, '');
+  const skip = env.TASKER_TEST_SKIP_HEALTH_CHECK?.trim().toLowerCase();
+  return {
+    orchestrationUrls: list,
+    workerUrl: worker || undefined,
+    skipHealthCheck: skip === '1' || skip === 'true' || skip === 'yes',
+  };
+}
+
+async function checkOne(service: string, url: string, path: string): Promise<void> {
+  let status: number;
+  try {
+    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    status = response.status;
+    await response.body?.cancel();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    const problem =
+      cause?.code ??
+      (error instanceof Error && error.name === 'TimeoutError'
+        ? `no answer in ${HEALTH_TIMEOUT_MS} ms`
+        : String(error));
+    throw new ServiceUnavailableError(service, url, `GET ${path}: ${problem}`, { cause: error });
+  }
+  if (status !== 200) throw new ServiceUnavailableError(service, url, `GET ${path} answered ${status}`);
+}
+
+/** Checks every service of the target; rejects with ServiceUnavailableError naming the first that failed. */
+export async function checkRemoteHealth(target: RemoteTarget): Promise<void> {
+  const checks = target.orchestrationUrls.map((url, i) =>
+    checkOne(
+      target.orchestrationUrls.length > 1 ? `orchestration #${i + 1}` : 'orchestration',
+      url,
+      '/health/ready',
+    ),
+  );
+  if (target.workerUrl) checks.push(checkOne('worker', target.workerUrl, '/health'));
+  const results = await Promise.allSettled(checks);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+export async function connectRemoteSystem(
+  target: RemoteTarget,
+  options: SystemOptions,
+): Promise<TaskerSystem> {
+  if (!target.skipHealthCheck) await checkRemoteHealth(target);
+  const pool = createClientPool(target.orchestrationUrls, options.clientConnections ?? 64);
+  let stopping: Promise<void> | undefined;
+  return {
+    mode: 'remote',
+    orchestrationUrls: target.orchestrationUrls,
+    client: pool.clients[0] ?? pool.next(),
+    clients: pool.clients,
+    nextClient: () => pool.next(),
+    errors: [],
+    startWorkers: () => Promise.reject(new UnsupportedInModeError('starting workers', 'remote')),
+    memory: () => Promise.reject(new UnsupportedInModeError('memory figures', 'remote')),
+    stop: () => {
+      stopping ??= pool.close();
+      return stopping;
+    },
+  };
+}

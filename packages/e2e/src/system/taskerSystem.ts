@@ -1,0 +1,66 @@
+/**
+ * What a running tasker looks like to a bench or test, whichever way it was started:
+ *   in-process  orchestration(s) and workers inside this process (lowest latency, spans visible)
+ *   cluster     each orchestrator and worker its own child process (the real CLIs)
+ *   remote      an already-running deployment named by TASKER_TEST_* variables
+ */
+import type { TaskerClient } from '@tasker/client';
+import type { ProcessedResult } from '@tasker/orchestration';
+import type { WorkflowTemplate } from '@tasker/shared';
+import type { StepHandler } from '@tasker/worker';
+import type { ProcessMemory } from './memoryProtocol.ts';
+
+export type SystemMode = 'in-process' | 'cluster' | 'remote';
+
+export type SystemOptions = {
+  /** the file's database (from `db` / `useTestDatabase`); unused in remote mode */
+  connectionString: string;
+  /** default in-process; TASKER_TEST_ORCHESTRATION_URL(S) switch to remote whatever this says */
+  mode?: 'in-process' | 'cluster';
+  /** orchestration instances (default 1) */
+  orchestrators?: number;
+  /** workers started with the system (default 1; 0 = start them later with startWorkers) */
+  workers?: number;
+  /** steps in flight per worker (default 10) */
+  workerConcurrency?: number;
+  /** registered besides the built-in templates; their namespaces are served too */
+  templates?: readonly WorkflowTemplate[];
+  /** extra handlers (in-process only; cluster workers have the built-ins, incl. noop, sleep, fail) */
+  handlers?: Readonly<Record<string, StepHandler>>;
+  /** in-process only: after each processed step result (counts, completions) */
+  onResultProcessed?: (result: ProcessedResult) => void;
+  /** keep-alive connections of each client (default 64: waits hold one each) */
+  clientConnections?: number;
+  /** background errors of in-process services (default: collected in `errors`) */
+  onError?: (error: Error) => void;
+  /** the environment remote mode is read from (default process.env) */
+  env?: NodeJS.ProcessEnv;
+};
+
+export type WorkerGroup = {
+  readonly count: number;
+  stop(): Promise<void>;
+};
+
+export interface TaskerSystem {
+  readonly mode: SystemMode;
+  readonly orchestrationUrls: readonly string[];
+  /** a client of the first orchestrator */
+  readonly client: TaskerClient;
+  /** one client per orchestrator */
+  readonly clients: readonly TaskerClient[];
+  /** clients in turn, spreading load across the orchestrators */
+  nextClient(): TaskerClient;
+  /** background errors the in-process services reported */
+  readonly errors: readonly Error[];
+  /** starts `count` more workers serving every namespace; excluded from any timing by the caller */
+  startWorkers(count: number): Promise<WorkerGroup>;
+  /** memory of every process of the system (in-process: this process), after a full GC when asked */
+  memory(options?: { gc?: boolean }): Promise<ProcessMemory[]>;
+  /** stops everything this system started (idempotent); a remote deployment is left running */
+  stop(): Promise<void>;
+}
+
+export function namespacesOf(templates: readonly WorkflowTemplate[]): string[] {
+  return [...new Set(templates.map((template) => template.namespace))].sort();
+}
