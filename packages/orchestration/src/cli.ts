@@ -3,7 +3,7 @@
  * tasker-orchestration: the orchestration service as a process.
  *
  *   tasker-orchestration --database-url postgres://… [--port 8080] [--host 0.0.0.0] [--migrate]
- *                        [--pool-size 20]
+ *                        [--pool-size 20] [--visibility-timeout 30] [--result-poll-interval-ms 1000]
  *
  * DATABASE_URL and PORT work as defaults. SIGTERM / SIGINT shut down gracefully: stop accepting,
  * finish in-flight requests and results, close the listener and the pool, exit 0.
@@ -12,7 +12,15 @@ import { parseArgs } from 'node:util';
 import { startOrchestration } from './startOrchestration.ts';
 
 const USAGE =
-  'usage: tasker-orchestration --database-url <url> [--port 8080] [--host 0.0.0.0] [--migrate] [--pool-size 20]';
+  'usage: tasker-orchestration --database-url <url> [--port 8080] [--host 0.0.0.0] [--migrate] [--pool-size 20]' +
+  ' [--visibility-timeout 30] [--result-poll-interval-ms 1000]';
+
+function positiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
+  return n;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -22,6 +30,8 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       migrate: { type: 'boolean', default: false },
       'pool-size': { type: 'string' },
+      'visibility-timeout': { type: 'string' },
+      'result-poll-interval-ms': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -35,12 +45,21 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port}`);
 
+  let lost = false;
   const service = await startOrchestration({
     databaseUrl,
     port,
     host: values.host ?? '0.0.0.0',
     prepareDatabase: values.migrate,
     ...(values['pool-size'] ? { poolSize: Number(values['pool-size']) } : {}),
+    visibilityTimeoutSeconds: positiveInt(values['visibility-timeout'], 'visibility-timeout'),
+    resultPollIntervalMs: positiveInt(values['result-poll-interval-ms'], 'result-poll-interval-ms'),
+    // a lost database says so, and so does its recovery (start and shutdown stay quiet)
+    onListenerState: (state) => {
+      if (state !== 'reconnecting' && !(state === 'connected' && lost)) return;
+      lost = state === 'reconnecting';
+      console.log(`tasker-orchestration: database listener ${state}`);
+    },
   });
   console.log(`tasker-orchestration listening on ${service.url} (pid ${process.pid})`);
 

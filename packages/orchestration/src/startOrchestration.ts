@@ -5,6 +5,7 @@
  */
 import {
   BUILTIN_TEMPLATES,
+  type ListenerState,
   ORCHESTRATION_STEP_RESULTS_QUEUE,
   PgEventListener,
   prepareDatabase,
@@ -49,6 +50,8 @@ export type OrchestrationOptions = {
   logger?: boolean;
   /** background errors (lost listener connection, failed result); default: printed to stderr */
   onError?: (error: Error) => void;
+  /** the LISTEN connection changed state (connected, reconnecting, …): logs say when the database is lost and back */
+  onListenerState?: (state: ListenerState) => void;
   /** called after each processed step result */
   onResultProcessed?: (result: ProcessedResult) => void;
 };
@@ -135,7 +138,10 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
         if (finished) waiters.notify(finished);
       }
     });
-    listener.onStateChange((state) => processor.onListenerState(state));
+    listener.onStateChange((state) => {
+      processor.onListenerState(state);
+      options.onListenerState?.(state);
+    });
     await listener.start();
     processor.kick();
     poller.start();

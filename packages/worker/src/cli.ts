@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  let lost = false;
   const worker = await startWorker({
     connectionString,
     namespaces,
@@ -62,6 +63,12 @@ async function main(): Promise<void> {
     handlerTimeoutMs: int(values['handler-timeout-ms'], 'handler-timeout-ms'),
     pollIntervalMs: int(values['poll-interval-ms'], 'poll-interval-ms'),
     onError: (error) => console.error(`tasker-worker: ${error.message}`),
+    // a lost database says so, and so does its recovery (start and shutdown stay quiet)
+    onListenerState: (state) => {
+      if (state !== 'reconnecting' && !(state === 'connected' && lost)) return;
+      lost = state === 'reconnecting';
+      console.log(JSON.stringify({ event: 'listener', state }));
+    },
   });
   const http = await startHealthServer(worker, { port: int(values.port, 'port') ?? 8081, host: values.host });
   console.log(

@@ -22,6 +22,7 @@ import { type ListTasksQuery, listTasks } from '../tasks/listTasks.ts';
 import { TERMINAL_TASK_STATES } from '../tasks/taskTypes.ts';
 import { errorHandler } from './errorHandler.ts';
 import { createTaskBody, listTasksQuery, taskParams, waitQuery } from './schemas.ts';
+import { strictBodyProblem } from './strictBody.ts';
 
 export type ServerDeps = {
   pool: pg.Pool;
@@ -73,7 +74,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.post<{ Body: CreateTaskInput }>(
     '/v1/tasks',
-    { schema: { body: createTaskBody } },
+    {
+      schema: { body: createTaskBody },
+      // before Ajv, which would drop unknown fields and coerce wrong types silently
+      preValidation: async (request) => {
+        const problem = strictBodyProblem(createTaskBody, request.body);
+        if (problem) throw problem;
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       if (body.identity_strategy === 'caller_provided' && !body.identity_key) {

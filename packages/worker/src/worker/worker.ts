@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Context, context } from '@opentelemetry/api';
-import { messageReadyChannel, PgEventListener, workerQueueName } from '@tasker/shared';
+import { type ListenerState, messageReadyChannel, PgEventListener, workerQueueName } from '@tasker/shared';
 import pg from 'pg';
 import { dispatchStep } from '../dispatch/dispatchStep.ts';
 import type { StepOutcome } from '../dispatch/stepOutcome.ts';
@@ -55,6 +55,8 @@ export interface WorkerOptions {
   drainTimeoutMs?: number;
   /** errors with no caller: lost listener connections, failed claims or submits */
   onError?: (error: Error) => void;
+  /** the LISTEN connection changed state (connected, reconnecting, …): logs say when the database is lost and back */
+  onListenerState?: (state: ListenerState) => void;
 }
 
 export interface CloseOptions {
@@ -68,7 +70,8 @@ const SUBMIT_RETRIES = 3;
 
 export class Worker {
   readonly workerId: string;
-  readonly #options: Required<Omit<WorkerOptions, 'onError' | 'handlers' | 'workerId'>>;
+  readonly #options: Required<Omit<WorkerOptions, 'onError' | 'onListenerState' | 'handlers' | 'workerId'>>;
+  readonly #onListenerState: ((state: ListenerState) => void) | undefined;
   readonly #registry: HandlerRegistry;
   readonly #onError: (error: Error) => void;
   readonly #pool: pg.Pool;
@@ -101,6 +104,7 @@ export class Worker {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#registry = options.handlers ?? createHandlerRegistry();
     this.#onError = options.onError ?? (() => undefined);
+    this.#onListenerState = options.onListenerState;
     this.#options = {
       connectionString: options.connectionString,
       namespaces: [...options.namespaces],
@@ -149,6 +153,8 @@ export class Worker {
         onPoll: () => this.#wakeAll(),
         onError: (error) => this.#onError(error),
       });
+      const onListenerState = this.#onListenerState;
+      if (onListenerState) this.#listener.onStateChange(onListenerState);
       this.#listener.subscribe((event) => {
         const namespace = channels.get(event.channel);
         if (namespace !== undefined) this.#wake(namespace);
@@ -259,7 +265,18 @@ export class Worker {
       if (outcome.state === 'completed') this.#metrics.completed++;
       else this.#metrics.failed++;
       await inSpan('result.submit', parent, attributes, async (span) => {
-        const status = await this.#submit(step, outcome);
+        const status = await this.#submit(step, outcome).catch((error: unknown) => {
+          // PostgreSQL refused the results themselves (SQLSTATE class 22: a \u0000 or a lone
+          // surrogate jsonb cannot store, a number out of range): the same results would be refused on
+          // every attempt, and a claim left in_progress is taken over and run again forever. Fail the
+          // step instead, not retryable, with the reason stored on it.
+          if (!isDataError(error)) throw error;
+          if (outcome.state === 'completed') {
+            this.#metrics.completed--;
+            this.#metrics.failed++;
+          }
+          return this.#submit(step, unstorableResults(outcome, error));
+        });
         span.setAttribute('tasker.submit_status', status);
       });
     } catch (error) {
@@ -291,6 +308,29 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const worker = new Worker(options);
   await worker.start();
   return worker;
+}
+
+/** SQLSTATE class 22 (data exception): the values were refused, not the connection. */
+function isDataError(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && String(error.code).startsWith('22');
+}
+
+/** The failed outcome submitted in place of results the database refused. */
+function unstorableResults(outcome: StepOutcome, error: unknown): StepOutcome {
+  const refused = toError(error);
+  const info = {
+    name: 'UnstorableResultError',
+    code: 'code' in refused ? String(refused.code) : undefined,
+    message: `the step's ${outcome.state === 'completed' ? 'results' : 'error'} could not be stored: ${refused.message}`,
+  };
+  return {
+    state: 'failed',
+    results: JSON.stringify({ error: { ...info, retryable: false } }),
+    error: info,
+    retryable: false,
+    backoffSeconds: undefined,
+    durationMs: outcome.durationMs,
+  };
 }
 
 function toError(error: unknown): Error {

@@ -1,0 +1,126 @@
+/**
+ * What the reliability tests assert after a fault, read from the database: task states, and the
+ * transitions audit trail, where one step's completed executions are its `in_progress →
+ * enqueued_for_orchestration` transitions (a handler result handed back). "Every step executed to
+ * completion exactly once" = exactly one such transition per step of a completed task.
+ */
+import type pg from 'pg';
+
+export type Queryable = Pick<pg.Pool, 'query'>;
+
+/** Resolves with the value once `check` returns one; rejects after `timeoutMs` naming `what`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error; // e.g. the database is down right now
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+    await sleep(intervalMs);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** task count per current_state, for the tasks of `namespace` */
+export async function taskStates(db: Queryable, namespace: string): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ state: string; n: number }>(
+    `select t.current_state as state, count(*)::int as n
+     from tasker.tasks t join tasker.named_tasks nt using (named_task_uuid)
+     join tasker.task_namespaces ns using (task_namespace_uuid)
+     where ns.name = $1 group by 1`,
+    [namespace],
+  );
+  return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+}
+
+/** Waits until every task of `namespace` is in a final state; returns the counts by state. */
+export function allFinished(
+  db: Queryable,
+  namespace: string,
+  expected: number,
+  timeoutMs = 30_000,
+): Promise<Record<string, number>> {
+  return eventually(
+    `${expected} ${namespace} tasks to finish`,
+    async () => {
+      const states = await taskStates(db, namespace);
+      const finished = (states.complete ?? 0) + (states.error ?? 0);
+      return finished === expected ? states : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export interface ExecutionAudit {
+  /** steps of the namespace's tasks */
+  steps: number;
+  /** steps in state complete */
+  completeSteps: number;
+  /** completed executions (in_progress → enqueued_for_orchestration), all steps together */
+  completions: number;
+  /** steps with more than one completed execution (should be none) */
+  duplicated: number;
+  /** steps with no completed execution although complete (should be none) */
+  missing: number;
+  /** takeovers of an expired claim (in_progress → in_progress, reclaimed) */
+  reclaims: number;
+}
+
+export async function executionAudit(db: Queryable, namespace: string): Promise<ExecutionAudit> {
+  const { rows } = await db.query<ExecutionAudit>(
+    `with steps as (
+       select s.workflow_step_uuid, s.current_state,
+         (select count(*) from tasker.workflow_step_transitions st
+          where st.workflow_step_uuid = s.workflow_step_uuid
+            and st.from_state = 'in_progress' and st.to_state = 'enqueued_for_orchestration') as completions,
+         (select count(*) from tasker.workflow_step_transitions st
+          where st.workflow_step_uuid = s.workflow_step_uuid
+            and st.from_state = 'in_progress' and st.to_state = 'in_progress') as reclaims
+       from tasker.workflow_steps s
+       join tasker.tasks t using (task_uuid) join tasker.named_tasks nt using (named_task_uuid)
+       join tasker.task_namespaces ns using (task_namespace_uuid)
+       where ns.name = $1)
+     select count(*)::int as steps,
+       count(*) filter (where current_state = 'complete')::int as "completeSteps",
+       coalesce(sum(completions), 0)::int as completions,
+       count(*) filter (where completions > 1)::int as duplicated,
+       count(*) filter (where current_state = 'complete' and completions = 0)::int as missing,
+       coalesce(sum(reclaims), 0)::int as reclaims
+     from steps`,
+    [namespace],
+  );
+  const audit = rows[0];
+  if (!audit) throw new Error('no audit row');
+  return audit;
+}
+
+/** Messages still waiting (visible or hidden) in a queue; the name is checked before it reaches SQL. */
+export async function queueDepth(db: Queryable, queue: string): Promise<number> {
+  if (!/^[a-z0-9_]{1,47}$/.test(queue)) throw new Error(`not a queue name: ${queue}`);
+  const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from pgmq.q_${queue}`);
+  return rows[0]?.n ?? 0;
+}
+
+/** POST /v1/tasks with fetch (no client retries, so a test sees exactly what the server answered). */
+export async function createTaskHttp(
+  baseUrl: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: { task?: { task_uuid: string }; error?: { message: string } } }> {
+  const response = await fetch(`${baseUrl}/v1/tasks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as never };
+}
