@@ -22,6 +22,7 @@ import {
   runSamples,
   writeBaselineVerdict,
 } from '../baseline/baselineReport.ts';
+import { recordRun } from '../history/recordRun.ts';
 import { activeProfile } from '../measure/profiles.ts';
 import { repoRoot, repoTmpDir } from '../provision/paths.ts';
 import type { ProvisionedDatabase } from '../provision/providedContext.ts';
@@ -94,6 +95,9 @@ export class BenchReporter implements Reporter {
       );
     }
     this.print(`\nSummary of the run: ${shortPath(written.summary, root)}`);
+    // raw samples for the HTML report and bench:ci, and one history line per bench
+    const kept = recordRun(this.outputDir, suites, env, this.env);
+    this.print(`History: ${kept.lines} lines appended to ${shortPath(kept.history, root)}`);
     if (written.plans.length > 0)
       this.print(`Query plans: ${written.plans.map((f) => shortPath(f, root)).join(', ')}`);
 

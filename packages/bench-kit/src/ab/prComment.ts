@@ -1,0 +1,137 @@
+/**
+ * The body of the PR comment that `bench:ci` and `bench:ab` write to tmp/benchmarks/pr-comment.md
+ * and the workflow posts (created once, then updated: the marker on the first line finds it again).
+ * Sections, most important first: the comparison (A/B table, or the baseline table with the biggest
+ * changes first), the targets missed, then one line per suite.
+ */
+import type { BaselineRow } from '../baseline/baselineReport.ts';
+import type { CiReport } from '../report/ciJson.ts';
+import { formatMs, formatPercent, formatValue, markdownTable } from '../report/format.ts';
+
+export const PR_COMMENT_MARKER = '<!-- tasker-bench-comment -->';
+
+export interface MissedTarget {
+  suite: string;
+  name: string;
+  metric: string;
+  value: number | null;
+  threshold: number;
+  unit: string;
+  ratio: number | null;
+  failed: boolean;
+}
+
+/** Results over target, and failed tests, worst first. */
+export function missedTargets(reports: readonly CiReport[]): MissedTarget[] {
+  const missed: MissedTarget[] = [];
+  for (const report of reports) {
+    for (const r of report.results) {
+      if (r.status !== 'warning' && r.status !== 'failed') continue;
+      missed.push({
+        suite: report.benchmark_suite,
+        name: r.name,
+        metric: r.target?.metric ?? r.metric ?? 'test',
+        value: r.value,
+        threshold: r.target?.threshold ?? Number.NaN,
+        unit: r.target?.unit ?? 'ms',
+        ratio: r.performance_ratio,
+        failed: r.status === 'failed',
+      });
+    }
+  }
+  return missed.sort((a, b) => Number(b.failed) - Number(a.failed) || (b.ratio ?? 0) - (a.ratio ?? 0));
+}
+
+export function formatMissedTargets(missed: readonly MissedTarget[]): string {
+  if (missed.length === 0) return '✅ Every bench with a target met it.';
+  return markdownTable(
+    ['Benchmark', 'Metric', 'Value', 'Target', 'Ratio'],
+    missed.map((m) =>
+      m.failed
+        ? [`${m.suite}/${m.name}`, '—', '❌ failed', '—', '—']
+        : [
+            `${m.suite}/${m.name}`,
+            m.metric,
+            formatValue(m.value ?? undefined, m.unit),
+            formatValue(m.threshold, m.unit),
+            m.ratio === null ? '—' : `${m.ratio.toFixed(2)}x`,
+          ],
+    ),
+  );
+}
+
+/** The baseline comparison, biggest changes first; benches new since the baseline at the end. */
+export function formatBaselineChanges(baselineName: string, rows: readonly BaselineRow[]): string {
+  const compared = rows
+    .filter((r) => r.comparison !== undefined)
+    .sort((a, b) => Math.abs(b.comparison?.change ?? 0) - Math.abs(a.comparison?.change ?? 0));
+  const added = rows.filter((r) => r.comparison === undefined).map((r) => r.key);
+  const mark = { Regressed: '🔴 Regressed', Improved: '🟢 Improved', Stable: '⚪ Stable' } as const;
+  const table = markdownTable(
+    ['Benchmark', 'Baseline', 'Current', 'Change', 'CI of ratio', 'Status'],
+    compared.map(({ key, comparison: c }) =>
+      c
+        ? [
+            key,
+            `${formatMs(c.baselineMedian)} ms`,
+            `${formatMs(c.currentMedian)} ms`,
+            formatPercent(c.change),
+            `${c.interval.low.toFixed(3)}–${c.interval.high.toFixed(3)}`,
+            mark[c.verdict],
+          ]
+        : [],
+    ),
+  );
+  const lines = [
+    `Against baseline \`${baselineName}\` (medians; CI: bootstrap 95% interval of current/baseline; Regressed = beyond the noise threshold and significant):`,
+    '',
+    compared.length > 0 ? table : '_No bench in common with the baseline._',
+  ];
+  if (added.length > 0) lines.push('', `New since the baseline: ${added.join(', ')}`);
+  return lines.join('\n');
+}
+
+export interface PrCommentInput {
+  title: string;
+  /** one line: commit, profile, machine, duration */
+  context: string;
+  comparison: string | undefined;
+  missed: readonly MissedTarget[];
+  reports: readonly CiReport[];
+}
+
+export function buildPrComment({ title, context, comparison, missed, reports }: PrCommentInput): string {
+  const suites = markdownTable(
+    ['Suite', 'Passed', 'Over target', 'Failed', 'No target'],
+    [...reports]
+      .sort((a, b) => a.benchmark_suite.localeCompare(b.benchmark_suite))
+      .map((r) => [
+        r.benchmark_suite,
+        String(r.summary.passed),
+        String(r.summary.warnings),
+        String(r.summary.failed),
+        String(r.summary.no_target),
+      ]),
+  );
+  return [
+    PR_COMMENT_MARKER,
+    `## ${title}`,
+    '',
+    context,
+    '',
+    '### Comparison',
+    '',
+    comparison ?? '_No baseline to compare with: the first run on main saves one._',
+    '',
+    `### Targets missed (${missed.length})`,
+    '',
+    formatMissedTargets(missed),
+    '',
+    '<details><summary>Suites</summary>',
+    '',
+    suites,
+    '',
+    '</details>',
+    '',
+  ].join('\n');
+}

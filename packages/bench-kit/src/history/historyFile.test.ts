@@ -1,0 +1,61 @@
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../report/reportFixture.ts';
+import { appendHistory, historyLines, historyPath, readHistory } from './historyFile.ts';
+import { readLatestSamples, thinSamples, writeRunSamples } from './runSamplesFile.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tasker-history-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('one line per measured bench and latency record, with the run context', () => {
+  const lines = historyLines([eventPropagation, pgmqSuite], fixtureEnvironment);
+  const measured =
+    [eventPropagation, pgmqSuite].flatMap((s) => s.benches.filter((b) => !b.fromStore)).length +
+    [eventPropagation, pgmqSuite].flatMap((s) => s.records.filter((r) => r.summary)).length;
+  expect(lines).toHaveLength(measured);
+  const first = lines[0];
+  expect(first).toMatchObject({
+    timestamp: '2025-01-31T14:25:01.000Z',
+    commit: fixtureEnvironment.commit,
+    suite: 'event_propagation',
+    environment: { provider: 'url', postgres: '18.1', profile: 'quick' },
+  });
+  expect(typeof first?.median).toBe('number');
+  // p99 is null, not a guess, when the samples do not support it
+  expect(lines.some((l) => l.samples < 100 && l.p99 === null)).toBe(true);
+});
+
+test('appends across runs; a cut-off last line is skipped', () => {
+  const file = join(dir, 'h.jsonl');
+  const lines = historyLines([eventPropagation], fixtureEnvironment);
+  appendHistory(file, lines);
+  appendHistory(file, lines);
+  appendFileSync(file, '{"timestamp":"2025-02-01T00:0');
+  expect(readHistory(file)).toHaveLength(lines.length * 2);
+  expect(readHistory(join(dir, 'missing.jsonl'))).toEqual([]);
+});
+
+test('TASKER_BENCH_HISTORY moves the file', () => {
+  expect(historyPath('/out', {})).toBe('/out/history.jsonl');
+  expect(historyPath('/out', { TASKER_BENCH_HISTORY: '/data/h.jsonl' })).toBe('/data/h.jsonl');
+});
+
+test('raw samples of the newest run round-trip through latest/<suite>.samples.json', () => {
+  writeRunSamples(dir, [eventPropagation, pgmqSuite], fixtureEnvironment);
+  const read = readLatestSamples(dir);
+  expect(Object.keys(read).sort()).toEqual(['event_propagation', 'pgmq']);
+  const bench = eventPropagation.benches.find((b) => b.samplesMs?.length);
+  expect(read.event_propagation?.benches[bench?.name ?? '']).toEqual(bench?.samplesMs);
+});
+
+test('long runs are thinned evenly, short ones kept whole', () => {
+  expect(thinSamples([1, 2, 3], 5)).toEqual([1, 2, 3]);
+  expect(
+    thinSamples(
+      Array.from({ length: 10 }, (_, i) => i),
+      4,
+    ),
+  ).toEqual([0, 2, 5, 7]);
+});

@@ -1,0 +1,21 @@
+/**
+ * The reporter's one hook into history: after the reports are written, keep this run's raw samples
+ * (`latest/<suite>.samples.json`) and append its lines to the history file.
+ */
+import type { RunEnvironment } from '../report/environment.ts';
+import type { SuiteResult } from '../report/suiteResult.ts';
+import { appendHistory, historyLines, historyPath } from './historyFile.ts';
+import { writeRunSamples } from './runSamplesFile.ts';
+
+export function recordRun(
+  outputDir: string,
+  suites: readonly SuiteResult[],
+  env: RunEnvironment,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): { history: string; lines: number; samples: string[] } {
+  const samples = writeRunSamples(outputDir, suites, env);
+  const history = historyPath(outputDir, processEnv);
+  const lines = historyLines(suites, env);
+  appendHistory(history, lines);
+  return { history, lines: lines.length, samples };
+}

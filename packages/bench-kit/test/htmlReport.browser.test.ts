@@ -1,0 +1,150 @@
+/**
+ * Opens the HTML report in a real browser — Debian's `chromium`, driven by playwright-core — and
+ * checks that the charts rendered (SVG elements present and laid out), that no page logs a console
+ * error, and saves screenshots under tmp/benchmarks/report/. The report is built from the fixed
+ * report fixture plus a made-up history and baseline, so the test needs no bench run.
+ *
+ * Chromium missing is a failure with the install line, never a skip: CI must install it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { afterAll, expect, test } from 'vitest';
+import { BASELINE_FORMAT } from '../src/baseline/baselineFile.ts';
+import { historyLines } from '../src/history/historyFile.ts';
+import type { RunSamples } from '../src/history/runSamplesFile.ts';
+import { suiteFileName } from '../src/html/renderPages.ts';
+import type { ReportData } from '../src/html/reportData.ts';
+import { writeHtmlReport } from '../src/html/writeHtmlReport.ts';
+import { repoTmpDir } from '../src/provision/paths.ts';
+import { buildCiReport } from '../src/report/ciJson.ts';
+import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../src/report/reportFixture.ts';
+import { buildSuiteReport } from '../src/report/suiteReport.ts';
+import type { SuiteResult } from '../src/report/suiteResult.ts';
+import { targetRegistry } from '../src/targets/registry.ts';
+
+const CHROMIUM = process.env.TASKER_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const screenshots = join(repoTmpDir(), 'benchmarks', 'report');
+mkdirSync(screenshots, { recursive: true });
+const work = mkdtempSync(join(repoTmpDir(), 'report-browser-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function fixtureData(): ReportData {
+  const suites: SuiteResult[] = [eventPropagation, pgmqSuite];
+  const samples: Record<string, RunSamples> = {};
+  const baseline: Record<string, { samplesMs: number[] }> = {};
+  for (const s of suites) {
+    const benches: Record<string, number[]> = {};
+    for (const b of s.benches) if (b.samplesMs) benches[b.name] = b.samplesMs;
+    for (const r of s.records)
+      if (r.measurement.kind === 'latency') benches[r.name] = r.measurement.samplesMs;
+    samples[s.suite] = {
+      format: 'tasker-samples/1',
+      suite: s.suite,
+      file: s.file,
+      timestamp: fixtureEnvironment.timestamp,
+      commit: fixtureEnvironment.commit,
+      profile: 'quick',
+      benches,
+    };
+    // a baseline 20% faster than this run
+    for (const [name, xs] of Object.entries(benches))
+      baseline[`${s.suite}/${name}`] = { samplesMs: xs.map((x) => x / 1.2) };
+  }
+  // eight earlier runs, drifting
+  const history = Array.from({ length: 8 }, (_, i) =>
+    historyLines(suites, {
+      ...fixtureEnvironment,
+      timestamp: new Date(Date.UTC(2025, 0, 20 + i)).toISOString(),
+    }).map((l) => ({
+      ...l,
+      median: l.median === null ? null : l.median * (0.8 + 0.03 * i),
+      p95: l.p95 === null ? null : l.p95 * (0.85 + 0.02 * i),
+    })),
+  ).flat();
+  return {
+    generatedAt: fixtureEnvironment.timestamp,
+    suites: suites.map((s) => buildCiReport(buildSuiteReport(s, targetRegistry), fixtureEnvironment)),
+    samples,
+    history,
+    baseline: {
+      format: BASELINE_FORMAT,
+      name: 'main',
+      savedAt: '2025-01-27T00:00:00.000Z',
+      environment: fixtureEnvironment,
+      benches: baseline,
+    },
+  };
+}
+
+test('the report renders its charts in headless Chromium without console errors', {
+  timeout: 60_000,
+}, async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it (apt-get update && apt-get install -y chromium) or set TASKER_CHROMIUM to a Chromium binary`,
+    );
+  }
+  const data = fixtureData();
+  writeHtmlReport(work, data, targetRegistry);
+  const context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1240, height: 900 },
+  });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+    });
+
+    await page.goto(pathToFileURL(join(work, 'index.html')).href);
+    expect(await page.locator('table.suites tbody tr').count()).toBe(2);
+    await page.screenshot({ path: join(screenshots, 'browser-check-index.png'), fullPage: true });
+
+    await page.click('a[href="event_propagation.html"]');
+    await page.waitForURL(/event_propagation\.html$/);
+    const histograms = page.locator('svg.chart.histogram');
+    const trends = page.locator('svg.chart.trend');
+    expect(await histograms.count()).toBeGreaterThan(0);
+    expect(await trends.count()).toBeGreaterThan(0);
+    expect(await page.locator('svg.chart.histogram rect.bar').count()).toBeGreaterThan(10);
+    expect(await page.locator('svg.chart.trend circle.point').count()).toBeGreaterThan(8);
+    expect(await page.locator('svg .marker.target').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg .marker.baseline').count()).toBeGreaterThan(0);
+    // laid out, not just present
+    const box = await histograms.first().boundingBox();
+    expect(box?.width).toBeGreaterThan(300);
+    expect(box?.height).toBeGreaterThan(100);
+    expect(await page.textContent('body')).toContain('Against baseline');
+    await page.screenshot({ path: join(screenshots, 'browser-check-suite.png'), fullPage: true });
+
+    // a suite of throughput records and a failed test: no distributions, the failure shown
+    await page.goto(pathToFileURL(join(work, suiteFileName('pgmq'))).href);
+    expect(await page.locator('h1 .status.failed').count()).toBe(1);
+    expect(await page.textContent('body')).toContain('relation "pgmq.q_unlogged" does not exist');
+
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,107 @@
+/**
+ * `pnpm bench:ci [--baseline <name>] [--all] [vitest filters…]`
+ *
+ * The PR-CI bench run: the quick profile over the CI selection (below), the CI JSON
+ * (tmp/benchmarks/ci/<suite>.json), and tmp/benchmarks/pr-comment.md — the comparison with the
+ * baseline (biggest changes first) when one exists (default: `main`, what the push-to-main job
+ * saves), the targets missed, one line per suite. Exit 1 when a bench failed or anything regressed
+ * significantly (beyond its noise threshold and significant: src/baseline/compareToBaseline.ts).
+ *
+ * The CI selection: every package's benches except the ones listed in CI_EXCLUDED, whose quick
+ * runs alone take longer than a PR should wait; `--all` runs them too. Measured on the 2-core dev
+ * machine: see docs/benchmarks/README.md ("bench:ci").
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildPrComment,
+  formatBaselineChanges,
+  missedTargets,
+} from '../packages/bench-kit/src/ab/prComment.ts';
+import { loadBaseline } from '../packages/bench-kit/src/baseline/baselineFile.ts';
+import { compareRun } from '../packages/bench-kit/src/baseline/baselineReport.ts';
+import { readCiReports, readRunSamples, samplesByKey } from '../packages/bench-kit/src/history/latestRun.ts';
+import { repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
+import { targetRegistry } from '../packages/bench-kit/src/targets/registry.ts';
+
+/** Bench files left out of bench:ci (vitest file filters are positive only, so the selection is the
+ *  complement, passed as file filters). Reason per entry. */
+export const CI_EXCLUDED: Record<string, string> = {
+  throughput: 'e2e load run (closed loop with 1/2/4 worker processes, open loop at fixed rates): ~50 s alone',
+  peers: 'e2e comparison with graphile-worker and pg-boss: informs design, not a PR gate',
+  memory: 'e2e sustained cluster run for leak detection: minutes, and only meaningful in the full profile',
+};
+
+const args = process.argv.slice(2);
+let baselineName: string | undefined;
+let all = false;
+const passThrough: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i] as string;
+  if (arg === '--baseline') baselineName = args[++i];
+  else if (arg.startsWith('--baseline=')) baselineName = arg.slice('--baseline='.length);
+  else if (arg === '--all') all = true;
+  else passThrough.push(arg);
+}
+
+const benchmarksDir = join(process.env.TASKER_TMP_DIR ?? repoTmpDir(), 'benchmarks');
+const baselineDir = join(benchmarksDir, 'baselines');
+baselineName ??= existsSync(join(baselineDir, 'main.json')) ? 'main' : undefined;
+const baseline = baselineName ? loadBaseline(baselineDir, baselineName) : undefined;
+
+const started = new Date();
+const benchArgs = [...passThrough];
+if (!all && Object.keys(CI_EXCLUDED).length > 0 && passThrough.every((a) => a.startsWith('-'))) {
+  benchArgs.push(...ciSelection());
+}
+console.log(
+  `bench:ci — quick profile${baseline ? `, against baseline "${baseline.name}"` : ', no baseline'}`,
+);
+const result = spawnSync('node', ['scripts/bench.ts', ...benchArgs], {
+  stdio: 'inherit',
+  env: { ...process.env, TASKER_BENCH_PROFILE: 'quick' },
+});
+const seconds = (Date.now() - started.getTime()) / 1000;
+
+const reports = readCiReports(benchmarksDir, started);
+const samples = samplesByKey(readRunSamples(benchmarksDir, started));
+const rows = baseline ? compareRun(baseline, samples, targetRegistry) : [];
+const regressed = rows.filter((r) => r.comparison?.verdict === 'Regressed');
+const missed = missedTargets(reports);
+const commit = reports[0]?.commit.slice(0, 12) ?? 'unknown';
+const comment = buildPrComment({
+  title: regressed.length > 0 ? `Benchmarks: ${regressed.length} regressed` : 'Benchmarks',
+  context: `Commit \`${commit}\` · quick profile · ${reports.length} suites · ${Math.round(seconds)} s · ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'} · Node ${process.version}`,
+  comparison: baseline ? formatBaselineChanges(baseline.name, rows) : undefined,
+  missed,
+  reports,
+});
+mkdirSync(benchmarksDir, { recursive: true });
+const commentFile = join(benchmarksDir, 'pr-comment.md');
+writeFileSync(commentFile, comment);
+console.log(`\nPR comment: ${commentFile} · ${reports.length} suites in ${seconds.toFixed(0)} s`);
+
+if (reports.length === 0) {
+  console.error('❌ bench:ci: the run wrote no CI JSON (did any bench run?)');
+  process.exit(1);
+}
+if (regressed.length > 0) {
+  console.error(`❌ ${regressed.length} regressed: ${regressed.map((r) => r.key).join(', ')}`);
+  process.exit(1);
+}
+process.exit(result.status ?? 1);
+
+/** The bench files of every package minus CI_EXCLUDED, as vitest file filters. */
+function ciSelection(): string[] {
+  const files: string[] = [];
+  for (const pkg of readdirSync('packages')) {
+    const dir = join('packages', pkg, 'bench');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir))
+      if (f.endsWith('.bench.ts') && !(f.replace(/\.bench\.ts$/, '') in CI_EXCLUDED))
+        files.push(join(dir, f));
+  }
+  return files;
+}

@@ -1,0 +1,53 @@
+/**
+ * `pnpm bench:report [--baseline <name>] [--docs] [--out <dir>]`
+ *
+ * Writes the static HTML report (tmp/benchmarks/report/index.html + one page per suite) from what
+ * the bench runs left in tmp/benchmarks/: ci/*.json, latest/*.samples.json, history.jsonl and the
+ * baseline (`main` when it exists). `--docs` also regenerates the "Latest figures" section of
+ * docs/benchmarks/README.md from the same files.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  latestFiguresMarkdown,
+  replaceFiguresSection,
+  replaceSection,
+  TARGETS_END,
+  TARGETS_START,
+  targetsMarkdown,
+} from '../packages/bench-kit/src/html/latestFigures.ts';
+import { gatherReportData } from '../packages/bench-kit/src/html/reportData.ts';
+import { writeHtmlReport } from '../packages/bench-kit/src/html/writeHtmlReport.ts';
+import { repoRoot, repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
+import { targetRegistry } from '../packages/bench-kit/src/targets/registry.ts';
+
+const args = process.argv.slice(2);
+const option = (flag: string) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const benchmarksDir = join(repoTmpDir(), 'benchmarks');
+const outDir = option('--out') ?? join(benchmarksDir, 'report');
+const baseline = option('--baseline');
+
+const data = gatherReportData(benchmarksDir, baseline ? { baseline } : {});
+const files = writeHtmlReport(outDir, data, targetRegistry);
+console.log(
+  `HTML report: ${files.length - 1} suites → ${pathToFileURL(join(outDir, 'index.html')).href}` +
+    (data.baseline ? ` (against baseline "${data.baseline.name}")` : ''),
+);
+
+if (args.includes('--docs')) {
+  const doc = join(repoRoot(), 'docs', 'benchmarks', 'README.md');
+  const command = option('--command') ?? 'pnpm bench:ci';
+  const withFigures = replaceFiguresSection(
+    readFileSync(doc, 'utf8'),
+    latestFiguresMarkdown(data.suites, command),
+  );
+  writeFileSync(
+    doc,
+    replaceSection(withFigures, TARGETS_START, TARGETS_END, targetsMarkdown(targetRegistry)),
+  );
+  console.log(`Targets and latest figures: ${relative(repoRoot(), doc)}`);
+}
