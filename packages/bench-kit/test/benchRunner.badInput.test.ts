@@ -159,16 +159,26 @@ describe('pnpm bench keeps secrets and cleans up', () => {
 
   test('Ctrl-C in the middle of a bench run leaves no server, process or data directory', async () => {
     const tmp = newTmpDir();
-    const { child, done } = startBench(['--project', 'shared', 'sql_functions'], {
+    const started = startBench(['--project', 'shared', 'sql_functions'], {
       TASKER_DB: 'embedded',
       TASKER_TMP_DIR: tmp,
     });
-    // wait until the run is under way: the embedded server is up and a bench file is seeding
-    for (let waited = 0; waited < 60_000; waited += 100) {
-      if (existsSync(join(tmp, 'embedded-pg')) && processesMentioning(tmp).length > 1) break;
+    const { child, done } = started;
+    let exited = false;
+    void done.then(() => {
+      exited = true;
+    });
+    // in the middle: the embedded server is up and the first bench file has seeded its dataset
+    // (the fixture prints "seeded …"), so a database, a pool and a bench are all live
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    for (let waited = 0; waited < 90_000 && !exited && !/seeded [\d,]+ tasks/.test(output); waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(exited, `the bench run ended before it could be interrupted:\n${output}`).toBe(false);
+    expect(output).toMatch(/seeded [\d,]+ tasks/);
     expect(processesMentioning(tmp).length).toBeGreaterThan(0);
     process.kill(-(child.pid as number), 'SIGINT');
     const result = await done;

@@ -364,6 +364,20 @@ describe('queues', () => {
     ]);
   });
 
+  test('the compatible layer keeps room for HOT updates: fillfactor 50, no index on vt', async () => {
+    if (flavor !== 'compatible') return;
+    const q = await createQueue('conf_hot');
+    const [table] = await sql<{ reloptions: string[] | null; indexes: string[] }>(
+      `select c.reloptions,
+              array(select i.indexrelid::regclass::text from pg_index i where i.indrelid = c.oid order by 1) as indexes
+       from pg_class c where c.oid = 'pgmq.q_conf_hot'::regclass`,
+    );
+    // only the primary key: an index on vt would turn every read's vt update into a non-HOT one
+    expect(table).toEqual({ reloptions: ['fillfactor=50'], indexes: ['pgmq.q_conf_hot_pkey'] });
+    await sql('select * from pgmq.send_batch($1, $2::jsonb[])', [q, ['{}', '{}', '{}']]);
+    expect(await read(q, 30, 3)).toHaveLength(3);
+  });
+
   test('drop_queue removes the tables and the registration; false when already gone', async () => {
     const q = await createQueue('conf_drop');
     await send(q, {});
