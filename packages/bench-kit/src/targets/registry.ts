@@ -51,6 +51,19 @@ const entries: Array<[string, BenchTargets]> = [
     `sql_functions/${name}`,
     { targets: [SQL_FUNCTION_MEAN] },
   ]),
+  [
+    'peers/ratio tasker/graphile-worker: chain of 4 p50',
+    {
+      targets: [
+        {
+          metric: 'value-max',
+          threshold: 2,
+          reference:
+            "issue 18: tasker's linear workflow within 2x of graphile-worker's 4-job chain (graphile-worker here: chain p50 6.5–15.8 ms)",
+        },
+      ],
+    },
+  ],
   // growth of every function over the sizes of each profile (quick: 5K → 10K, full: 5K → 100K)
   ...[
     'get_next_ready_tasks',

@@ -1,8 +1,12 @@
 /**
- * pg-boss 12 as a peer, configured per its docs for low latency: `useListenNotify: true` on the
- * instance and `notify: true` on each queue (a created job NOTIFYs and wakes the worker at once;
- * polling stays as the fallback), `pollingIntervalSeconds: 0.5` (the documented minimum) for the
- * fallback, `localConcurrency: 10`, batchSize 1, no cron scheduling. Installs schema `pgboss`.
+ * pg-boss 12 as a peer, configured per its docs (JobPollingOptions in its type definitions) for low
+ * latency: `useListenNotify: true` on the instance and `notify: true` on each queue (a created job
+ * NOTIFYs and wakes a worker at once), both polling intervals at the documented minimum of 0.5 s
+ * (`notifyPollingIntervalSeconds` defaults to 30 s: with notify on, a worker that has taken its job
+ * otherwise waits 30 s before fetching again), `localConcurrency: 10`, no cron scheduling. The bulk
+ * no-op run fetches batches of 10 with `burstWhenBatchFull` (fetch again at once while batches come
+ * back full), the documented way to drain a backlog; the latency probes fetch one job at a time.
+ * Installs schema `pgboss`.
  */
 import { PgBoss } from 'pg-boss';
 import { BulkRun, type Peer, Signals } from './signals.ts';
@@ -17,10 +21,17 @@ export async function startPgBossPeer(connectionString: string): Promise<Peer> {
   for (const queue of QUEUES) await boss.createQueue(queue, { notify: true });
   const signals = new Signals();
   let bulk: BulkRun | undefined;
-  const options = { localConcurrency: CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 0.5 };
-  await boss.work('peer_noop', options, async () => {
-    bulk?.started();
-    bulk?.ended();
+  const options = {
+    localConcurrency: CONCURRENCY,
+    batchSize: 1,
+    pollingIntervalSeconds: 0.5,
+    notifyPollingIntervalSeconds: 0.5,
+  };
+  await boss.work('peer_noop', { ...options, batchSize: 10, burstWhenBatchFull: true }, async (jobs) => {
+    for (const _job of jobs) {
+      bulk?.started();
+      bulk?.ended();
+    }
   });
   await boss.work<{ key: string }>('peer_probe', options, async ([job]) => {
     if (job) signals.signal(job.data.key);
@@ -33,7 +44,7 @@ export async function startPgBossPeer(connectionString: string): Promise<Peer> {
   });
   return {
     name: 'pg-boss',
-    configuration: `pg-boss 12: useListenNotify + queue notify, pollingIntervalSeconds 0.5 fallback, localConcurrency ${CONCURRENCY}, batchSize 1`,
+    configuration: `pg-boss 12: useListenNotify + queue notify, polling fallbacks 0.5 s, localConcurrency ${CONCURRENCY}, batchSize 1 (bulk: 10 with burstWhenBatchFull)`,
     async noopThroughput(n) {
       bulk = new BulkRun(n);
       await boss.insert(
