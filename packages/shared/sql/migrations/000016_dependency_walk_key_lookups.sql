@@ -1,0 +1,49 @@
+-- tasker transitive dependencies, replanned: the walk stays key lookups however the tables have grown since its plan was cached.
+--
+-- Why: get_step_transitive_dependencies (000007) keeps one generic plan per session, made from the
+-- statistics of the moment it is first called. A worker that starts on a young database (a few
+-- hundred steps) caches a plan that hash-joins the recursion against a full index scan of
+-- workflow_step_edges and the result against a full index scan of workflow_steps: cheap then, but
+-- O(table) per call as the tables grow. Seen in the throughput bench under pg_stat_statements and
+-- auto_explain: 10.5 ms mean per call (600 steps read to return 3) after a few thousand tasks, 40%
+-- of the database's time. The scaling bench did not see it because its plans are made after seeding
+-- and ANALYZE. Every join here is "the rows of this key", so hash and merge joins (which read a
+-- whole side) are ruled out: the only plans left are nested loops over index lookups, whose cost
+-- follows the step's ancestors, not the table. packages/shared/src/tasks/keyLookupPlans.test.ts
+-- guards it by counting the tuples a call reads after the tables grow under a cached plan.
+
+-- get_step_transitive_dependencies: unchanged contract (see 000007): the ancestors of step_uuid,
+-- each once, at its shortest distance (1 = a parent), nearest first then by name; no locks.
+CREATE OR REPLACE FUNCTION tasker.get_step_transitive_dependencies(step_uuid uuid)
+RETURNS TABLE (
+  workflow_step_uuid uuid, name text, current_state text, results jsonb, processed boolean, distance integer)
+LANGUAGE plpgsql STABLE
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
+SET enable_bitmapscan = off
+AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH RECURSIVE ancestors (ancestor_uuid, distance) AS (
+    SELECT e.from_step_uuid, 1
+    FROM tasker.workflow_step_edges e
+    WHERE e.to_step_uuid = get_step_transitive_dependencies.step_uuid
+    UNION
+    SELECT e.from_step_uuid, a.distance + 1
+    FROM ancestors a
+    JOIN tasker.workflow_step_edges e ON e.to_step_uuid = a.ancestor_uuid
+    WHERE a.distance < 50
+  )
+  SELECT s.workflow_step_uuid, ns.name, s.current_state, s.results, s.processed, a.distance
+  FROM (SELECT ancestor_uuid, min(distance) AS distance FROM ancestors GROUP BY ancestor_uuid) a
+  JOIN tasker.workflow_steps s ON s.workflow_step_uuid = a.ancestor_uuid
+  JOIN tasker.named_steps ns ON ns.named_step_uuid = s.named_step_uuid
+  ORDER BY a.distance, ns.name;
+END
+$$;
+COMMENT ON FUNCTION tasker.get_step_transitive_dependencies(uuid) IS
+  'Every ancestor of a step (depth-capped at 50) with its shortest distance, state and results; '
+  'nested-loop key lookups only, whatever the statistics were when its plan was cached.';
