@@ -11,7 +11,7 @@ import { TaskerClient } from '@tasker/client';
 import { mathematicalSequence } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
-import { createTasks, runOpenLoop, startSystem } from '../src/index.ts';
+import { awaitTasksComplete, createTasks, runOpenLoop, startSystem } from '../src/index.ts';
 
 const FULL = activeProfile() === 'full';
 const TASKS = FULL ? 2_000 : 150;
@@ -20,20 +20,6 @@ const RATES = [50, 100, 200] as const;
 const SECONDS_PER_RATE = FULL ? 10 : 1;
 const STEPS_PER_TASK = mathematicalSequence.steps.length;
 const TIMEOUT_MS = 600_000;
-
-async function waitAllComplete(pool: pg.Pool, uuids: readonly string[], timeoutMs = 120_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await pool.query<{ n: number }>(
-      `select count(*)::int as n from tasker.tasks where task_uuid = any($1::uuid[]) and current_state = 'complete'`,
-      [uuids],
-    );
-    if (rows[0]?.n === uuids.length) return;
-    if (performance.now() > deadline)
-      throw new Error(`${rows[0]?.n}/${uuids.length} tasks complete after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** ms from the first claim of any of the tasks' steps to the last task's completion (server clock). */
 async function busyWindowMs(pool: pg.Pool, uuids: readonly string[]): Promise<number> {
@@ -54,7 +40,7 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
     for (const workers of WORKER_COUNTS) {
       const uuids = await createTasks(system, mathematicalSequence, TASKS);
       const group = await system.startWorkers(workers);
-      await waitAllComplete(db.pool, uuids);
+      await awaitTasksComplete(db.pool, db.connectionString, uuids);
       await group.stop();
       const windowMs = await busyWindowMs(db.pool, uuids);
       const label = `${workers} worker${workers === 1 ? '' : 's'}`;

@@ -5,6 +5,7 @@ export {
   SystemError,
   UnsupportedInModeError,
 } from './errors.ts';
+export { type AwaitTasksOptions, awaitTasksComplete } from './load/awaitTasks.ts';
 export { createTasks, type TaskRef } from './load/createTasks.ts';
 export { arrivalSchedule, type OpenLoopResult, runOpenLoop } from './load/openLoop.ts';
 export { liveChildPids } from './system/childProcesses.ts';
