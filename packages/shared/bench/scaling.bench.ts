@@ -29,7 +29,7 @@ import { expect } from 'vitest';
 
 const SIZES = activeProfile() === 'full' ? [5_000, 10_000, 50_000, 100_000] : [5_000, 10_000];
 /** Calls per size in the alternating loop that gives the growth ratio. */
-const ALTERNATING_ROUNDS = activeProfile() === 'full' ? 500 : 100;
+const ALTERNATING_ROUNDS = activeProfile() === 'full' ? 500 : 300;
 const label = (size: number) => `${size / 1000}K`;
 
 interface SizedDatabase {
