@@ -22,6 +22,7 @@ export type {
   SystemOptions,
   TaskerSystem,
   WorkerGroup,
+  WorkerGroupOptions,
 } from './system/taskerSystem.ts';
 export {
   groupByCorrelation,

@@ -4,7 +4,7 @@
  *
  *   tasker-worker --namespaces a,b [--concurrency 10] [--database-url postgres://…] [--port 8081]
  *                 [--host 127.0.0.1] [--visibility-timeout 30] [--handler-timeout-ms 25000]
- *                 [--poll-interval-ms 1000]
+ *                 [--poll-interval-ms 1000] [--result-handoff queue|inline]
  *
  * DATABASE_URL is used when --database-url is absent. /health and /metrics are served on --port
  * (0 = any free port; the chosen one is printed). SIGTERM / SIGINT: stop claiming, finish the steps
@@ -16,7 +16,7 @@ import { startWorker } from './worker/worker.ts';
 
 const USAGE =
   'usage: tasker-worker --namespaces a,b [--concurrency N] [--database-url URL] [--port P] [--host H] ' +
-  '[--visibility-timeout S] [--handler-timeout-ms MS] [--poll-interval-ms MS]';
+  '[--visibility-timeout S] [--handler-timeout-ms MS] [--poll-interval-ms MS] [--result-handoff queue|inline]';
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       'visibility-timeout': { type: 'string' },
       'handler-timeout-ms': { type: 'string' },
       'poll-interval-ms': { type: 'string' },
+      'result-handoff': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,6 +55,12 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const handoff = values['result-handoff'] ?? 'queue';
+  if (handoff !== 'queue' && handoff !== 'inline') {
+    console.error(`${USAGE}\n(--result-handoff must be queue or inline, got ${handoff})`);
+    process.exitCode = 2;
+    return;
+  }
   let lost = false;
   const worker = await startWorker({
     connectionString,
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
     visibilityTimeoutSeconds: int(values['visibility-timeout'], 'visibility-timeout'),
     handlerTimeoutMs: int(values['handler-timeout-ms'], 'handler-timeout-ms'),
     pollIntervalMs: int(values['poll-interval-ms'], 'poll-interval-ms'),
+    resultHandoff: handoff,
     onError: (error) => console.error(`tasker-worker: ${error.message}`),
     // a lost database says so, and so does its recovery (start and shutdown stay quiet)
     onListenerState: (state) => {

@@ -22,7 +22,7 @@ export {
   type RawDependency,
   type SkippedMessage,
 } from './sql/claimStepMessages.ts';
-export { type SubmitStatus, submitStepResult } from './sql/submitStepResult.ts';
+export { type ResultHandoff, type SubmitStatus, submitStepResult } from './sql/submitStepResult.ts';
 export { HandlerThreadPool, type HandlerThreadPoolOptions } from './threads/handlerThreadPool.ts';
 export type { ThreadStepContext } from './threads/threadProtocol.ts';
 export { type CloseOptions, startWorker, Worker, type WorkerOptions } from './worker/worker.ts';

@@ -9,7 +9,13 @@ import pg from 'pg';
 import { UnsupportedInModeError } from '../errors.ts';
 import { type ChildService, spawnService } from './childProcesses.ts';
 import { createClientPool } from './clientPool.ts';
-import { namespacesOf, type SystemOptions, type TaskerSystem, type WorkerGroup } from './taskerSystem.ts';
+import {
+  namespacesOf,
+  type SystemOptions,
+  type TaskerSystem,
+  type WorkerGroup,
+  type WorkerGroupOptions,
+} from './taskerSystem.ts';
 
 const ORCHESTRATION_CLI = fileURLToPath(new URL('../../../orchestration/src/cli.ts', import.meta.url));
 const WORKER_CLI = fileURLToPath(new URL('../../../worker/src/cli.ts', import.meta.url));
@@ -32,7 +38,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
   }
 
   let workerSeq = 0;
-  const startWorkers = async (count: number): Promise<WorkerGroup> => {
+  const startWorkers = async (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
     const children: ChildService[] = [];
     const group: WorkerGroup = {
       count,
@@ -52,7 +58,9 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
               '--database-url',
               options.connectionString,
               '--namespaces',
-              namespaces,
+              groupOptions.namespaces?.join(',') ?? namespaces,
+              '--result-handoff',
+              groupOptions.resultHandoff ?? options.resultHandoff ?? 'queue',
               '--concurrency',
               String(options.workerConcurrency ?? 10),
               '--port',

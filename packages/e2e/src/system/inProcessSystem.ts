@@ -4,7 +4,13 @@ import { BUILTIN_TEMPLATES, type WorkflowTemplate } from '@tasker/shared';
 import { createHandlerRegistry, startWorker, type Worker } from '@tasker/worker';
 import { createClientPool } from './clientPool.ts';
 import type { ProcessMemory } from './memoryProtocol.ts';
-import { namespacesOf, type SystemOptions, type TaskerSystem, type WorkerGroup } from './taskerSystem.ts';
+import {
+  namespacesOf,
+  type SystemOptions,
+  type TaskerSystem,
+  type WorkerGroup,
+  type WorkerGroupOptions,
+} from './taskerSystem.ts';
 
 export function processMemory(role: string, gc: boolean): ProcessMemory {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -32,7 +38,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
   const orchestrations: Orchestration[] = [];
   const groups = new Set<WorkerGroup>();
 
-  const startWorkers = async (count: number): Promise<WorkerGroup> => {
+  const startWorkers = async (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
     const workers: Worker[] = [];
     const group: WorkerGroup = {
       count,
@@ -47,8 +53,9 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
         workers.push(
           await startWorker({
             connectionString: options.connectionString,
-            namespaces,
+            namespaces: groupOptions.namespaces ?? namespaces,
             concurrency: options.workerConcurrency ?? 10,
+            resultHandoff: groupOptions.resultHandoff ?? options.resultHandoff ?? 'queue',
             handlers: createHandlerRegistry(options.handlers ?? {}),
             onError,
           }),

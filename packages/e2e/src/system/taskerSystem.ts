@@ -7,7 +7,7 @@
 import type { TaskerClient } from '@tasker/client';
 import type { ProcessedResult } from '@tasker/orchestration';
 import type { WorkflowTemplate } from '@tasker/shared';
-import type { StepHandler } from '@tasker/worker';
+import type { ResultHandoff, StepHandler } from '@tasker/worker';
 import type { ProcessMemory } from './memoryProtocol.ts';
 
 export type SystemMode = 'in-process' | 'cluster' | 'remote';
@@ -23,6 +23,8 @@ export type SystemOptions = {
   workers?: number;
   /** steps in flight per worker (default 10) */
   workerConcurrency?: number;
+  /** how workers hand results to orchestration (default 'queue'; see the worker's resultHandoff) */
+  resultHandoff?: ResultHandoff;
   /** registered besides the built-in templates; their namespaces are served too */
   templates?: readonly WorkflowTemplate[];
   /** extra handlers (in-process only; cluster workers have the built-ins, incl. noop, sleep, fail) */
@@ -35,6 +37,14 @@ export type SystemOptions = {
   onError?: (error: Error) => void;
   /** the environment remote mode is read from (default process.env) */
   env?: NodeJS.ProcessEnv;
+};
+
+/** What a group of workers differs in from the system's defaults. */
+export type WorkerGroupOptions = {
+  /** the namespaces the group serves (default: every namespace of the system's templates) */
+  namespaces?: readonly string[];
+  /** how its results reach orchestration (default: the system's resultHandoff, else 'queue') */
+  resultHandoff?: ResultHandoff;
 };
 
 export type WorkerGroup = {
@@ -53,8 +63,8 @@ export interface TaskerSystem {
   nextClient(): TaskerClient;
   /** background errors the in-process services reported */
   readonly errors: readonly Error[];
-  /** starts `count` more workers serving every namespace; excluded from any timing by the caller */
-  startWorkers(count: number): Promise<WorkerGroup>;
+  /** starts `count` more workers (every namespace unless told); excluded from any timing by the caller */
+  startWorkers(count: number, options?: WorkerGroupOptions): Promise<WorkerGroup>;
   /** memory of every process of the system (in-process: this process), after a full GC when asked */
   memory(options?: { gc?: boolean }): Promise<ProcessMemory[]>;
   /** stops everything this system started (idempotent); a remote deployment is left running */

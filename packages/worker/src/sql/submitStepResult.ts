@@ -3,6 +3,9 @@
  * step in_progress → enqueued_for_orchestration / enqueued_as_error_for_orchestration under the
  * claim's attempt (fencing token), stores the results, sends the result message to
  * orchestration_step_results with notify, and archives the claimed message — one transaction.
+ * With the inline hand-off, tasker.submit_step_result_inline (migration 000017) applies the result
+ * in that same transaction instead of sending the message (process_step_result: next steps
+ * enqueued, the task finalized).
  */
 import type pg from 'pg';
 import type { StepOutcome } from '../dispatch/stepOutcome.ts';
@@ -12,15 +15,29 @@ import type { ClaimedStep } from './claimStepMessages.ts';
  *  step had left in_progress (cancelled, or already submitted) and the message was archived. */
 export type SubmitStatus = 'submitted' | 'fenced' | 'stale';
 
+/** queue: the result goes to orchestration as a message (default); inline: applied by the submit itself. */
+export type ResultHandoff = 'queue' | 'inline';
+
+const SUBMIT = {
+  queue: {
+    name: 'tasker_worker_submit',
+    text: 'select tasker.submit_step_result($1, $2::bigint, $3::uuid, $4::int, $5, $6::jsonb, $7::boolean, $8::int) as status',
+  },
+  inline: {
+    name: 'tasker_worker_submit_inline',
+    text: 'select tasker.submit_step_result_inline($1, $2::bigint, $3::uuid, $4::int, $5, $6::jsonb, $7::boolean, $8::int) as status',
+  },
+} as const;
+
 export async function submitStepResult(
   client: pg.ClientBase | pg.Pool,
   step: Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>,
   outcome: StepOutcome,
+  handoff: ResultHandoff = 'queue',
 ): Promise<SubmitStatus> {
   const failed = outcome.state === 'failed';
   const { rows } = await client.query<{ status: SubmitStatus }>({
-    name: 'tasker_worker_submit',
-    text: 'select tasker.submit_step_result($1, $2::bigint, $3::uuid, $4::int, $5, $6::jsonb, $7::boolean, $8::int) as status',
+    ...SUBMIT[handoff],
     values: [
       step.queue,
       step.msgId,
@@ -33,6 +50,6 @@ export async function submitStepResult(
     ],
   });
   const status = rows[0]?.status;
-  if (status === undefined) throw new Error('tasker.submit_step_result returned no row');
+  if (status === undefined) throw new Error(`${SUBMIT[handoff].text.slice(7, 40)} returned no row`);
   return status;
 }

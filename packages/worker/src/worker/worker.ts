@@ -28,7 +28,7 @@ import type { StepOutcome } from '../dispatch/stepOutcome.ts';
 import { WorkerClosedError, WorkerConfigError } from '../errors.ts';
 import { createHandlerRegistry, type HandlerRegistry } from '../handlers/handlerRegistry.ts';
 import { type ClaimedStep, claimStepMessages, isClaimed } from '../sql/claimStepMessages.ts';
-import { type SubmitStatus, submitStepResult } from '../sql/submitStepResult.ts';
+import { type ResultHandoff, type SubmitStatus, submitStepResult } from '../sql/submitStepResult.ts';
 import { inSpan, recordClaimSpan, stepAttributes } from './tracing.ts';
 import { emptyMetrics, type WorkerMetricsSnapshot } from './workerMetrics.ts';
 
@@ -53,6 +53,12 @@ export interface WorkerOptions {
   workerId?: string;
   /** how long close() waits for in-flight steps by default (default 30,000 ms) */
   drainTimeoutMs?: number;
+  /**
+   * How a result reaches orchestration (default 'queue'): as a message on orchestration_step_results
+   * that an orchestrator processes, or 'inline': applied in the submit's own transaction (next steps
+   * enqueued, task finalized; migration 000017), one hop less per step.
+   */
+  resultHandoff?: ResultHandoff;
   /** errors with no caller: lost listener connections, failed claims or submits */
   onError?: (error: Error) => void;
   /** the LISTEN connection changed state (connected, reconnecting, …): logs say when the database is lost and back */
@@ -114,6 +120,7 @@ export class Worker {
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       poolSize: options.poolSize ?? concurrency + 2,
       drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+      resultHandoff: options.resultHandoff ?? 'queue',
     };
     this.#pool = new pg.Pool({ connectionString: options.connectionString, max: this.#options.poolSize });
     this.#pool.on('error', (error) => this.#onError(error));
@@ -290,7 +297,7 @@ export class Worker {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        const status = await submitStepResult(this.#pool, step, outcome);
+        const status = await submitStepResult(this.#pool, step, outcome, this.#options.resultHandoff);
         this.#metrics.submitMs += performance.now() - started;
         this.#metrics[status]++;
         return status;
