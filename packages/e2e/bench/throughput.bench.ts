@@ -2,7 +2,8 @@
  * What the system sustains, cluster mode (1 orchestrator and N workers as child processes,
  * concurrency 10 each):
  * - closed loop: bulk-create TASKS linear tasks with no worker running, start N = 1, 2, 4 workers,
- *   time from the first claim to the last task completed (database timestamps: start-up excluded)
+ *   time from the first claim to the last task completed (database timestamps: start-up excluded);
+ *   then 2 workers with the inline result hand-off (no trip through orchestration_step_results)
  * - open loop with 2 workers: fixed arrival rates, latency from each task's scheduled arrival to
  *   its completion event (no coordinated omission)
  */
@@ -15,7 +16,13 @@ import { awaitTasksComplete, createTasks, runOpenLoop, startSystem } from '../sr
 
 const FULL = activeProfile() === 'full';
 const TASKS = FULL ? 2_000 : 150;
-const WORKER_COUNTS = [1, 2, 4] as const;
+/** 1, 2, 4 workers with the default queue hand-off, then 2 with the inline one (migration 000017). */
+const RUNS = [
+  { workers: 1, resultHandoff: 'queue' },
+  { workers: 2, resultHandoff: 'queue' },
+  { workers: 4, resultHandoff: 'queue' },
+  { workers: 2, resultHandoff: 'inline' },
+] as const;
 const RATES = [50, 100, 200] as const;
 const SECONDS_PER_RATE = FULL ? 10 : 1;
 const STEPS_PER_TASK = mathematicalSequence.steps.length;
@@ -37,13 +44,13 @@ async function busyWindowMs(pool: pg.Pool, uuids: readonly string[]): Promise<nu
 test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async ({ db, task }) => {
   const system = await startSystem({ connectionString: db.connectionString, mode: 'cluster', workers: 0 });
   try {
-    for (const workers of WORKER_COUNTS) {
+    for (const { workers, resultHandoff } of RUNS) {
       const uuids = await createTasks(system, mathematicalSequence, TASKS);
-      const group = await system.startWorkers(workers);
+      const group = await system.startWorkers(workers, { resultHandoff });
       await awaitTasksComplete(db.pool, db.connectionString, uuids);
       await group.stop();
       const windowMs = await busyWindowMs(db.pool, uuids);
-      const label = `${workers} worker${workers === 1 ? '' : 's'}`;
+      const label = `${workers} worker${workers === 1 ? '' : 's'}${resultHandoff === 'inline' ? ', inline hand-off' : ''}`;
       const note = `${TASKS} tasks × ${STEPS_PER_TASK} steps created before the workers started; window = first claim → last task complete (server clock); workers are child processes, concurrency 10 each, 1 orchestrator`;
       await record(task, `linear tasks (${label})`, {
         kind: 'throughput',
