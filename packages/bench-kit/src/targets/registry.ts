@@ -51,8 +51,9 @@ const entries: Array<[string, BenchTargets]> = [
     `sql_functions/${name}`,
     { targets: [SQL_FUNCTION_MEAN] },
   ]),
-  [
-    'peers/ratio tasker/graphile-worker: chain of 4 p50',
+  // the same aim for both result hand-offs: the default (queue) and the inline one (migration 000017)
+  ...['tasker', 'tasker (inline hand-off)'].map((tasker): [string, BenchTargets] => [
+    `peers/ratio ${tasker}/graphile-worker: chain of 4 p50`,
     {
       targets: [
         {
@@ -63,7 +64,7 @@ const entries: Array<[string, BenchTargets]> = [
         },
       ],
     },
-  ],
+  ]),
   // growth of every function over the sizes of each profile (quick: 5K → 10K, full: 5K → 100K)
   ...[
     'get_next_ready_tasks',

@@ -1,36 +1,58 @@
 /**
- * tasker doing the peers' work, in-process (one orchestrator, one worker, concurrency 10): a job is
- * a one-step task; the chain of 4 is mathematical_sequence (each step enqueued when its parent's
- * result has been processed). Completion of a bulk run counts tasks finalized by the orchestrator.
+ * tasker doing the peers' work, in-process (one orchestrator; one worker per hand-off, concurrency
+ * 10): a job is a one-step task; the chain of 4 is mathematical_sequence (each step enqueued when its
+ * parent's result has been applied). Two peers share the system, each with namespaces of its own:
+ * `tasker` (results through orchestration_step_results, the default) and `tasker (inline hand-off)`
+ * (the worker's submit applies the result; migration 000017). A bulk run ends at the completion
+ * notification (task_completed) of its last task.
  */
-import type { WorkflowTemplate } from '@tasker/shared';
+import { TASK_COMPLETED_CHANNEL } from '@tasker/orchestration';
+import { mathematicalSequence, PgEventListener, type WorkflowTemplate } from '@tasker/shared';
+import type { ResultHandoff } from '@tasker/worker';
 import { createTasks } from '../load/createTasks.ts';
 import { startSystem } from '../system/startSystem.ts';
-import type { WorkerGroup } from '../system/taskerSystem.ts';
+import type { TaskerSystem, WorkerGroup } from '../system/taskerSystem.ts';
 import { BulkRun, type Peer, Signals } from './signals.ts';
 
 const CONCURRENCY = 10;
+const HANDOFFS = ['queue', 'inline'] as const;
+
 const oneStep = (name: string, handler: string): WorkflowTemplate => ({
   namespace: name,
   name,
   version: '1.0.0',
   steps: [{ name: 'job', handler, dependencies: [], retry: { retryable: true, max_attempts: 3 } }],
 });
-const NOOP = oneStep('peer_noop', 'peer_noop');
-const PROBE = oneStep('peer_probe', 'peer_probe');
 
-export async function startTaskerPeer(connectionString: string): Promise<Peer> {
+/** The templates of one hand-off's peer, in namespaces of its own. */
+function templatesOf(handoff: ResultHandoff) {
+  const suffix = handoff === 'queue' ? '' : `_${handoff}`;
+  return {
+    noop: oneStep(`peer_noop${suffix}`, 'peer_noop'),
+    probe: oneStep(`peer_probe${suffix}`, 'peer_probe'),
+    chain:
+      handoff === 'queue'
+        ? mathematicalSequence
+        : { ...mathematicalSequence, namespace: `peer_linear${suffix}` },
+  };
+}
+
+type Finished = { task_uuid?: string; state?: string };
+
+/** Both tasker peers, on one system; stopping either stops it. */
+export async function startTaskerPeers(connectionString: string): Promise<Peer[]> {
   const signals = new Signals();
-  let bulk: BulkRun | undefined;
+  const bulks = new Map<ResultHandoff, { run: BulkRun; tasks: Set<string> }>();
+  const templates = HANDOFFS.map(templatesOf);
   const system = await startSystem({
     connectionString,
     mode: 'in-process',
     workers: 0,
     workerConcurrency: CONCURRENCY,
-    templates: [NOOP, PROBE],
+    templates: templates.flatMap((t) => [t.noop, t.probe, t.chain]).filter((t) => t !== mathematicalSequence),
     handlers: {
-      peer_noop: () => {
-        bulk?.started();
+      peer_noop: (context) => {
+        bulks.get(context.taskContext.handoff as ResultHandoff)?.run.started();
         return {};
       },
       peer_probe: (context) => {
@@ -38,30 +60,68 @@ export async function startTaskerPeer(connectionString: string): Promise<Peer> {
         return {};
       },
     },
-    onResultProcessed: (result) => {
-      if (result.task_state === 'complete') bulk?.ended();
-    },
   });
-  let workers: WorkerGroup = await system.startWorkers(1);
+  const completions = new PgEventListener<Finished>({
+    connection: connectionString,
+    channels: [TASK_COMPLETED_CHANNEL],
+    parse: (payload) => JSON.parse(payload) as Finished,
+  });
+  completions.subscribe(({ data }) => {
+    if (data.state !== 'complete' || typeof data.task_uuid !== 'string') return;
+    for (const bulk of bulks.values()) if (bulk.tasks.delete(data.task_uuid)) bulk.run.ended();
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await completions.close();
+      await system.stop();
+    })();
+    return stopping;
+  };
+  try {
+    await completions.start();
+    const peers: Peer[] = [];
+    for (const handoff of HANDOFFS) peers.push(await startPeer(system, handoff, signals, bulks, stop));
+    return peers;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startPeer(
+  system: TaskerSystem,
+  handoff: ResultHandoff,
+  signals: Signals,
+  bulks: Map<ResultHandoff, { run: BulkRun; tasks: Set<string> }>,
+  stop: () => Promise<void>,
+): Promise<Peer> {
+  const { noop, probe, chain } = templatesOf(handoff);
+  const groupOptions = {
+    namespaces: [noop.namespace, probe.namespace, chain.namespace],
+    resultHandoff: handoff,
+  };
+  let workers: WorkerGroup = await system.startWorkers(1, groupOptions);
   return {
-    name: 'tasker',
-    configuration: `tasker in-process: 1 orchestrator, 1 worker (concurrency ${CONCURRENCY}), LISTEN/NOTIFY on both queues`,
+    name: handoff === 'queue' ? 'tasker' : `tasker (${handoff} hand-off)`,
+    configuration: `tasker in-process (${handoff} result hand-off): 1 orchestrator, 1 worker (concurrency ${CONCURRENCY}), LISTEN/NOTIFY on every queue`,
     async noopThroughput(n) {
       // the standing worker would run tasks while they are still being created one request at a
       // time: stop it, create them all, then start a fresh one (its start-up is excluded, timing
       // starts at the first handler) that stays for the benches after
       await workers.stop();
-      bulk = undefined;
-      await createTasks(system, NOOP, n);
-      bulk = new BulkRun(n);
-      workers = await system.startWorkers(1);
-      return bulk.durationMs();
+      bulks.delete(handoff);
+      const uuids = await createTasks(system, noop, n, { context: () => ({ handoff }) });
+      const run = new BulkRun(n);
+      bulks.set(handoff, { run, tasks: new Set(uuids) });
+      workers = await system.startWorkers(1, groupOptions);
+      return run.durationMs();
     },
     async enqueueToStart(key) {
       const started = signals.expect(key);
       await system.client.createTask({
-        namespace: PROBE.namespace,
-        name: PROBE.name,
+        namespace: probe.namespace,
+        name: probe.name,
         context: { key },
         identity_strategy: 'always_unique',
       });
@@ -69,13 +129,13 @@ export async function startTaskerPeer(connectionString: string): Promise<Peer> {
     },
     async chainOfFour(key) {
       const created = await system.client.createTask({
-        namespace: 'linear_workflow',
-        name: 'mathematical_sequence',
+        namespace: chain.namespace,
+        name: chain.name,
         context: { even_number: 2, key },
         identity_strategy: 'always_unique',
       });
       await system.client.waitForCompletion(created.task.task_uuid);
     },
-    stop: () => system.stop(),
+    stop,
   };
 }
