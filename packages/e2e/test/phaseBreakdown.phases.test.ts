@@ -44,6 +44,29 @@ describe('taskPhases', () => {
     expect(sum).toBeCloseTo(15); // the whole 0–15 window, nothing counted twice
   });
 
+  test('inline hand-off: the submit that enqueued the next step starts its queue wait', () => {
+    // create 0–4 (enqueue 2–4) | claim 5–6, handler 6–6.5, inline submit 6.5–8 | claim 9–10, …
+    const inline = (start: number, end: number): SpanTimes => ({
+      ...span('result.submit', start, end),
+      attributes: { correlation_id: 'c1', 'tasker.result_handoff': 'inline' },
+    });
+    const phases = taskPhases([
+      span('task.create', 1000, 1004),
+      span('steps.enqueue', 1002, 1004),
+      span('step.claim', 1005, 1006),
+      span('handler.execute', 1006, 1006.5),
+      inline(1006.5, 1008),
+      span('step.claim', 1009, 1010),
+      span('handler.execute', 1010, 1010.5),
+      inline(1010.5, 1012),
+    ]);
+    expect(phases['queue wait']).toBeCloseTo(2); // 4 → 5 and 8 → 9, not 4 → 9
+    expect(phases.submit).toBeCloseTo(3);
+    expect(phases['result processing']).toBe(0);
+    const sum = Object.values(phases).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(12);
+  });
+
   test('groups by correlation id and averages over tasks', () => {
     const groups = groupByCorrelation(trace);
     expect([...groups.keys()]).toEqual(['c1', 'other']);

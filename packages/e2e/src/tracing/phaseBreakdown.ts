@@ -3,10 +3,12 @@
  * span carries). Phases, in a step's order; each is summed over the task's spans:
  *   api create         task.create minus its steps.enqueue child
  *   enqueue            steps.enqueue (at creation and after each result)
- *   queue wait         a step.claim's start minus the end of the latest steps.enqueue before it
+ *   queue wait         a step.claim's start minus the end of the latest steps.enqueue before it (or
+ *                      of the latest inline result.submit, which enqueues the next steps itself)
  *   claim              step.claim (the claim round trip)
  *   handler            handler.execute
- *   submit             result.submit
+ *   submit             result.submit (with the inline hand-off: also the result's processing, the
+ *                      next steps' enqueue and the finalization; the three result phases stay 0)
  *   result queue wait  a result.process's start minus the end of the latest result.submit before it
  *   result processing  result.process minus its steps.enqueue, except the finalizing one
  *   finalization       the result.process that finalized the task (task.finalize is its marker)
@@ -80,7 +82,10 @@ export function taskPhases(spans: readonly SpanTimes[]): PhaseTimes {
 
   for (const create of creates) phases['api create'] += Math.max(0, span(create) - enqueueInside(create));
   for (const enqueue of enqueues) phases.enqueue += span(enqueue);
-  const enqueueEnds = enqueues.map((e) => e.end);
+  const inlineSubmitEnds = spans
+    .filter((span) => span.name === 'result.submit' && span.attributes['tasker.result_handoff'] === 'inline')
+    .map((span) => ms(span.endTime));
+  const enqueueEnds = [...enqueues.map((e) => e.end), ...inlineSubmitEnds];
   for (const claim of claims) {
     phases.claim += span(claim);
     const ready = latestEndBefore(enqueueEnds, claim.start);

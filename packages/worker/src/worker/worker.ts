@@ -285,6 +285,8 @@ export class Worker {
           return this.#submit(step, unstorableResults(outcome, error));
         });
         span.setAttribute('tasker.submit_status', status);
+        // inline: this span also enqueued the next steps (the phase breakdown reads it)
+        span.setAttribute('tasker.result_handoff', this.#options.resultHandoff);
       });
     } catch (error) {
       // the claim stays in_progress; its message reappears after the visibility timeout
