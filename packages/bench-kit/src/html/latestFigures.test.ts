@@ -22,3 +22,24 @@ test('only the section between the markers is replaced', () => {
   expect(replaceFiguresSection(next, 'again')).toContain(`${FIGURES_START}\n\nagain\n\n${FIGURES_END}`);
   expect(() => replaceFiguresSection('# no markers', 'x')).toThrow(/no .* section/);
 });
+
+test('a throughput target reads as a floor (≥), a latency target as a ceiling (≤)', () => {
+  const throughput = {
+    ...report,
+    benchmark_suite: 'throughput',
+    results: [
+      {
+        ...(report.results[0] as (typeof report.results)[number]),
+        name: 'linear tasks (2 workers)',
+        metric: 'throughput-min',
+        value: 100,
+        unit: 'tasks/s',
+        target: { metric: 'throughput-min', threshold: 300, unit: 'tasks/s', reference: 'issue 18' },
+      },
+    ],
+  };
+  const md = latestFiguresMarkdown([report, throughput], 'pnpm bench:ci');
+  expect(md).toContain('≥ 300 tasks/s');
+  expect(md).not.toContain('≤ 300 tasks/s');
+  expect(md).toMatch(/≤ 1 ms/);
+});

@@ -48,7 +48,7 @@ export function latestFiguresMarkdown(reports: readonly CiReport[], command: str
             ? '—'
             : `${r.unit === 'ms' ? shortMs(r.value) : Number(r.value.toPrecision(4))} ${r.unit ?? ''}`.trim(),
           r.target
-            ? `${r.target.unit === '/s' ? '≥' : '≤'} ${r.target.threshold} ${r.target.unit}`.trim()
+            ? `${r.target.metric === 'throughput-min' ? '≥' : '≤'} ${r.target.threshold} ${r.target.unit}`.trim()
             : '—',
           STATUS[r.status] ?? r.status,
         ]),
