@@ -15,7 +15,7 @@ export {
   type RemoteTarget,
   remoteTargetFromEnv,
 } from './system/remoteSystem.ts';
-export { startSystem } from './system/startSystem.ts';
+export { resultHandoffFromEnv, startSystem } from './system/startSystem.ts';
 export { systemTest } from './system/systemTest.ts';
 export type {
   SystemMode,

@@ -18,7 +18,8 @@ export async function startSystem(options: SystemOptions): Promise<TaskerSystem>
   return options.mode === 'cluster' ? startClusterSystem(resolved) : startInProcessSystem(resolved);
 }
 
-function resultHandoffFromEnv(env: NodeJS.ProcessEnv = process.env): 'queue' | 'inline' {
+/** TASKER_RESULT_HANDOFF (default queue); anything else is refused naming the variable. */
+export function resultHandoffFromEnv(env: NodeJS.ProcessEnv = process.env): 'queue' | 'inline' {
   const value = env.TASKER_RESULT_HANDOFF?.trim() || 'queue';
   if (value !== 'queue' && value !== 'inline')
     throw new SystemError(

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { resultHandoffFromEnv } from '../../../src/index.ts';
 
 const ORCHESTRATION_CLI = fileURLToPath(new URL('../../../../orchestration/src/cli.ts', import.meta.url));
 const WORKER_CLI = fileURLToPath(new URL('../../../../worker/src/cli.ts', import.meta.url));
@@ -115,6 +116,8 @@ export function startWorkerProcess(options: WorkerArgs): Promise<ServiceProcess>
   if (options.handlerTimeoutMs !== undefined)
     args.push('--handler-timeout-ms', String(options.handlerTimeoutMs));
   if (options.pollIntervalMs !== undefined) args.push('--poll-interval-ms', String(options.pollIntervalMs));
+  // TASKER_RESULT_HANDOFF=inline runs these fault tests against the inline hand-off too
+  args.push('--result-handoff', resultHandoffFromEnv());
   return spawnService('worker', args, (line) => {
     if (!line.startsWith('{')) return undefined;
     const event = JSON.parse(line) as { event?: string; port?: number };
