@@ -4,8 +4,10 @@
  * start it through here; close() shuts it down gracefully (see below).
  */
 import {
+  AfterCommitNotifier,
   BUILTIN_TEMPLATES,
   type ListenerState,
+  NOTIFY_AFTER_COMMIT_OPTION,
   ORCHESTRATION_STEP_RESULTS_QUEUE,
   PgEventListener,
   prepareDatabase,
@@ -82,12 +84,27 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
     connectionString: options.databaseUrl,
     application_name: options.applicationName ?? 'tasker-orchestration',
   };
-  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 20 });
+  // Task creation (API) and result processing run on sessions that leave the workers' wake-up to a
+  // notifier after the commit (migration 000018), so they never queue on PostgreSQL's NOTIFY commit
+  // lock — task creation commits synchronously, and held that lock through its WAL flush. The retry
+  // poller, which does not know which namespaces its due tasks enqueue into, notifies in its
+  // transactions on a small pool of its own.
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.poolSize ?? 20,
+    options: NOTIFY_AFTER_COMMIT_OPTION,
+  });
   pool.on('error', onError);
+  const resultsPool = new pg.Pool({ ...connection, max: 10, options: NOTIFY_AFTER_COMMIT_OPTION });
+  resultsPool.on('error', onError);
+  const pollerPool = new pg.Pool({ ...connection, max: 2 });
+  pollerPool.on('error', onError);
+  const notifier = new AfterCommitNotifier(pool, onError);
   const metrics = new OrchestrationMetrics();
   const waiters = new CompletionWaiters();
   const processor = new ResultProcessor({
-    pool,
+    pool: resultsPool,
+    notifier,
     metrics,
     onError,
     ...(options.visibilityTimeoutSeconds !== undefined
@@ -96,7 +113,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
     ...(options.onResultProcessed ? { onProcessed: options.onResultProcessed } : {}),
   });
   const poller = new RetryPoller({
-    pool,
+    pool: pollerPool,
     metrics,
     onError,
     ...(options.retryPollIntervalMs !== undefined ? { intervalMs: options.retryPollIntervalMs } : {}),
@@ -116,7 +133,8 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
     waiters.close();
     await Promise.all([server?.close(), processor.stop(), poller.stop()]);
     await listener.close();
-    await pool.end();
+    await notifier.flush();
+    await Promise.all([pool.end(), resultsPool.end(), pollerPool.end()]);
   };
 
   try {
@@ -148,6 +166,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
 
     server = buildServer({
       pool,
+      notifier,
       metrics,
       waiters,
       logger: options.logger ?? false,

@@ -19,6 +19,7 @@ export {
   type PollReason,
   type WaitOptions,
 } from './events/pgEventListener.ts';
+export { AfterCommitNotifier, NOTIFY_AFTER_COMMIT_OPTION } from './queue/afterCommitNotifier.ts';
 export { detectPgmqFlavor, installPgmq, type PgmqFlavor } from './queue/installPgmq.ts';
 export {
   isBatchNotification,

@@ -9,6 +9,7 @@
  *                                         task finishes (task_completed notification) or timeout_ms passes
  *   GET    /health, /health/live, /health/ready (database and listener up, else 503), /metrics
  */
+import { type AfterCommitNotifier, messageReadyChannel } from '@tasker/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { InvalidRequestError, TaskNotFoundError } from '../errors.ts';
@@ -26,6 +27,11 @@ import { strictBodyProblem } from './strictBody.ts';
 
 export type ServerDeps = {
   pool: pg.Pool;
+  /**
+   * Set when `pool`'s sessions send with tasker.notify = 'after_commit' (migration 000018): a new
+   * task's initially enqueued steps wake the workers through it, after the commit.
+   */
+  notifier?: AfterCommitNotifier;
   metrics: OrchestrationMetrics;
   waiters: CompletionWaiters;
   /** database and listener up */
@@ -92,6 +98,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       }
       const started = performance.now();
       const created = await createTask(pool, body);
+      if (created.enqueued > 0) deps.notifier?.notify(messageReadyChannel(body.namespace));
       metrics.taskCreateSeconds.observe((performance.now() - started) / 1000);
       metrics.tasksCreated.inc({ namespace: body.namespace });
       metrics.stepsEnqueued.inc({}, created.enqueued);

@@ -15,13 +15,21 @@ export type ProcessedResult = {
   task_state: string | null;
   /** steps enqueued by this result */
   enqueued: number;
+  /** the task's namespace (null for an unknown step) */
+  namespace: string | null;
   discovery_ms: number;
   mark_ms: number;
   publish_ms: number;
 };
 
-const PROCESS_SQL = `select outcome, task_uuid, task_state, enqueued, discovery_ms, mark_ms, publish_ms
-  from tasker.process_step_result($1::uuid, $2::text, $3::bigint)`;
+// the task's namespace rides along (one key lookup in the same statement) for a caller that sends
+// the workers' wake-up itself after the commit (tasker.notify = 'after_commit', migration 000018)
+const PROCESS_SQL = `select r.outcome, r.task_uuid, r.task_state, r.enqueued, r.discovery_ms, r.mark_ms, r.publish_ms,
+    tn.name as namespace
+  from tasker.process_step_result($1::uuid, $2::text, $3::bigint) r
+  left join tasker.tasks t on t.task_uuid = r.task_uuid
+  left join tasker.named_tasks nt on nt.named_task_uuid = t.named_task_uuid
+  left join tasker.task_namespaces tn on tn.task_namespace_uuid = nt.task_namespace_uuid`;
 
 const FINAL_STATES = new Set(['complete', 'error']);
 

@@ -15,7 +15,9 @@
  * duplicate (redelivered after the visibility timeout) loses the step's compare-and-swap ('stale').
  */
 import {
+  type AfterCommitNotifier,
   type ListenerState,
+  messageReadyChannel,
   ORCHESTRATION_STEP_RESULTS_QUEUE,
   type QueueMessage,
   readMessages,
@@ -38,6 +40,11 @@ export type ResultProcessorOptions = {
   /** called after each processed result (tests, benches) */
   onProcessed?: (result: ProcessedResult) => void;
   onError?: (error: Error) => void;
+  /**
+   * Set when `pool`'s sessions send with tasker.notify = 'after_commit' (migration 000018): the
+   * workers' wake-up for the steps a result enqueued is sent through it after the commit.
+   */
+  notifier?: AfterCommitNotifier;
 };
 
 type ResultMessage = QueueMessage<Partial<StepResultMessage>>;
@@ -133,6 +140,8 @@ export class ResultProcessor {
         msgId: message.msg_id,
         correlationId: message.message?.correlation_id,
       });
+      if (result.enqueued > 0 && result.namespace)
+        this.#options.notifier?.notify(messageReadyChannel(result.namespace));
       metrics.resultProcessSeconds.observe((performance.now() - started) / 1000);
       metrics.resultsProcessed.inc({ outcome: result.outcome });
       if (result.enqueued > 0) metrics.stepsEnqueued.inc({}, result.enqueued);

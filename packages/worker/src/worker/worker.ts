@@ -21,7 +21,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Context, context } from '@opentelemetry/api';
-import { type ListenerState, messageReadyChannel, PgEventListener, workerQueueName } from '@tasker/shared';
+import {
+  AfterCommitNotifier,
+  type ListenerState,
+  messageReadyChannel,
+  NOTIFY_AFTER_COMMIT_OPTION,
+  namespaceFromQueue,
+  ORCHESTRATION_NAMESPACE,
+  PgEventListener,
+  workerQueueName,
+} from '@tasker/shared';
 import pg from 'pg';
 import { dispatchStep } from '../dispatch/dispatchStep.ts';
 import type { StepOutcome } from '../dispatch/stepOutcome.ts';
@@ -59,6 +68,13 @@ export interface WorkerOptions {
    * enqueued, task finalized; migration 000017), one hop less per step.
    */
   resultHandoff?: ResultHandoff;
+  /**
+   * When the wake-up of a submit's result (or, inline, of the steps it enqueued) is sent (default
+   * 'after_commit'): by the worker after the commit, coalesced per channel, so its transactions
+   * never queue on PostgreSQL's NOTIFY commit lock (migration 000018); or 'in_transaction', the
+   * NOTIFY inside the submit's transaction.
+   */
+  notify?: 'after_commit' | 'in_transaction';
   /** errors with no caller: lost listener connections, failed claims or submits */
   onError?: (error: Error) => void;
   /** the LISTEN connection changed state (connected, reconnecting, …): logs say when the database is lost and back */
@@ -81,6 +97,7 @@ export class Worker {
   readonly #registry: HandlerRegistry;
   readonly #onError: (error: Error) => void;
   readonly #pool: pg.Pool;
+  readonly #notifier: AfterCommitNotifier | undefined;
   readonly #loops = new Map<string, QueueLoop>();
   readonly #running = new Set<Promise<void>>();
   readonly #metrics = emptyMetrics();
@@ -121,9 +138,18 @@ export class Worker {
       poolSize: options.poolSize ?? concurrency + 2,
       drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
       resultHandoff: options.resultHandoff ?? 'queue',
+      notify: options.notify ?? 'after_commit',
     };
-    this.#pool = new pg.Pool({ connectionString: options.connectionString, max: this.#options.poolSize });
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: this.#options.poolSize,
+      ...(this.#options.notify === 'after_commit' ? { options: NOTIFY_AFTER_COMMIT_OPTION } : {}),
+    });
     this.#pool.on('error', (error) => this.#onError(error));
+    this.#notifier =
+      this.#options.notify === 'after_commit'
+        ? new AfterCommitNotifier(this.#pool, (error) => this.#onError(error))
+        : undefined;
   }
 
   get state(): 'idle' | 'running' | 'closing' | 'closed' {
@@ -199,6 +225,7 @@ export class Worker {
     ]);
     clearTimeout(timer);
     this.#state = 'closed';
+    await this.#notifier?.flush();
     await this.#pool.end();
   }
 
@@ -301,6 +328,16 @@ export class Worker {
       try {
         const status = await submitStepResult(this.#pool, step, outcome, this.#options.resultHandoff);
         this.#metrics.submitMs += performance.now() - started;
+        // queue: wake orchestration for the result; inline: wake this queue's workers for the steps
+        // the submit may have enqueued
+        if (status === 'submitted')
+          this.#notifier?.notify(
+            messageReadyChannel(
+              this.#options.resultHandoff === 'inline'
+                ? namespaceFromQueue(step.queue)
+                : ORCHESTRATION_NAMESPACE,
+            ),
+          );
         this.#metrics[status]++;
         return status;
       } catch (error) {
