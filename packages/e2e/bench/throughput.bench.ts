@@ -16,12 +16,16 @@ import { awaitTasksComplete, createTasks, runOpenLoop, startSystem } from '../sr
 
 const FULL = activeProfile() === 'full';
 const TASKS = FULL ? 2_000 : 150;
-/** 1, 2, 4 workers with the default queue hand-off, then 2 with the inline one (migration 000017). */
+/**
+ * 1, 2, 4 workers with the default queue hand-off, then 2 with the inline one (migration 000017),
+ * then 2 with the inline one whose wake-ups are sent after the commit (migration 000018).
+ */
 const RUNS = [
   { workers: 1, resultHandoff: 'queue' },
   { workers: 2, resultHandoff: 'queue' },
   { workers: 4, resultHandoff: 'queue' },
   { workers: 2, resultHandoff: 'inline' },
+  { workers: 2, resultHandoff: 'inline', notify: 'after_commit' },
 ] as const;
 const RATES = [50, 100, 200] as const;
 const SECONDS_PER_RATE = FULL ? 10 : 1;
@@ -44,13 +48,15 @@ async function busyWindowMs(pool: pg.Pool, uuids: readonly string[]): Promise<nu
 test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async ({ db, task }) => {
   const system = await startSystem({ connectionString: db.connectionString, mode: 'cluster', workers: 0 });
   try {
-    for (const { workers, resultHandoff } of RUNS) {
+    for (const run of RUNS) {
+      const { workers, resultHandoff } = run;
+      const notify = 'notify' in run ? run.notify : 'in_transaction';
       const uuids = await createTasks(system, mathematicalSequence, TASKS);
-      const group = await system.startWorkers(workers, { resultHandoff });
+      const group = await system.startWorkers(workers, { resultHandoff, notify });
       await awaitTasksComplete(db.pool, db.connectionString, uuids);
       await group.stop();
       const windowMs = await busyWindowMs(db.pool, uuids);
-      const label = `${workers} worker${workers === 1 ? '' : 's'}${resultHandoff === 'inline' ? ', inline hand-off' : ''}`;
+      const label = `${workers} worker${workers === 1 ? '' : 's'}${resultHandoff === 'inline' ? ', inline hand-off' : ''}${notify === 'after_commit' ? ', notify after commit' : ''}`;
       const note = `${TASKS} tasks × ${STEPS_PER_TASK} steps created before the workers started; window = first claim → last task complete (server clock); workers are child processes, concurrency 10 each, 1 orchestrator`;
       await record(task, `linear tasks (${label})`, {
         kind: 'throughput',

@@ -18,6 +18,7 @@ export {
 export { resultHandoffFromEnv, startSystem } from './system/startSystem.ts';
 export { systemTest } from './system/systemTest.ts';
 export type {
+  NotifyMode,
   SystemMode,
   SystemOptions,
   TaskerSystem,

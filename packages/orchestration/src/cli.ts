@@ -4,6 +4,7 @@
  *
  *   tasker-orchestration --database-url postgres://… [--port 8080] [--host 0.0.0.0] [--migrate]
  *                        [--pool-size 20] [--visibility-timeout 30] [--result-poll-interval-ms 1000]
+ *                        [--notify in_transaction|after_commit]
  *
  * DATABASE_URL and PORT work as defaults. SIGTERM / SIGINT shut down gracefully: stop accepting,
  * finish in-flight requests and results, close the listener and the pool, exit 0.
@@ -13,7 +14,7 @@ import { startOrchestration } from './startOrchestration.ts';
 
 const USAGE =
   'usage: tasker-orchestration --database-url <url> [--port 8080] [--host 0.0.0.0] [--migrate] [--pool-size 20]' +
-  ' [--visibility-timeout 30] [--result-poll-interval-ms 1000]';
+  ' [--visibility-timeout 30] [--result-poll-interval-ms 1000] [--notify in_transaction|after_commit]';
 
 function positiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       'pool-size': { type: 'string' },
       'visibility-timeout': { type: 'string' },
       'result-poll-interval-ms': { type: 'string' },
+      notify: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -45,6 +47,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0-65535, got ${values.port}`);
 
+  const notify = values.notify ?? 'in_transaction';
+  if (notify !== 'in_transaction' && notify !== 'after_commit')
+    throw new Error(`--notify must be in_transaction or after_commit, got ${notify}\n${USAGE}`);
   let lost = false;
   const service = await startOrchestration({
     databaseUrl,
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
     ...(values['pool-size'] ? { poolSize: Number(values['pool-size']) } : {}),
     visibilityTimeoutSeconds: positiveInt(values['visibility-timeout'], 'visibility-timeout'),
     resultPollIntervalMs: positiveInt(values['result-poll-interval-ms'], 'result-poll-interval-ms'),
+    notify,
     // a lost database says so, and so does its recovery (start and shutdown stay quiet)
     onListenerState: (state) => {
       if (state !== 'reconnecting' && !(state === 'connected' && lost)) return;

@@ -5,6 +5,7 @@
  *   tasker-worker --namespaces a,b [--concurrency 10] [--database-url postgres://…] [--port 8081]
  *                 [--host 127.0.0.1] [--visibility-timeout 30] [--handler-timeout-ms 25000]
  *                 [--poll-interval-ms 1000] [--result-handoff queue|inline]
+ *                 [--notify in_transaction|after_commit]
  *
  * DATABASE_URL is used when --database-url is absent. /health and /metrics are served on --port
  * (0 = any free port; the chosen one is printed). SIGTERM / SIGINT: stop claiming, finish the steps
@@ -16,7 +17,7 @@ import { startWorker } from './worker/worker.ts';
 
 const USAGE =
   'usage: tasker-worker --namespaces a,b [--concurrency N] [--database-url URL] [--port P] [--host H] ' +
-  '[--visibility-timeout S] [--handler-timeout-ms MS] [--poll-interval-ms MS] [--result-handoff queue|inline]';
+  '[--visibility-timeout S] [--handler-timeout-ms MS] [--poll-interval-ms MS] [--result-handoff queue|inline] [--notify in_transaction|after_commit]';
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       'handler-timeout-ms': { type: 'string' },
       'poll-interval-ms': { type: 'string' },
       'result-handoff': { type: 'string' },
+      notify: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,6 +63,12 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const notify = values.notify ?? 'in_transaction';
+  if (notify !== 'in_transaction' && notify !== 'after_commit') {
+    console.error(`${USAGE}\n(--notify must be in_transaction or after_commit, got ${notify})`);
+    process.exitCode = 2;
+    return;
+  }
   let lost = false;
   const worker = await startWorker({
     connectionString,
@@ -70,6 +78,7 @@ async function main(): Promise<void> {
     handlerTimeoutMs: int(values['handler-timeout-ms'], 'handler-timeout-ms'),
     pollIntervalMs: int(values['poll-interval-ms'], 'poll-interval-ms'),
     resultHandoff: handoff,
+    notify,
     onError: (error) => console.error(`tasker-worker: ${error.message}`),
     // a lost database says so, and so does its recovery (start and shutdown stay quiet)
     onListenerState: (state) => {

@@ -56,6 +56,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
             namespaces: groupOptions.namespaces ?? namespaces,
             concurrency: options.workerConcurrency ?? 10,
             resultHandoff: groupOptions.resultHandoff ?? options.resultHandoff ?? 'queue',
+            notify: groupOptions.notify ?? options.notify ?? 'in_transaction',
             handlers: createHandlerRegistry(options.handlers ?? {}),
             onError,
           }),
@@ -78,6 +79,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
       orchestrations.push(
         await startOrchestration({
           databaseUrl: options.connectionString,
+          notify: options.notify ?? 'in_transaction',
           templates,
           onError,
           ...(options.onResultProcessed ? { onResultProcessed: options.onResultProcessed } : {}),

@@ -25,6 +25,8 @@ export type SystemOptions = {
   workerConcurrency?: number;
   /** how workers hand results to orchestration (default 'queue'; see the worker's resultHandoff) */
   resultHandoff?: ResultHandoff;
+  /** orchestrators' and workers' wake-ups: in the transaction (default) or after the commit */
+  notify?: NotifyMode;
   /** registered besides the built-in templates; their namespaces are served too */
   templates?: readonly WorkflowTemplate[];
   /** extra handlers (in-process only; cluster workers have the built-ins, incl. noop, sleep, fail) */
@@ -45,7 +47,12 @@ export type WorkerGroupOptions = {
   namespaces?: readonly string[];
   /** how its results reach orchestration (default: the system's resultHandoff, else 'queue') */
   resultHandoff?: ResultHandoff;
+  /** when its wake-ups are sent (default: the system's notify, else 'in_transaction') */
+  notify?: NotifyMode;
 };
+
+/** When wake-ups are sent: in the writing transaction, or after its commit (migration 000018). */
+export type NotifyMode = 'in_transaction' | 'after_commit';
 
 export type WorkerGroup = {
   readonly count: number;
