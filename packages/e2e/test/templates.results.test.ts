@@ -6,6 +6,7 @@ import { useTestDatabase } from '@tasker/bench-kit';
 import { BUILTIN_TEMPLATES, expectedResults } from '@tasker/shared';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSystem, type TaskerSystem } from '../src/index.ts';
+import { expectPredictedResults } from './helpers.ts';
 
 const db = useTestDatabase();
 let system: TaskerSystem;
@@ -21,21 +22,7 @@ describe.each(BUILTIN_TEMPLATES.map((template) => ({ template, name: template.na
   '$name',
   ({ template }) => {
     test('completes with the expected result at every step', async () => {
-      const context = { even_number: 6 };
-      const created = await system.client.createTask({
-        namespace: template.namespace,
-        name: template.name,
-        context,
-        identity_strategy: 'always_unique',
-      });
-      const done = await system.client.waitForCompletion(created.task.task_uuid, { timeoutMs: 20_000 });
-      expect(done.state).toBe('complete');
-      const steps = await system.client.listSteps(created.task.task_uuid);
-      const stored = new Map(
-        steps.map((step) => [step.name, BigInt((step.results as { result: string }).result)]),
-      );
-      expect(stored).toEqual(expectedResults(template, context));
-      expect(steps.every((step) => step.state === 'complete' && step.attempts === 1)).toBe(true);
+      await expectPredictedResults(system, template, { even_number: 6 });
     });
   },
 );
