@@ -25,7 +25,10 @@ const PROFILES: Record<ProfileName, Record<BenchKind, BenchRunSettings>> = {
     e2e: { time: 2_000, iterations: 30, warmupTime: 300, warmupIterations: 3 },
   },
   full: {
-    micro: { time: 3_000, iterations: 10_000, warmupTime: 500, warmupIterations: 1_000 },
+    // micro benches sample for as long as in quick: every sample is retained (retainSamples) and
+    // passed to the main process, and a sub-µs call yields ~20M samples a second — 3 s of them ran
+    // the main process out of heap. Millions of samples already pin the median; full warms up longer.
+    micro: { time: 500, iterations: 10_000, warmupTime: 500, warmupIterations: 1_000 },
     db: { time: 5_000, iterations: 1_000, warmupTime: 1_000, warmupIterations: 100 },
     network: { time: 5_000, iterations: 500, warmupTime: 1_000, warmupIterations: 50 },
     e2e: { time: 10_000, iterations: 200, warmupTime: 2_000, warmupIterations: 10 },
