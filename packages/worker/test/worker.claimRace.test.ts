@@ -49,8 +49,13 @@ test('eight workers, eight messages for one step: the handler runs exactly once'
   await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
   await Promise.all(Array.from({ length: WORKERS }, () => sendStepMessage(db.pool, task, step)));
 
+  // the hand-back is done when the worker has counted it: its commit is visible to this test a
+  // moment before the worker's own round trip returns
   await eventually(async () =>
-    (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,
+    (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' &&
+    workers.reduce((sum, w) => sum + w.metrics.submitted, 0) > 0
+      ? true
+      : undefined,
   );
   await eventually(
     async () => {
