@@ -18,7 +18,6 @@ export {
 export { resultHandoffFromEnv, startSystem } from './system/startSystem.ts';
 export { systemTest } from './system/systemTest.ts';
 export type {
-  NotifyMode,
   SystemMode,
   SystemOptions,
   TaskerSystem,

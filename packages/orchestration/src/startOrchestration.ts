@@ -8,6 +8,7 @@ import {
   BUILTIN_TEMPLATES,
   type ListenerState,
   NOTIFY_AFTER_COMMIT_OPTION,
+  type NotifyMode,
   ORCHESTRATION_STEP_RESULTS_QUEUE,
   PgEventListener,
   prepareDatabase,
@@ -45,7 +46,7 @@ export type OrchestrationOptions = {
    * queue on PostgreSQL's NOTIFY commit lock: more throughput under load, one more round trip per
    * hop when idle. The retry poller always notifies in its transactions.
    */
-  notify?: 'in_transaction' | 'after_commit';
+  notify?: NotifyMode;
   /** request body limit in bytes (default 1 MiB) */
   bodyLimit?: number;
   /** the listener's safety poll of the results queue (default 1000 ms) */
@@ -100,15 +101,13 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
   const sessionOptions = afterCommit ? { options: NOTIFY_AFTER_COMMIT_OPTION } : {};
   const pool = new pg.Pool({ ...connection, ...sessionOptions, max: options.poolSize ?? 20 });
   pool.on('error', onError);
-  const resultsPool = new pg.Pool({ ...connection, ...sessionOptions, max: 10 });
-  resultsPool.on('error', onError);
-  const pollerPool = new pg.Pool({ ...connection, max: 2 });
-  pollerPool.on('error', onError);
+  const pollerPool = afterCommit ? new pg.Pool({ ...connection, max: 2 }) : pool;
+  if (pollerPool !== pool) pollerPool.on('error', onError);
   const notifier = afterCommit ? new AfterCommitNotifier(pool, onError) : undefined;
   const metrics = new OrchestrationMetrics();
   const waiters = new CompletionWaiters();
   const processor = new ResultProcessor({
-    pool: resultsPool,
+    pool,
     ...(notifier ? { notifier } : {}),
     metrics,
     onError,
@@ -139,7 +138,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
     await Promise.all([server?.close(), processor.stop(), poller.stop()]);
     await listener.close();
     await notifier?.flush();
-    await Promise.all([pool.end(), resultsPool.end(), pollerPool.end()]);
+    await Promise.all([pool.end(), pollerPool !== pool ? pollerPool.end() : undefined]);
   };
 
   try {

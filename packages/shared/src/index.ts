@@ -19,7 +19,11 @@ export {
   type PollReason,
   type WaitOptions,
 } from './events/pgEventListener.ts';
-export { AfterCommitNotifier, NOTIFY_AFTER_COMMIT_OPTION } from './queue/afterCommitNotifier.ts';
+export {
+  AfterCommitNotifier,
+  NOTIFY_AFTER_COMMIT_OPTION,
+  type NotifyMode,
+} from './queue/afterCommitNotifier.ts';
 export { detectPgmqFlavor, installPgmq, type PgmqFlavor } from './queue/installPgmq.ts';
 export {
   isBatchNotification,

@@ -5,13 +5,11 @@
  * A slow poll (default once a second) covers a missed notification; an error or cancelled task
  * fails the wait at once, naming it.
  */
-import { TASK_COMPLETED_CHANNEL } from '@tasker/orchestration';
+import { CompletionWaiters, TASK_COMPLETED_CHANNEL, type TaskFinished } from '@tasker/orchestration';
 import { PgEventListener } from '@tasker/shared';
 import type pg from 'pg';
 
 export type AwaitTasksOptions = { timeoutMs?: number; pollIntervalMs?: number };
-
-type Finished = { task_uuid?: string; state?: string; failed_step?: unknown };
 
 export async function awaitTasksComplete(
   pool: pg.Pool,
@@ -42,10 +40,10 @@ export async function awaitTasksComplete(
     );
     for (const row of rows) finished(row.task_uuid, row.current_state);
   };
-  const listener = new PgEventListener<Finished>({
+  const listener = new PgEventListener<TaskFinished | null>({
     connection: connectionString,
     channels: [TASK_COMPLETED_CHANNEL],
-    parse: (payload) => JSON.parse(payload) as Finished,
+    parse: CompletionWaiters.parse,
     pollIntervalMs,
     onPoll: poll,
     // a lost connection reconnects and the poll covers the gap; kept for the timeout's message
@@ -54,7 +52,7 @@ export async function awaitTasksComplete(
     },
   });
   listener.subscribe(({ data }) => {
-    if (typeof data.task_uuid === 'string') finished(data.task_uuid, data.state ?? 'unknown');
+    if (data) finished(data.task_uuid, data.state);
   });
   let timer: NodeJS.Timeout | undefined;
   try {

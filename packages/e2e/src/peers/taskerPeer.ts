@@ -6,7 +6,7 @@
  * (the worker's submit applies the result; migration 000017). A bulk run ends at the completion
  * notification (task_completed) of its last task.
  */
-import { TASK_COMPLETED_CHANNEL } from '@tasker/orchestration';
+import { CompletionWaiters, TASK_COMPLETED_CHANNEL, type TaskFinished } from '@tasker/orchestration';
 import { mathematicalSequence, PgEventListener, type WorkflowTemplate } from '@tasker/shared';
 import type { ResultHandoff } from '@tasker/worker';
 import { createTasks } from '../load/createTasks.ts';
@@ -37,8 +37,6 @@ function templatesOf(handoff: ResultHandoff) {
   };
 }
 
-type Finished = { task_uuid?: string; state?: string };
-
 /** Both tasker peers, on one system; stopping either stops it. */
 export async function startTaskerPeers(connectionString: string): Promise<Peer[]> {
   const signals = new Signals();
@@ -61,13 +59,13 @@ export async function startTaskerPeers(connectionString: string): Promise<Peer[]
       },
     },
   });
-  const completions = new PgEventListener<Finished>({
+  const completions = new PgEventListener<TaskFinished | null>({
     connection: connectionString,
     channels: [TASK_COMPLETED_CHANNEL],
-    parse: (payload) => JSON.parse(payload) as Finished,
+    parse: CompletionWaiters.parse,
   });
   completions.subscribe(({ data }) => {
-    if (data.state !== 'complete' || typeof data.task_uuid !== 'string') return;
+    if (data?.state !== 'complete') return;
     for (const bulk of bulks.values()) if (bulk.tasks.delete(data.task_uuid)) bulk.run.ended();
   });
   let stopping: Promise<void> | undefined;

@@ -15,6 +15,7 @@ import {
   type TaskerSystem,
   type WorkerGroup,
   type WorkerGroupOptions,
+  workerGroupSettings,
 } from './taskerSystem.ts';
 
 const ORCHESTRATION_CLI = fileURLToPath(new URL('../../../orchestration/src/cli.ts', import.meta.url));
@@ -24,7 +25,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
   if (options.handlers) throw new UnsupportedInModeError('custom handlers', 'cluster');
   if (options.onResultProcessed) throw new UnsupportedInModeError('onResultProcessed', 'cluster');
   const templates = [...BUILTIN_TEMPLATES, ...(options.templates ?? [])];
-  const namespaces = namespacesOf(templates).join(',');
+  const namespaces = namespacesOf(templates);
   const orchestrators: ChildService[] = [];
   const groups = new Map<WorkerGroup, ChildService[]>();
 
@@ -39,6 +40,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
 
   let workerSeq = 0;
   const startWorkers = async (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
+    const settings = workerGroupSettings(options, groupOptions, namespaces);
     const children: ChildService[] = [];
     const group: WorkerGroup = {
       count,
@@ -58,11 +60,11 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
               '--database-url',
               options.connectionString,
               '--namespaces',
-              groupOptions.namespaces?.join(',') ?? namespaces,
+              settings.namespaces.join(','),
               '--result-handoff',
-              groupOptions.resultHandoff ?? options.resultHandoff ?? 'queue',
+              settings.resultHandoff,
               '--notify',
-              groupOptions.notify ?? options.notify ?? 'in_transaction',
+              settings.notify,
               '--concurrency',
               String(options.workerConcurrency ?? 10),
               '--port',

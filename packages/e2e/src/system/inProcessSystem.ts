@@ -10,6 +10,7 @@ import {
   type TaskerSystem,
   type WorkerGroup,
   type WorkerGroupOptions,
+  workerGroupSettings,
 } from './taskerSystem.ts';
 
 export function processMemory(role: string, gc: boolean): ProcessMemory {
@@ -53,10 +54,8 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
         workers.push(
           await startWorker({
             connectionString: options.connectionString,
-            namespaces: groupOptions.namespaces ?? namespaces,
+            ...workerGroupSettings(options, groupOptions, namespaces),
             concurrency: options.workerConcurrency ?? 10,
-            resultHandoff: groupOptions.resultHandoff ?? options.resultHandoff ?? 'queue',
-            notify: groupOptions.notify ?? options.notify ?? 'in_transaction',
             handlers: createHandlerRegistry(options.handlers ?? {}),
             onError,
           }),

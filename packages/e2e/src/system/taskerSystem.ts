@@ -6,7 +6,7 @@
  */
 import type { TaskerClient } from '@tasker/client';
 import type { ProcessedResult } from '@tasker/orchestration';
-import type { WorkflowTemplate } from '@tasker/shared';
+import type { NotifyMode, WorkflowTemplate } from '@tasker/shared';
 import type { ResultHandoff, StepHandler } from '@tasker/worker';
 import type { ProcessMemory } from './memoryProtocol.ts';
 
@@ -51,8 +51,18 @@ export type WorkerGroupOptions = {
   notify?: NotifyMode;
 };
 
-/** When wake-ups are sent: in the writing transaction, or after its commit (migration 000018). */
-export type NotifyMode = 'in_transaction' | 'after_commit';
+/** A worker group's settings: its own options, else the system's, else the services' defaults. */
+export function workerGroupSettings(
+  system: SystemOptions,
+  group: WorkerGroupOptions,
+  allNamespaces: readonly string[],
+): { namespaces: readonly string[]; resultHandoff: ResultHandoff; notify: NotifyMode } {
+  return {
+    namespaces: group.namespaces ?? allNamespaces,
+    resultHandoff: group.resultHandoff ?? system.resultHandoff ?? 'queue',
+    notify: group.notify ?? system.notify ?? 'in_transaction',
+  };
+}
 
 export type WorkerGroup = {
   readonly count: number;

@@ -15,17 +15,22 @@ export type ProcessedResult = {
   task_state: string | null;
   /** steps enqueued by this result */
   enqueued: number;
-  /** the task's namespace (null for an unknown step) */
+  /** the task's namespace, when asked for (withNamespace); else, or for an unknown step, null */
   namespace: string | null;
   discovery_ms: number;
   mark_ms: number;
   publish_ms: number;
 };
 
-// the task's namespace rides along (one key lookup in the same statement) for a caller that sends
-// the workers' wake-up itself after the commit (tasker.notify = 'after_commit', migration 000018)
-const PROCESS_SQL = `select r.outcome, r.task_uuid, r.task_state, r.enqueued, r.discovery_ms, r.mark_ms, r.publish_ms,
-    tn.name as namespace
+const PROCESS_SQL = `select outcome, task_uuid, task_state, enqueued, discovery_ms, mark_ms, publish_ms,
+    null::text as namespace
+  from tasker.process_step_result($1::uuid, $2::text, $3::bigint)`;
+
+// for a caller that sends the workers' wake-up itself after the commit (tasker.notify =
+// 'after_commit', migration 000018): the task's namespace rides along, three key lookups in the
+// same statement
+const PROCESS_WITH_NAMESPACE_SQL = `select r.outcome, r.task_uuid, r.task_state, r.enqueued, r.discovery_ms, r.mark_ms,
+    r.publish_ms, tn.name as namespace
   from tasker.process_step_result($1::uuid, $2::text, $3::bigint) r
   left join tasker.tasks t on t.task_uuid = r.task_uuid
   left join tasker.named_tasks nt on nt.named_task_uuid = t.named_task_uuid
@@ -37,6 +42,7 @@ export async function processStepResult(
   db: pg.Pool | pg.ClientBase,
   stepUuid: string,
   message?: { queue: string; msgId: string; correlationId?: string | undefined },
+  { withNamespace = false }: { withNamespace?: boolean } = {},
 ): Promise<ProcessedResult> {
   const attributes = {
     step_uuid: stepUuid,
@@ -45,8 +51,9 @@ export async function processStepResult(
   return withSpan('result.process', attributes, async (span) => {
     const started = Date.now();
     const { rows } = await db.query<ProcessedResult>({
-      name: 'tasker_process_step_result',
-      text: PROCESS_SQL,
+      ...(withNamespace
+        ? { name: 'tasker_process_step_result_ns', text: PROCESS_WITH_NAMESPACE_SQL }
+        : { name: 'tasker_process_step_result', text: PROCESS_SQL }),
       values: [stepUuid, message?.queue ?? null, message?.msgId ?? null],
     });
     const result = rows[0];

@@ -135,13 +135,15 @@ export class ResultProcessor {
         metrics.resultsProcessed.inc({ outcome: 'invalid' });
         return;
       }
-      const result = await processStepResult(pool, stepUuid, {
-        queue: this.#queue,
-        msgId: message.msg_id,
-        correlationId: message.message?.correlation_id,
-      });
-      if (result.enqueued > 0 && result.namespace)
-        this.#options.notifier?.notify(messageReadyChannel(result.namespace));
+      const notifier = this.#options.notifier;
+      const result = await processStepResult(
+        pool,
+        stepUuid,
+        { queue: this.#queue, msgId: message.msg_id, correlationId: message.message?.correlation_id },
+        { withNamespace: notifier !== undefined },
+      );
+      if (notifier && result.enqueued > 0 && result.namespace)
+        notifier.notify(messageReadyChannel(result.namespace));
       metrics.resultProcessSeconds.observe((performance.now() - started) / 1000);
       metrics.resultsProcessed.inc({ outcome: result.outcome });
       if (result.enqueued > 0) metrics.stepsEnqueued.inc({}, result.enqueued);

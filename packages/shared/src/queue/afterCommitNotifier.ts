@@ -8,6 +8,9 @@
  */
 import type pg from 'pg';
 
+/** When a service wakes listeners: inside its writing transaction (at commit), or after the commit. */
+export type NotifyMode = 'in_transaction' | 'after_commit';
+
 /** The libpq option that makes a connection's notifying sends leave the NOTIFY to the caller. */
 export const NOTIFY_AFTER_COMMIT_OPTION = '-c tasker.notify=after_commit';
 

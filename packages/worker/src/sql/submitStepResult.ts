@@ -20,10 +20,12 @@ export type ResultHandoff = 'queue' | 'inline';
 
 const SUBMIT = {
   queue: {
+    fn: 'tasker.submit_step_result',
     name: 'tasker_worker_submit',
     text: 'select tasker.submit_step_result($1, $2::bigint, $3::uuid, $4::int, $5, $6::jsonb, $7::boolean, $8::int) as status',
   },
   inline: {
+    fn: 'tasker.submit_step_result_inline',
     name: 'tasker_worker_submit_inline',
     text: 'select tasker.submit_step_result_inline($1, $2::bigint, $3::uuid, $4::int, $5, $6::jsonb, $7::boolean, $8::int) as status',
   },
@@ -37,7 +39,8 @@ export async function submitStepResult(
 ): Promise<SubmitStatus> {
   const failed = outcome.state === 'failed';
   const { rows } = await client.query<{ status: SubmitStatus }>({
-    ...SUBMIT[handoff],
+    name: SUBMIT[handoff].name,
+    text: SUBMIT[handoff].text,
     values: [
       step.queue,
       step.msgId,
@@ -50,6 +53,6 @@ export async function submitStepResult(
     ],
   });
   const status = rows[0]?.status;
-  if (status === undefined) throw new Error(`${SUBMIT[handoff].text.slice(7, 40)} returned no row`);
+  if (status === undefined) throw new Error(`${SUBMIT[handoff].fn} returned no row`);
   return status;
 }

@@ -26,6 +26,7 @@ import {
   type ListenerState,
   messageReadyChannel,
   NOTIFY_AFTER_COMMIT_OPTION,
+  type NotifyMode,
   namespaceFromQueue,
   ORCHESTRATION_NAMESPACE,
   PgEventListener,
@@ -75,7 +76,7 @@ export interface WorkerOptions {
    * submits never queue on PostgreSQL's NOTIFY commit lock: more throughput under load, one more
    * round trip per hop when idle.
    */
-  notify?: 'after_commit' | 'in_transaction';
+  notify?: NotifyMode;
   /** errors with no caller: lost listener connections, failed claims or submits */
   onError?: (error: Error) => void;
   /** the LISTEN connection changed state (connected, reconnecting, …): logs say when the database is lost and back */
