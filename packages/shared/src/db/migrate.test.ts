@@ -2,14 +2,15 @@
  * The migration runner on a real database: order, records, idempotence, edited-migration detection,
  * rollback of a failing migration, and two concurrent runners applying each migration once.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { useTestDatabase } from '@tasker/bench-kit';
 import type pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MigrationError } from '../errors.ts';
-import { loadMigrations, migrate } from './migrate.ts';
+import { defaultMigrationsDir, loadMigrations, migrate } from './migrate.ts';
 
 const db = useTestDatabase();
 const dirs: string[] = [];
@@ -20,8 +21,9 @@ afterEach(async () => {
   await db.pool.query('delete from tasker.schema_migrations where version >= 900000');
 });
 
-function migrationsDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tasker-migrations-'));
+/** `prefix`: the temp directory's name before mkdtemp's random suffix. */
+function migrationsDir(files: Record<string, string>, prefix = 'tasker-migrations-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   dirs.push(dir);
   for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
   return dir;
@@ -98,6 +100,32 @@ describe('migrate', () => {
     expect([...a.applied, ...b.applied].sort()).toEqual(['900001_create', '900002_fill', '900003_slow']);
     const { rows } = await db.pool.query('select count(*)::int as n from mig_test.items');
     expect(rows[0].n).toBe(3);
+  });
+
+  // a checkout under such a path: a hand-built file:// URL reads '#' as a fragment and '%41' as 'A'
+  const AWKWARD_PREFIX = 'tasker #1 100%41 migrations-';
+
+  test("a directory whose path holds '#' and '%' migrates, as a path or as a file: URL", async () => {
+    const dir = migrationsDir(BASE, AWKWARD_PREFIX);
+    expect(dir).toMatch(/#1 100%41/);
+    const first = await withClient((client) => migrate(client, dir));
+    expect(first.applied).toEqual(['900001_create', '900002_fill']);
+    const again = await withClient((client) => migrate(client, pathToFileURL(dir)));
+    expect(again).toEqual({ applied: [], alreadyApplied: 2 });
+  });
+
+  test("the real migrations copied under a '#'/'%' path load with the same checksums", async () => {
+    const dir = migrationsDir({}, AWKWARD_PREFIX);
+    cpSync(defaultMigrationsDir, dir, { recursive: true });
+    const copied = await loadMigrations(dir);
+    const original = await loadMigrations();
+    expect(copied.length).toBeGreaterThan(0);
+    expect(copied.map(({ version, checksum }) => ({ version, checksum }))).toEqual(
+      original.map(({ version, checksum }) => ({ version, checksum })),
+    );
+    // the test database was migrated from the checkout: the copy is recognised as already applied
+    const result = await withClient((client) => migrate(client, dir));
+    expect(result).toEqual({ applied: [], alreadyApplied: original.length });
   });
 
   test('files not named NNNNNN_name.sql are refused', async () => {

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { MigrationError } from '../errors.ts';
@@ -30,7 +31,9 @@ export interface MigrateResult {
   alreadyApplied: number;
 }
 
-export async function loadMigrations(dir: string = defaultMigrationsDir): Promise<Migration[]> {
+/** `dir`: a path or a file: URL (a URL is converted with fileURLToPath, escapes and all). */
+export async function loadMigrations(dir: string | URL = defaultMigrationsDir): Promise<Migration[]> {
+  if (dir instanceof URL) dir = fileURLToPath(dir);
   const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
   for (const file of files) {
@@ -43,7 +46,9 @@ export async function loadMigrations(dir: string = defaultMigrationsDir): Promis
     if (previous && previous.version === version) {
       throw new MigrationError(`two migrations share version ${version}: ${previous.name} and ${match[2]}`);
     }
-    const sql = await readFile(new URL(file, `file://${dir.endsWith('/') ? dir : `${dir}/`}`), 'utf8');
+    // a file-system path, never a hand-built file:// URL (a '#' or '%' in the checkout's path would
+    // be read as a fragment or an escape)
+    const sql = await readFile(join(dir, file), 'utf8');
     migrations.push({
       version,
       name: match[2],
@@ -56,7 +61,7 @@ export async function loadMigrations(dir: string = defaultMigrationsDir): Promis
 
 export async function migrate(
   client: pg.ClientBase,
-  dir: string = defaultMigrationsDir,
+  dir: string | URL = defaultMigrationsDir,
 ): Promise<MigrateResult> {
   const migrations = await loadMigrations(dir);
   await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
