@@ -75,6 +75,8 @@ test('tasker vs graphile-worker vs pg-boss', { timeout: TIMEOUT_MS }, async ({ b
           kind: 'value',
           value: rate / taskerRate,
           unit: 'x',
+          // the peer's rate over tasker's: lower is better for tasker
+          better: 'lower',
           note: `${peer.name} ${rate.toFixed(0)}/s, ${tasker.name} ${taskerRate.toFixed(0)}/s (> 1: the peer is faster)`,
         });
         const pairs = [
@@ -94,6 +96,7 @@ test('tasker vs graphile-worker vs pg-boss', { timeout: TIMEOUT_MS }, async ({ b
             kind: 'value',
             value: ours / own,
             unit: 'x',
+            better: 'lower',
             note: `${tasker.name} p50 ${ours.toFixed(2)} ms, ${peer.name} p50 ${own.toFixed(2)} ms (> 1: tasker is slower)`,
           });
         }

@@ -23,4 +23,12 @@ test('bad figures fail in the bench with the name and the field', () => {
   ).toThrow('perSecond must be a finite number');
   expect(() => validateMeasurement('x', { kind: 'breakdown', phasesMs: {} })).toThrow('phasesMs is empty');
   expect(() => validateMeasurement(' ', { kind: 'bytes', bytes: 1 })).toThrow('the name must not be empty');
+  expect(() =>
+    validateMeasurement('x', {
+      kind: 'value',
+      value: 1,
+      unit: 'x',
+      better: 'up' as unknown as 'higher',
+    }),
+  ).toThrow('better must be "higher" or "lower", got "up"');
 });

@@ -23,8 +23,13 @@ export type Measurement =
   | { kind: 'bytes'; bytes: number; note?: string }
   /** How much a figure grows between two sizes, e.g. mean at 5K tasks → 100K tasks. */
   | { kind: 'growth'; ratio: number; from: string; to: string; note?: string }
-  /** Any other single number with its unit. */
-  | { kind: 'value'; value: number; unit: string; note?: string }
+  /**
+   * Any other single number with its unit. `better` says which way is an improvement, so baselines,
+   * `bench:ab` and the history can call a change better or worse; without it (a count, a setting) a
+   * change beyond the noise is reported as "changed". (Latency, bytes and growth are lower-is-better
+   * and throughput higher-is-better by kind.)
+   */
+  | { kind: 'value'; value: number; unit: string; better?: 'higher' | 'lower'; note?: string }
   /** A query plan from `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`, see `explain/`. */
   | { kind: 'plan'; plan: PlanSummary };
 
@@ -64,6 +69,12 @@ export function validateMeasurement(name: string, measurement: Measurement): voi
       return;
     case 'value':
       finite(measurement.value, 'value');
+      if (
+        measurement.better !== undefined &&
+        measurement.better !== 'higher' &&
+        measurement.better !== 'lower'
+      )
+        fail(`better must be "higher" or "lower", got ${JSON.stringify(measurement.better)}`);
       return;
     case 'plan':
       return;
