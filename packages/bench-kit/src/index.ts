@@ -28,6 +28,7 @@ export { PrerequisiteError } from './errors.ts';
 export { type ExplainOptions, explainQuery, recordQueryPlan } from './explain/explainQuery.ts';
 export { type PlanSummary, summarizePlan } from './explain/planSummary.ts';
 export { type BenchDatabase, benchTest, SAMPLE_PER_STRATUM, SAMPLE_SEED } from './fixtures/benchTest.ts';
+export { type InterleavedCase, type InterleavedOptions, sampleInterleaved } from './measure/interleave.ts';
 export {
   activeProfile,
   type BenchKind,
