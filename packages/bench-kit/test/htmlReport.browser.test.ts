@@ -1,13 +1,18 @@
 /**
- * Opens the HTML report in a real browser — Debian's `chromium`, driven by playwright-core — and
- * checks that the charts rendered (SVG elements present and laid out), that no page logs a console
- * error, and saves screenshots under tmp/benchmarks/report/. The report is built from the fixed
- * report fixture plus a made-up history and baseline, so the test needs no bench run.
+ * Opens the HTML report in a real headless Chromium, driven by playwright-core, and checks that the
+ * charts rendered (SVG elements present and laid out), that no page logs a console error, and saves
+ * screenshots under tmp/benchmarks/report/. The report is built from the fixed report fixture plus a
+ * made-up history and baseline, so the test needs no bench run.
  *
- * Chromium missing is a failure with the install line, never a skip: CI must install it.
+ * Which Chromium, in order: TASKER_CHROMIUM; a system Chromium on the PATH; else the one the npm
+ * package @sparticuz/chromium ships inside itself (Linux x64), so a machine with only Node and npm
+ * runs this test too. That package decompresses its binary, fonts and SwiftShader into os.tmpdir(),
+ * which reads TMPDIR on every call: the test points TMPDIR at its own directory under the repo's tmp
+ * dir while it runs and removes that directory afterwards, so nothing is left in /tmp.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, expect, test } from 'vitest';
@@ -24,8 +29,8 @@ import { buildSuiteReport } from '../src/report/suiteReport.ts';
 import type { SuiteResult } from '../src/report/suiteResult.ts';
 import { targetRegistry } from '../src/targets/registry.ts';
 
-const CHROMIUM = process.env.TASKER_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+/** Flags for a system or TASKER_CHROMIUM browser (root in CI containers needs --no-sandbox). */
+const SYSTEM_CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -35,10 +40,64 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+const SYSTEM_CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+/** What @sparticuz/chromium writes into os.tmpdir(): checked to stay out of the real one. */
+const SPARTICUZ_OUTPUTS = ['chromium', 'fonts', 'libGLESv2.so', 'libEGL.so', 'libvk_swiftshader.so'];
+
 const screenshots = join(repoTmpDir(), 'benchmarks', 'report');
 mkdirSync(screenshots, { recursive: true });
 const work = mkdtempSync(join(repoTmpDir(), 'report-browser-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const systemTmpDir = tmpdir();
+const outputsInSystemTmp = () => SPARTICUZ_OUTPUTS.filter((name) => existsSync(join(systemTmpDir, name)));
+const outputsBefore = outputsInSystemTmp();
+const previousTmpDirEnv = process.env.TMPDIR;
+afterAll(() => {
+  if (previousTmpDirEnv === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = previousTmpDirEnv;
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface ChromiumBinary {
+  executablePath: string;
+  args: string[];
+  /** Where it came from, for the failure message. */
+  source: string;
+}
+
+function onPath(names: readonly string[]): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+async function findChromium(): Promise<ChromiumBinary> {
+  const forced = process.env.TASKER_CHROMIUM;
+  if (forced) {
+    if (!existsSync(forced)) {
+      throw new Error(`TASKER_CHROMIUM=${forced} does not exist: point it at a Chromium binary, or unset it`);
+    }
+    return { executablePath: forced, args: SYSTEM_CHROMIUM_ARGS, source: `TASKER_CHROMIUM=${forced}` };
+  }
+  const system = onPath(SYSTEM_CHROMIUM_NAMES);
+  if (system)
+    return { executablePath: system, args: SYSTEM_CHROMIUM_ARGS, source: `system Chromium ${system}` };
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(
+      `no Chromium on the PATH, and @sparticuz/chromium ships one for Linux x64 only (this is ${process.platform} ${process.arch}): set TASKER_CHROMIUM to a Chromium or Chrome binary`,
+    );
+  }
+  // everything it extracts, and Playwright's own temp files, go under `work` (removed in afterAll)
+  process.env.TMPDIR = join(work, 'tmp');
+  mkdirSync(process.env.TMPDIR);
+  const { default: sparticuz } = await import('@sparticuz/chromium');
+  const executablePath = await sparticuz.executablePath();
+  return {
+    executablePath,
+    args: sparticuz.args,
+    source: `@sparticuz/chromium (extracted to ${executablePath})`,
+  };
+}
 
 function fixtureData(): ReportData {
   const suites: SuiteResult[] = [eventPropagation, pgmqSuite];
@@ -91,19 +150,24 @@ function fixtureData(): ReportData {
 test('the report renders its charts in headless Chromium without console errors', {
   timeout: 60_000,
 }, async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it (apt-get update && apt-get install -y chromium) or set TASKER_CHROMIUM to a Chromium binary`,
-    );
-  }
+  const browser = await findChromium();
   const data = fixtureData();
   writeHtmlReport(work, data, targetRegistry);
-  const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: { width: 1240, height: 900 },
-  });
+  const context = await chromium
+    .launchPersistentContext(join(work, 'profile'), {
+      executablePath: browser.executablePath,
+      args: browser.args,
+      headless: true,
+      viewport: { width: 1240, height: 900 },
+    })
+    .catch((error: unknown) => {
+      throw new Error(
+        `could not start ${browser.source}: ${error instanceof Error ? error.message : error}`,
+        {
+          cause: error,
+        },
+      );
+    });
   try {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -147,4 +211,6 @@ test('the report renders its charts in headless Chromium without console errors'
   } finally {
     await context.close();
   }
+  // the extraction stayed in this test's directory: nothing new in the system's temp dir
+  expect(outputsInSystemTmp()).toEqual(outputsBefore);
 });
