@@ -16,7 +16,7 @@
  * The worktree, the server and any running child are removed at the end, on failure and on Ctrl-C.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compareAb,
@@ -87,9 +87,13 @@ try {
   console.log(`bench:ab — base ${baseRef}, head ${headCommit.slice(0, 12)} (working tree), ${rounds} rounds`);
   worktree = addWorktree(root, baseRef, abDir);
   console.log(`base worktree: ${worktree.dir} (${worktree.commit.slice(0, 12)}); installing…`);
+  // the pnpm the base pins (its packageManager; pmOnFail: error makes any other version fail)
+  const { packageManager: basePnpm = 'pnpm@12' } = JSON.parse(
+    readFileSync(join(worktree.dir, 'package.json'), 'utf8'),
+  ) as { packageManager?: string };
   const install = await run(
     'npx',
-    ['-y', 'pnpm@12', 'install', '--frozen-lockfile'],
+    ['-y', basePnpm, 'install', '--frozen-lockfile'],
     worktree.dir,
     process.env,
   );
