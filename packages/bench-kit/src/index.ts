@@ -38,6 +38,7 @@ export {
   datasetSize,
   type ProfileName,
 } from './measure/profiles.ts';
+export { queueLength } from './measure/queueLength.ts';
 export type { DatabaseServer, ProviderKind } from './provision/databaseServer.ts';
 export { withDatabase } from './provision/databaseServer.ts';
 export { embeddedRootDir, reapAbandonedServers } from './provision/embeddedServer.ts';
