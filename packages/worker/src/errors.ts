@@ -57,6 +57,16 @@ export class WorkerConfigError extends TaskerError {
   }
 }
 
+/**
+ * The worker thread running a handler exited (process.exit in the handler) or crashed (an uncaught
+ * error) mid-call; retryable: the pool has started a replacement thread.
+ */
+export class HandlerThreadError extends TaskerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('TASKER_HANDLER_THREAD', message, options);
+  }
+}
+
 /** The worker or its thread pool was used after close(). */
 export class WorkerClosedError extends TaskerError {
   constructor(what: string) {

@@ -2,6 +2,7 @@
 export { buildStepContext, type DispatchOptions, dispatchStep } from './dispatch/dispatchStep.ts';
 export { type StepErrorInfo, type StepOutcome, serializeResults } from './dispatch/stepOutcome.ts';
 export {
+  HandlerThreadError,
   HandlerTimeoutError,
   ResultSerializationError,
   StepHandlerError,

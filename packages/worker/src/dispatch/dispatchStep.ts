@@ -64,18 +64,19 @@ export async function dispatchStep(
     value = handler(buildStepContext(step, controller.signal, options.db));
     if (isPromiseLike(value)) value = await withTimeout(value, controller, step.handler, options.timeoutMs);
   } catch (error) {
-    return failed(error, started);
+    return failedOutcome(error, started);
   }
   let results: string;
   try {
     results = serializeResults(value);
   } catch (error) {
-    return failed(new ResultSerializationError(step.handler, { cause: error }), started);
+    return failedOutcome(new ResultSerializationError(step.handler, { cause: error }), started);
   }
   return { state: 'completed', results, durationMs: performance.now() - started };
 }
 
-function failed(error: unknown, started: number): StepOutcome {
+/** The `failed` outcome of `error`, timed from `started` (performance.now()); permanent for the errors retrying cannot mend. */
+export function failedOutcome(error: unknown, started: number): StepOutcome {
   const info = errorInfo(error);
   const permanent =
     (error instanceof StepHandlerError && !error.retryable) ||

@@ -1,49 +1,57 @@
 /**
- * The body of a HandlerThreadPool thread: a handler registry (built-ins plus the optional handler
- * module) serving requests from the parent port one by one.
+ * The task function of a HandlerThreadPool thread (piscina calls the default export once per
+ * request): a handler registry — the built-ins plus the optional handler module, loaded once per
+ * thread by URL — serving ThreadRequests. Handler failures are answered, not thrown, so that a
+ * rejection on the pool's side always means the thread itself failed.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { dispatchStep } from '../dispatch/dispatchStep.ts';
 import { errorInfo } from '../dispatch/stepOutcome.ts';
 import { StepHandlerError } from '../errors.ts';
-import { createHandlerRegistry } from '../handlers/handlerRegistry.ts';
+import { createHandlerRegistry, type HandlerRegistry } from '../handlers/handlerRegistry.ts';
 import type { StepHandler } from '../handlers/stepHandler.ts';
 import type { ThreadData, ThreadRequest, ThreadResponse } from './threadProtocol.ts';
 
-const data = workerData as ThreadData;
-const extra = data.handlerModule
-  ? ((await import(data.handlerModule)) as { default: Record<string, StepHandler> }).default
-  : {};
-const registry = createHandlerRegistry(extra);
-const port = parentPort;
-if (!port) throw new Error('handlerThread.ts runs only as a worker thread');
+let registry: Promise<HandlerRegistry> | undefined;
 
-port.on('message', (request: ThreadRequest) => {
-  const reply = (response: ThreadResponse) => port.postMessage(response);
-  const fail = (error: unknown) =>
-    reply({
-      id: request.id,
-      ok: false,
-      error: {
-        ...errorInfo(error),
-        retryable: !(error instanceof StepHandlerError && !error.retryable),
-        backoffSeconds: error instanceof StepHandlerError ? error.backoffSeconds : undefined,
-      },
-    });
-  try {
-    const value = registry.get(request.handler)({
-      ...request.context,
-      signal: new AbortController().signal,
-      db: undefined,
-    });
-    if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
-      (value as PromiseLike<unknown>).then(
-        (resolved) => reply({ id: request.id, ok: true, value: resolved }),
-        fail,
-      );
-    } else {
-      reply({ id: request.id, ok: true, value });
-    }
-  } catch (error) {
-    fail(error);
+async function loadRegistry(): Promise<HandlerRegistry> {
+  const { handlerModule } = workerData as ThreadData;
+  if (!handlerModule) return createHandlerRegistry();
+  const loaded = (await import(handlerModule)) as { default?: Record<string, StepHandler> };
+  if (typeof loaded.default !== 'object' || loaded.default === null)
+    throw new TypeError(`handler module ${handlerModule} has no default export mapping names to handlers`);
+  return createHandlerRegistry(loaded.default);
+}
+
+export default async function handleThreadRequest(request: ThreadRequest): Promise<ThreadResponse> {
+  registry ??= loadRegistry();
+  const handlers = await registry;
+  switch (request.kind) {
+    case 'names':
+      return { kind: 'names', names: handlers.names() };
+    case 'dispatch':
+      return {
+        kind: 'dispatch',
+        outcome: await dispatchStep(handlers, request.step, { timeoutMs: request.timeoutMs }),
+      };
+    case 'run':
+      try {
+        const value = await handlers.get(request.handler)({
+          ...request.context,
+          signal: new AbortController().signal,
+          db: undefined,
+        });
+        return { kind: 'run', ok: true, value };
+      } catch (error) {
+        return {
+          kind: 'run',
+          ok: false,
+          error: {
+            ...errorInfo(error),
+            retryable: !(error instanceof StepHandlerError && !error.retryable),
+            backoffSeconds: error instanceof StepHandlerError ? error.backoffSeconds : undefined,
+          },
+        };
+      }
   }
-});
+}

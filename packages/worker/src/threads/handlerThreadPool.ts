@@ -1,89 +1,144 @@
 /**
- * Handlers in worker_threads: a fixed pool of threads, each with its own handler registry; a call
- * crosses the structured-clone boundary twice (context in, value out). The TypeScript analogue of the
- * reference system's FFI boundary, for CPU-heavy handlers that must not block the worker's event loop.
+ * Handlers in worker threads, on piscina: a fixed number of threads, each with its own handler
+ * registry (the built-ins plus an optional handler module, loaded by URL: functions cannot cross a
+ * thread); a call crosses the structured-clone boundary twice (request in, answer out). For
+ * CPU-bound handlers that must not block the worker's event loop.
+ *
+ * A thread that exits or crashes mid-call fails only that call (HandlerThreadError); piscina starts
+ * a replacement, so later calls run. A dispatch still running at its handler timeout has its thread
+ * terminated — the only way to stop a synchronous handler — and fails with HandlerTimeoutError.
  */
-import { Worker as Thread } from 'node:worker_threads';
-import { StepHandlerError, WorkerClosedError, WorkerConfigError } from '../errors.ts';
+import { Piscina } from 'piscina';
+import { failedOutcome } from '../dispatch/dispatchStep.ts';
+import type { StepOutcome } from '../dispatch/stepOutcome.ts';
+import {
+  HandlerThreadError,
+  HandlerTimeoutError,
+  StepHandlerError,
+  WorkerClosedError,
+  WorkerConfigError,
+} from '../errors.ts';
+import type { ClaimedStep } from '../sql/claimStepMessages.ts';
 import type { ThreadData, ThreadRequest, ThreadResponse, ThreadStepContext } from './threadProtocol.ts';
 
 export interface HandlerThreadPoolOptions {
   /** threads (default 2) */
   size?: number;
-  /** file URL of a module whose default export maps names to extra handlers */
+  /** URL (or file: URL string) of a module whose default export maps names to extra handlers */
   handlerModule?: string | URL;
+  /** errors with no call to fail: a thread that crashed while idle */
+  onError?: (error: Error) => void;
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-type Slot = { thread: Thread; pending: Map<number, Pending> };
+const THREAD_FILE = new URL('./handlerThread.ts', import.meta.url).href;
 
 export class HandlerThreadPool {
-  readonly #slots: Slot[];
-  #nextId = 0;
+  /** the handlers the threads have (built-ins and the handler module's), sorted */
+  readonly handlerNames: readonly string[];
+  readonly #piscina: Piscina<ThreadRequest, ThreadResponse>;
   #closed = false;
 
-  private constructor(slots: Slot[]) {
-    this.#slots = slots;
+  private constructor(piscina: Piscina<ThreadRequest, ThreadResponse>, handlerNames: readonly string[]) {
+    this.#piscina = piscina;
+    this.handlerNames = handlerNames;
   }
 
-  /** Starts the threads and resolves once every one is running. */
+  /** Starts the threads; resolves once a thread has loaded the handlers (a bad module rejects here). */
   static async start(options: HandlerThreadPoolOptions = {}): Promise<HandlerThreadPool> {
     const size = options.size ?? 2;
     if (!Number.isInteger(size) || size < 1)
-      throw new WorkerConfigError(`size must be a positive integer, got ${size}`);
+      throw new WorkerConfigError(`handler threads: size must be a positive integer, got ${size}`);
     const workerData: ThreadData = { handlerModule: options.handlerModule?.toString() };
-    const slots = Array.from({ length: size }, (): Slot => {
-      const thread = new Thread(new URL('./handlerThread.ts', import.meta.url), { workerData });
-      return { thread, pending: new Map() };
+    const piscina = new Piscina<ThreadRequest, ThreadResponse>({
+      filename: THREAD_FILE,
+      minThreads: size,
+      maxThreads: size,
+      workerData,
+      // 'sync' parks an idle thread in Atomics.wait, which would freeze timers an async handler left behind
+      atomics: 'async',
     });
-    const pool = new HandlerThreadPool(slots);
-    for (const slot of slots) pool.#wire(slot);
-    await Promise.all(slots.map((slot) => new Promise((resolve) => slot.thread.once('online', resolve))));
-    return pool;
+    const onError = options.onError ?? (() => undefined);
+    // an EventEmitter 'error' without a listener would throw in the worker's process
+    piscina.on('error', (error: unknown) => onError(toError(error)));
+    let names: string[];
+    try {
+      const response = await piscina.run({ kind: 'names' });
+      names = response.kind === 'names' ? response.names : [];
+    } catch (error) {
+      await piscina.destroy();
+      throw new WorkerConfigError(
+        `handler threads could not load their handlers${options.handlerModule ? ` (handlerModule ${options.handlerModule})` : ''}: ${toError(error).message}`,
+      );
+    }
+    return new HandlerThreadPool(piscina, names);
   }
 
-  /** Runs `handler` on the least busy thread; rejects with StepHandlerError carrying the thread's error. */
-  run(handler: string, context: ThreadStepContext): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new WorkerClosedError('HandlerThreadPool.run'));
-    let slot = this.#slots[0] as Slot;
-    for (const candidate of this.#slots) if (candidate.pending.size < slot.pending.size) slot = candidate;
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.thread.postMessage({ id, handler, context } satisfies ThreadRequest);
+  /** Threads currently running (replacements included). */
+  get threads(): number {
+    return this.#piscina.threads.length;
+  }
+
+  /**
+   * Runs `handler` in a thread and resolves with its value. Rejects with StepHandlerError carrying the
+   * handler's error and retry flag, HandlerThreadError when the thread died, WorkerClosedError after close().
+   */
+  async run(handler: string, context: ThreadStepContext): Promise<unknown> {
+    const response = await this.#call({ kind: 'run', handler, context });
+    if (response.kind !== 'run') throw new HandlerThreadError(`unexpected answer ${response.kind} to run`);
+    if (response.ok) return response.value;
+    throw new StepHandlerError(response.error.message, {
+      retryable: response.error.retryable,
+      ...(response.error.backoffSeconds === undefined
+        ? {}
+        : { backoffSeconds: response.error.backoffSeconds }),
     });
   }
 
-  /** Terminates every thread; calls still pending reject. */
+  /**
+   * The worker's dispatch of a claimed step (see dispatchStep), run in a thread. Never rejects but
+   * with WorkerClosedError: a thread that died or ran past `timeoutMs` makes a failed, retryable outcome.
+   */
+  async dispatch(step: ClaimedStep, options: { timeoutMs: number }): Promise<StepOutcome> {
+    const started = performance.now();
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const response = await this.#call({ kind: 'dispatch', step, timeoutMs: options.timeoutMs }, timeout);
+      if (response.kind !== 'dispatch')
+        throw new HandlerThreadError(`unexpected answer ${response.kind} to dispatch`);
+      return response.outcome;
+    } catch (error) {
+      if (error instanceof WorkerClosedError) throw error;
+      return failedOutcome(error, started);
+    }
+  }
+
+  /** Terminates every thread; calls still running reject with WorkerClosedError. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#slots.map((slot) => slot.thread.terminate()));
-    for (const slot of this.#slots) this.#rejectAll(slot, new WorkerClosedError('HandlerThreadPool'));
+    await this.#piscina.destroy();
   }
 
-  #wire(slot: Slot): void {
-    slot.thread.on('message', (response: ThreadResponse) => {
-      const pending = slot.pending.get(response.id);
-      if (!pending) return;
-      slot.pending.delete(response.id);
-      if (response.ok) pending.resolve(response.value);
-      else {
-        const error = new StepHandlerError(response.error.message, {
-          retryable: response.error.retryable,
-          ...(response.error.backoffSeconds === undefined
-            ? {}
-            : { backoffSeconds: response.error.backoffSeconds }),
-        });
-        pending.reject(error);
-      }
-    });
-    slot.thread.on('error', (error) => this.#rejectAll(slot, error));
-    slot.thread.on('exit', () => this.#rejectAll(slot, new WorkerClosedError('handler thread exited')));
+  async #call(request: ThreadRequest, signal?: AbortSignal): Promise<ThreadResponse> {
+    if (this.#closed) throw new WorkerClosedError('HandlerThreadPool');
+    try {
+      return await this.#piscina.run(request, signal ? { signal } : {});
+    } catch (error) {
+      if (this.#closed) throw new WorkerClosedError('HandlerThreadPool');
+      const handler =
+        request.kind === 'names' ? 'names' : request.kind === 'run' ? request.handler : request.step.handler;
+      if (signal?.aborted && request.kind === 'dispatch')
+        throw new HandlerTimeoutError(handler, request.timeoutMs);
+      throw new HandlerThreadError(
+        `the thread running handler ${handler} failed: ${toError(error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
   }
+}
 
-  #rejectAll(slot: Slot, error: Error): void {
-    for (const pending of slot.pending.values()) pending.reject(error);
-    slot.pending.clear();
-  }
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

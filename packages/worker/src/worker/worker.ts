@@ -10,13 +10,15 @@
  *             With no free slot it stops and is woken again when a step finishes.
  * A missed notification therefore delays work by at most `pollIntervalMs`, never loses it.
  *
- * Each claimed step: handler (dispatchStep, under handlerTimeoutMs) → submit_step_result (retried
+ * Each claimed step: handler (dispatchStep, under handlerTimeoutMs; with `handlerThreads`, the same
+ * dispatch in a worker thread of a HandlerThreadPool) → submit_step_result (retried
  * on connection errors; safe, because the claim's attempt fences out duplicates). A worker that
  * dies mid-step leaves the message hidden until its visibility timeout; then any worker takes the
  * expired claim over (see migration 000015).
  *
  * close(): stops claiming (listener and timers closed), waits for in-flight steps (up to
- * drainTimeoutMs; anything still running is left to the visibility timeout), then ends the pool.
+ * drainTimeoutMs; anything still running is left to the visibility timeout), then ends the handler
+ * threads and the pool.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -39,6 +41,7 @@ import { WorkerClosedError, WorkerConfigError } from '../errors.ts';
 import { createHandlerRegistry, type HandlerRegistry } from '../handlers/handlerRegistry.ts';
 import { type ClaimedStep, claimStepMessages, isClaimed } from '../sql/claimStepMessages.ts';
 import { type ResultHandoff, type SubmitStatus, submitStepResult } from '../sql/submitStepResult.ts';
+import { HandlerThreadPool, type HandlerThreadPoolOptions } from '../threads/handlerThreadPool.ts';
 import { inSpan, recordClaimSpan, stepAttributes } from './tracing.ts';
 import { emptyMetrics, type WorkerMetricsSnapshot } from './workerMetrics.ts';
 
@@ -49,8 +52,15 @@ export interface WorkerOptions {
   namespaces: readonly string[];
   /** steps in flight at most (default 10) */
   concurrency?: number;
-  /** default: the built-in handlers */
+  /** default: the built-in handlers (in-process; for threads see handlerThreads) */
   handlers?: HandlerRegistry;
+  /**
+   * Run the handlers in worker threads (a HandlerThreadPool of `size` threads, default 2), so that
+   * CPU-bound handlers do not block claiming and submitting. The threads' handlers are the built-ins
+   * plus `handlerModule`'s (a module URL: functions cannot cross a thread), not `handlers`.
+   * Handlers in threads get no `context.db`.
+   */
+  handlerThreads?: Omit<HandlerThreadPoolOptions, 'onError'>;
   /** a claim's lease, seconds (default 30); a dead worker's steps are retried after it */
   visibilityTimeoutSeconds?: number;
   /** handlers still running after this fail, retryable (default 25,000; must be below the lease) */
@@ -94,7 +104,11 @@ const SUBMIT_RETRIES = 3;
 
 export class Worker {
   readonly workerId: string;
-  readonly #options: Required<Omit<WorkerOptions, 'onError' | 'onListenerState' | 'handlers' | 'workerId'>>;
+  readonly #options: Required<
+    Omit<WorkerOptions, 'onError' | 'onListenerState' | 'handlers' | 'handlerThreads' | 'workerId'>
+  >;
+  readonly #threadOptions: WorkerOptions['handlerThreads'];
+  #threads: HandlerThreadPool | undefined;
   readonly #onListenerState: ((state: ListenerState) => void) | undefined;
   readonly #registry: HandlerRegistry;
   readonly #onError: (error: Error) => void;
@@ -122,6 +136,11 @@ export class Worker {
       );
     if (options.namespaces.length === 0)
       throw new WorkerConfigError('namespaces must name at least one namespace');
+    if (options.handlers && options.handlerThreads)
+      throw new WorkerConfigError(
+        'handlers and handlerThreads exclude each other: handlers are functions, which cannot cross into a thread; give handlerThreads.handlerModule instead',
+      );
+    this.#threadOptions = options.handlerThreads;
     for (const namespace of options.namespaces) {
       const queue = workerQueueName(namespace);
       this.#loops.set(namespace, { queue, fetching: false, wanted: false });
@@ -177,6 +196,11 @@ export class Worker {
     if (this.#state !== 'idle') throw new WorkerConfigError(`Worker.start: already ${this.#state}`);
     this.#state = 'running';
     try {
+      if (this.#threadOptions)
+        this.#threads = await HandlerThreadPool.start({
+          ...this.#threadOptions,
+          onError: (error) => this.#onError(error),
+        });
       for (const { queue } of this.#loops.values()) await this.#pool.query('select pgmq.create($1)', [queue]);
       await this.#pool.query('select pgmq.create($1)', ['orchestration_step_results']);
       const channels = new Map([...this.#loops.keys()].map((ns) => [messageReadyChannel(ns), ns]));
@@ -227,6 +251,7 @@ export class Worker {
     ]);
     clearTimeout(timer);
     this.#state = 'closed';
+    await this.#threads?.close();
     await this.#notifier?.flush();
     await this.#pool.end();
   }
@@ -291,8 +316,12 @@ export class Worker {
     const attributes = stepAttributes(step);
     try {
       const outcome = await inSpan('handler.execute', parent, attributes, async (span) => {
+        const timeoutMs = this.#options.handlerTimeoutMs;
+        const threads = this.#threads;
         const result = await context.with(parent, () =>
-          dispatchStep(this.#registry, step, { timeoutMs: this.#options.handlerTimeoutMs, db: this.#pool }),
+          threads
+            ? threads.dispatch(step, { timeoutMs })
+            : dispatchStep(this.#registry, step, { timeoutMs, db: this.#pool }),
         );
         span.setAttribute('tasker.outcome', result.state);
         return result;
