@@ -8,6 +8,7 @@
  */
 import { activeProfile, type BenchRunSettings, benchSettings, record } from '@tasker/bench-kit';
 import { BUILTIN_TEMPLATES, type WorkflowTemplate } from '@tasker/shared';
+import type pg from 'pg';
 import { expect } from 'vitest';
 import {
   groupByCorrelation,
@@ -17,6 +18,7 @@ import {
   type TaskerSystem,
   taskPhases,
   systemTest as test,
+  verifyTasks,
 } from '../src/index.ts';
 
 const CONTEXT = { even_number: 6 };
@@ -28,23 +30,34 @@ const CLUSTER_SETTINGS: BenchRunSettings =
     : { time: 500, iterations: 15, warmupTime: 100, warmupIterations: 2 };
 const TIMEOUT_MS = 600_000;
 
-async function runOnce(system: TaskerSystem, template: WorkflowTemplate): Promise<string> {
-  const created = await system.client.createTask({
+/** Runs one task to its completion event; notes its uuid in `created` for the check afterwards. */
+async function runOnce(system: TaskerSystem, template: WorkflowTemplate, created: string[]): Promise<string> {
+  const { task } = await system.client.createTask({
     namespace: template.namespace,
     name: template.name,
     context: CONTEXT,
     identity_strategy: 'always_unique',
   });
-  await system.client.waitForCompletion(created.task.task_uuid, { timeoutMs: WAIT_TIMEOUT_MS });
-  return created.task.correlation_id;
+  created.push(task.task_uuid);
+  await system.client.waitForCompletion(task.task_uuid, { timeoutMs: WAIT_TIMEOUT_MS });
+  return task.correlation_id;
 }
 
-test('in-process: POST → complete', { timeout: TIMEOUT_MS }, async ({ bench, system, task }) => {
+/** Every task a bench created (warm-up included) finished with the predicted results; queues empty. */
+async function expectAllCorrect(pool: pg.Pool, template: WorkflowTemplate, created: string[]) {
+  const verified = await verifyTasks(pool, template, created);
+  expect(verified.problems, template.name).toEqual([]);
+  expect(verified.correct).toBe(created.length);
+}
+
+test('in-process: POST → complete', { timeout: TIMEOUT_MS }, async ({ bench, db, system, task }) => {
   for (const template of BUILTIN_TEMPLATES) {
+    const created: string[] = [];
     const result = await bench(template.name, async () => {
-      await runOnce(system, template);
+      await runOnce(system, template, created);
     }).run(benchSettings('e2e'));
-    expect(result.latency.samplesCount).toBeGreaterThan(0);
+    expect(result.latency.samplesCount).toBeGreaterThanOrEqual(benchSettings('e2e').iterations);
+    await expectAllCorrect(db.pool, template, created);
   }
 
   const collector = installSpanCollector();
@@ -53,14 +66,19 @@ test('in-process: POST → complete', { timeout: TIMEOUT_MS }, async ({ bench, s
     collector.start();
     const totals: number[] = [];
     const ids: string[] = [];
+    const created: string[] = [];
     for (let i = 0; i < TRACED_TASKS; i++) {
       const started = performance.now();
-      ids.push(await runOnce(system, template));
+      ids.push(await runOnce(system, template, created));
       totals.push(performance.now() - started);
     }
     collector.stop();
+    await expectAllCorrect(db.pool, template, created);
     const groups = groupByCorrelation(collector.spans());
+    // every traced task left its spans, and each phase's mean is a duration
+    expect(ids.filter((id) => (groups.get(id)?.length ?? 0) === 0)).toEqual([]);
     const phases = meanPhases(ids.map((id) => taskPhases(groups.get(id) ?? [])));
+    for (const [phase, ms] of Object.entries(phases)) expect(ms, phase).toBeGreaterThanOrEqual(0);
     const totalMs = totals.reduce((a, b) => a + b, 0) / totals.length;
     await record(task, `${template.name}: phase breakdown`, {
       kind: 'breakdown',
@@ -79,9 +97,12 @@ test('cluster: POST → complete', { timeout: TIMEOUT_MS }, async ({ bench, db }
   const system = await startSystem({ connectionString: db.connectionString, mode: 'cluster', workers: 1 });
   try {
     for (const template of BUILTIN_TEMPLATES) {
-      await bench(`cluster: ${template.name}`, async () => {
-        await runOnce(system, template);
+      const created: string[] = [];
+      const result = await bench(`cluster: ${template.name}`, async () => {
+        await runOnce(system, template, created);
       }).run(CLUSTER_SETTINGS);
+      expect(result.latency.samplesCount).toBeGreaterThanOrEqual(CLUSTER_SETTINGS.iterations);
+      await expectAllCorrect(db.pool, template, created);
     }
   } finally {
     await system.stop();
