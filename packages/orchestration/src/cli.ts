@@ -1,65 +1,80 @@
 #!/usr/bin/env node
 /**
- * tasker-orchestration: the orchestration service as a process.
+ * tasker-orchestration: the orchestration service as a process (`tasker-orchestration --help`
+ * lists the options).
  *
  *   tasker-orchestration --database-url postgres://… [--port 8080] [--host 0.0.0.0] [--migrate]
  *                        [--pool-size 20] [--visibility-timeout 30] [--result-poll-interval-ms 1000]
  *                        [--notify in_transaction|after_commit]
  *
  * DATABASE_URL and PORT work as defaults. SIGTERM / SIGINT shut down gracefully: stop accepting,
- * finish in-flight requests and results, close the listener and the pool, exit 0.
+ * finish in-flight requests and results, close the listener and the pool, exit 0. A usage error
+ * exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
-import { parseArgs } from 'node:util';
+import { parseServiceOptionsOrExit } from '@tasker/shared';
 import { startOrchestration } from './startOrchestration.ts';
 
-const USAGE =
-  'usage: tasker-orchestration --database-url <url> [--port 8080] [--host 0.0.0.0] [--migrate] [--pool-size 20]' +
-  ' [--visibility-timeout 30] [--result-poll-interval-ms 1000] [--notify in_transaction|after_commit]';
-
-function positiveInt(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
-  return n;
-}
+const options = parseServiceOptionsOrExit({
+  name: 'tasker-orchestration',
+  summary: 'The orchestration service: the HTTP API, result processing, retries and completions.',
+  options: {
+    'database-url': {
+      type: 'string',
+      env: 'DATABASE_URL',
+      required: true,
+      valueName: 'URL',
+      description: 'the tasker database',
+    },
+    port: {
+      type: 'integer',
+      env: 'PORT',
+      min: 0,
+      max: 65535,
+      default: 8080,
+      valueName: 'P',
+      description: 'HTTP port (0: any free port)',
+    },
+    host: { type: 'string', default: '0.0.0.0', valueName: 'H', description: 'HTTP interface' },
+    migrate: { type: 'boolean', description: 'install PGMQ and apply the migrations first' },
+    'pool-size': {
+      type: 'integer',
+      min: 1,
+      default: 20,
+      valueName: 'N',
+      description: 'database connections',
+    },
+    'visibility-timeout': {
+      type: 'integer',
+      min: 1,
+      valueName: 'S',
+      description: 'seconds a result read stays hidden from other orchestrators',
+    },
+    'result-poll-interval-ms': {
+      type: 'integer',
+      min: 1,
+      valueName: 'MS',
+      description: 'the polling fallback of the result processor',
+    },
+    notify: {
+      type: 'enum',
+      values: ['in_transaction', 'after_commit'],
+      default: 'in_transaction',
+      description: 'when wake-ups are sent',
+    },
+  },
+});
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      'database-url': { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      migrate: { type: 'boolean', default: false },
-      'pool-size': { type: 'string' },
-      'visibility-timeout': { type: 'string' },
-      'result-poll-interval-ms': { type: 'string' },
-      notify: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error(`no database: pass --database-url or set DATABASE_URL\n${USAGE}`);
-  const port = Number(values.port ?? process.env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0-65535, got ${values.port}`);
-
-  const notify = values.notify ?? 'in_transaction';
-  if (notify !== 'in_transaction' && notify !== 'after_commit')
-    throw new Error(`--notify must be in_transaction or after_commit, got ${notify}\n${USAGE}`);
   let lost = false;
   const service = await startOrchestration({
-    databaseUrl,
-    port,
-    host: values.host ?? '0.0.0.0',
-    prepareDatabase: values.migrate,
-    ...(values['pool-size'] ? { poolSize: Number(values['pool-size']) } : {}),
-    visibilityTimeoutSeconds: positiveInt(values['visibility-timeout'], 'visibility-timeout'),
-    resultPollIntervalMs: positiveInt(values['result-poll-interval-ms'], 'result-poll-interval-ms'),
-    notify,
+    databaseUrl: options['database-url'],
+    port: options.port,
+    host: options.host,
+    prepareDatabase: options.migrate,
+    poolSize: options['pool-size'],
+    visibilityTimeoutSeconds: options['visibility-timeout'],
+    resultPollIntervalMs: options['result-poll-interval-ms'],
+    notify: options.notify,
     // a lost database says so, and so does its recovery (start and shutdown stay quiet)
     onListenerState: (state) => {
       if (state !== 'reconnecting' && !(state === 'connected' && lost)) return;

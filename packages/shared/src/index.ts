@@ -1,5 +1,20 @@
 /** @tasker/shared: schema, SQL functions, state machines and PGMQ messaging of the tasker core. */
 export {
+  type EnumOption,
+  type FlagOption,
+  formatUsage,
+  type IntegerOption,
+  type ListOption,
+  type OptionSpec,
+  type ParsedCommandLine,
+  parseServiceOptions,
+  parseServiceOptionsOrExit,
+  type ServiceCliSpec,
+  type ServiceOptions,
+  type StringOption,
+} from './cli/parseServiceOptions.ts';
+export { USAGE_EXIT_CODE, UsageError } from './cli/usageError.ts';
+export {
   defaultMigrationsDir,
   loadMigrations,
   type MigrateResult,

@@ -1,84 +1,107 @@
 #!/usr/bin/env node
 /**
- * tasker-worker: runs a worker as its own process.
+ * tasker-worker: runs a worker as its own process (`tasker-worker --help` lists the options).
  *
  *   tasker-worker --namespaces a,b [--concurrency 10] [--database-url postgres://…] [--port 8081]
- *                 [--host 127.0.0.1] [--visibility-timeout 30] [--handler-timeout-ms 25000]
- *                 [--poll-interval-ms 1000] [--result-handoff queue|inline]
- *                 [--notify in_transaction|after_commit]
+ *                 [--host 127.0.0.1] [--pool-size N] [--visibility-timeout 30]
+ *                 [--handler-timeout-ms 25000] [--poll-interval-ms 1000] [--handler-threads N]
+ *                 [--result-handoff queue|inline] [--notify in_transaction|after_commit]
  *
  * DATABASE_URL is used when --database-url is absent. /health and /metrics are served on --port
  * (0 = any free port; the chosen one is printed). SIGTERM / SIGINT: stop claiming, finish the steps
- * in flight, exit 0.
+ * in flight, exit 0. A usage error exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
-import { parseArgs } from 'node:util';
+import { parseServiceOptionsOrExit } from '@tasker/shared';
 import { startHealthServer } from './http/healthServer.ts';
 import { startWorker } from './worker/worker.ts';
 
-const USAGE =
-  'usage: tasker-worker --namespaces a,b [--concurrency N] [--database-url URL] [--port P] [--host H] ' +
-  '[--visibility-timeout S] [--handler-timeout-ms MS] [--poll-interval-ms MS] [--result-handoff queue|inline] [--notify in_transaction|after_commit]';
-
-function int(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`--${name} must be a non-negative integer, got ${value}`);
-  return n;
-}
+const options = parseServiceOptionsOrExit({
+  name: 'tasker-worker',
+  summary: 'Claims steps of the given namespaces, runs their handlers and hands the results back.',
+  options: {
+    namespaces: { type: 'list', required: true, description: 'namespaces to serve' },
+    'database-url': {
+      type: 'string',
+      env: 'DATABASE_URL',
+      required: true,
+      valueName: 'URL',
+      description: 'the tasker database',
+    },
+    concurrency: {
+      type: 'integer',
+      min: 1,
+      default: 10,
+      valueName: 'N',
+      description: 'steps in flight at most',
+    },
+    port: {
+      type: 'integer',
+      min: 0,
+      max: 65535,
+      default: 8081,
+      valueName: 'P',
+      description: '/health and /metrics (0: any free port)',
+    },
+    host: { type: 'string', valueName: 'H', description: 'interface of /health and /metrics' },
+    'pool-size': {
+      type: 'integer',
+      min: 1,
+      valueName: 'N',
+      description: 'database connections (default concurrency + 2)',
+    },
+    'visibility-timeout': {
+      type: 'integer',
+      min: 1,
+      valueName: 'S',
+      description: "a claim's lease, seconds",
+    },
+    'handler-timeout-ms': {
+      type: 'integer',
+      min: 1,
+      valueName: 'MS',
+      description: 'handlers still running after this fail, retryable',
+    },
+    'poll-interval-ms': {
+      type: 'integer',
+      min: 0,
+      valueName: 'MS',
+      description: 'the polling fallback behind LISTEN (0: none)',
+    },
+    'handler-threads': {
+      type: 'integer',
+      min: 1,
+      valueName: 'N',
+      description: 'run handlers in N worker threads, off the event loop (default: on it)',
+    },
+    'result-handoff': {
+      type: 'enum',
+      values: ['queue', 'inline'],
+      default: 'queue',
+      description: 'how results reach orchestration',
+    },
+    notify: {
+      type: 'enum',
+      values: ['in_transaction', 'after_commit'],
+      default: 'in_transaction',
+      description: 'when wake-ups are sent',
+    },
+  },
+});
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      namespaces: { type: 'string' },
-      concurrency: { type: 'string' },
-      'database-url': { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'visibility-timeout': { type: 'string' },
-      'handler-timeout-ms': { type: 'string' },
-      'poll-interval-ms': { type: 'string' },
-      'result-handoff': { type: 'string' },
-      notify: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const connectionString = values['database-url'] ?? process.env.DATABASE_URL;
-  const namespaces = (values.namespaces ?? '')
-    .split(',')
-    .map((ns) => ns.trim())
-    .filter(Boolean);
-  if (!connectionString || namespaces.length === 0) {
-    console.error(`${USAGE}\n(--namespaces and --database-url or DATABASE_URL are required)`);
-    process.exitCode = 2;
-    return;
-  }
-  const handoff = values['result-handoff'] ?? 'queue';
-  if (handoff !== 'queue' && handoff !== 'inline') {
-    console.error(`${USAGE}\n(--result-handoff must be queue or inline, got ${handoff})`);
-    process.exitCode = 2;
-    return;
-  }
-  const notify = values.notify ?? 'in_transaction';
-  if (notify !== 'in_transaction' && notify !== 'after_commit') {
-    console.error(`${USAGE}\n(--notify must be in_transaction or after_commit, got ${notify})`);
-    process.exitCode = 2;
-    return;
-  }
   let lost = false;
+  const threads = options['handler-threads'];
   const worker = await startWorker({
-    connectionString,
-    namespaces,
-    concurrency: int(values.concurrency, 'concurrency'),
-    visibilityTimeoutSeconds: int(values['visibility-timeout'], 'visibility-timeout'),
-    handlerTimeoutMs: int(values['handler-timeout-ms'], 'handler-timeout-ms'),
-    pollIntervalMs: int(values['poll-interval-ms'], 'poll-interval-ms'),
-    resultHandoff: handoff,
-    notify,
+    connectionString: options['database-url'],
+    namespaces: options.namespaces,
+    concurrency: options.concurrency,
+    poolSize: options['pool-size'],
+    visibilityTimeoutSeconds: options['visibility-timeout'],
+    handlerTimeoutMs: options['handler-timeout-ms'],
+    pollIntervalMs: options['poll-interval-ms'],
+    ...(threads === undefined ? {} : { handlerThreads: { size: threads } }),
+    resultHandoff: options['result-handoff'],
+    notify: options.notify,
     onError: (error) => console.error(`tasker-worker: ${error.message}`),
     // a lost database says so, and so does its recovery (start and shutdown stay quiet)
     onListenerState: (state) => {
@@ -87,14 +110,15 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ event: 'listener', state }));
     },
   });
-  const http = await startHealthServer(worker, { port: int(values.port, 'port') ?? 8081, host: values.host });
+  const http = await startHealthServer(worker, { port: options.port, host: options.host });
   console.log(
     JSON.stringify({
       event: 'started',
       worker_id: worker.workerId,
-      namespaces,
+      namespaces: options.namespaces,
       port: http.port,
       pid: process.pid,
+      ...(threads === undefined ? {} : { handler_threads: threads }),
     }),
   );
   let stopping = false;
