@@ -5,13 +5,14 @@
  * retries and future jobs). Installs its schema `graphile_worker` in the given database.
  */
 import { Logger, makeWorkerUtils, type Runner, run, type WorkerUtils } from 'graphile-worker';
-import { BulkRun, type Peer, Signals } from './signals.ts';
+import { BulkRun, noJobs, type Peer, Signals } from './signals.ts';
 
 const CONCURRENCY = 10;
 const silent = new Logger(() => () => undefined);
 
 export async function startGraphileWorkerPeer(connectionString: string): Promise<Peer> {
   const signals = new Signals();
+  const done = noJobs();
   let bulk: BulkRun | undefined;
   const runner: Runner = await run({
     connectionString,
@@ -21,21 +22,27 @@ export async function startGraphileWorkerPeer(connectionString: string): Promise
     taskList: {
       peer_noop: async () => {
         bulk?.started();
+        done.noop++;
         bulk?.ended();
       },
       peer_probe: async (payload) => {
+        done.probe++;
         signals.signal((payload as { key: string }).key);
       },
       peer_chain: async (payload, helpers) => {
         const { key, n } = payload as { key: string; n: number };
         if (n < 4) await helpers.addJob('peer_chain', { key, n: n + 1 });
-        else signals.signal(key);
+        else {
+          done.chains++;
+          signals.signal(key);
+        }
       },
     },
   });
   const utils: WorkerUtils = await makeWorkerUtils({ connectionString, logger: silent });
   return {
     name: 'graphile-worker',
+    done,
     configuration: `graphile-worker 0.18: LISTEN/NOTIFY (built in), concurrency ${CONCURRENCY}, no local queue, default pollInterval`,
     async noopThroughput(n) {
       bulk = new BulkRun(n);

@@ -9,7 +9,7 @@
  * Installs schema `pgboss`.
  */
 import { PgBoss } from 'pg-boss';
-import { BulkRun, type Peer, Signals } from './signals.ts';
+import { BulkRun, noJobs, type Peer, Signals } from './signals.ts';
 
 const CONCURRENCY = 10;
 const QUEUES = ['peer_noop', 'peer_probe', 'peer_chain'] as const;
@@ -20,6 +20,7 @@ export async function startPgBossPeer(connectionString: string): Promise<Peer> {
   await boss.start();
   for (const queue of QUEUES) await boss.createQueue(queue, { notify: true });
   const signals = new Signals();
+  const done = noJobs();
   let bulk: BulkRun | undefined;
   const options = {
     localConcurrency: CONCURRENCY,
@@ -30,20 +31,27 @@ export async function startPgBossPeer(connectionString: string): Promise<Peer> {
   await boss.work('peer_noop', { ...options, batchSize: 10, burstWhenBatchFull: true }, async (jobs) => {
     for (const _job of jobs) {
       bulk?.started();
+      done.noop++;
       bulk?.ended();
     }
   });
   await boss.work<{ key: string }>('peer_probe', options, async ([job]) => {
-    if (job) signals.signal(job.data.key);
+    if (!job) return;
+    done.probe++;
+    signals.signal(job.data.key);
   });
   await boss.work<{ key: string; n: number }>('peer_chain', options, async ([job]) => {
     if (!job) return;
     const { key, n } = job.data;
     if (n < 4) await boss.send('peer_chain', { key, n: n + 1 });
-    else signals.signal(key);
+    else {
+      done.chains++;
+      signals.signal(key);
+    }
   });
   return {
     name: 'pg-boss',
+    done,
     configuration: `pg-boss 12: useListenNotify + queue notify, polling fallbacks 0.5 s, localConcurrency ${CONCURRENCY}, batchSize 1 (bulk: 10 with burstWhenBatchFull)`,
     async noopThroughput(n) {
       bulk = new BulkRun(n);

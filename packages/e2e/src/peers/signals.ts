@@ -44,8 +44,22 @@ export class BulkRun {
   }
 }
 
+/** Jobs a peer's own handlers finished, by kind, since it started (for the bench to check). */
+export interface JobCounts {
+  /** no-op jobs of the bulk runs */
+  noop: number;
+  /** enqueue → start probes */
+  probe: number;
+  /** chains whose 4th job finished */
+  chains: number;
+}
+
+export const noJobs = (): JobCounts => ({ noop: 0, probe: 0, chains: 0 });
+
 export interface Peer {
   readonly name: string;
+  /** live counts of the jobs this peer's handlers finished */
+  readonly done: JobCounts;
   /** how the peer is configured, for the report */
   readonly configuration: string;
   /** (a) n no-op jobs enqueued at once; ms from the first handler start to the last completion */

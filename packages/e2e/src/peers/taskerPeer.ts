@@ -12,7 +12,7 @@ import type { ResultHandoff } from '@tasker/worker';
 import { createTasks } from '../load/createTasks.ts';
 import { startSystem } from '../system/startSystem.ts';
 import type { TaskerSystem, WorkerGroup } from '../system/taskerSystem.ts';
-import { BulkRun, type Peer, Signals } from './signals.ts';
+import { BulkRun, type JobCounts, noJobs, type Peer, Signals } from './signals.ts';
 
 const CONCURRENCY = 10;
 const HANDOFFS = ['queue', 'inline'] as const;
@@ -41,6 +41,7 @@ function templatesOf(handoff: ResultHandoff) {
 export async function startTaskerPeers(connectionString: string): Promise<Peer[]> {
   const signals = new Signals();
   const bulks = new Map<ResultHandoff, { run: BulkRun; tasks: Set<string> }>();
+  const counts = new Map<ResultHandoff, JobCounts>(HANDOFFS.map((handoff) => [handoff, noJobs()]));
   const templates = HANDOFFS.map(templatesOf);
   const system = await startSystem({
     connectionString,
@@ -50,10 +51,15 @@ export async function startTaskerPeers(connectionString: string): Promise<Peer[]
     templates: templates.flatMap((t) => [t.noop, t.probe, t.chain]).filter((t) => t !== mathematicalSequence),
     handlers: {
       peer_noop: (context) => {
-        bulks.get(context.taskContext.handoff as ResultHandoff)?.run.started();
+        const handoff = context.taskContext.handoff as ResultHandoff;
+        bulks.get(handoff)?.run.started();
+        const done = counts.get(handoff);
+        if (done) done.noop++;
         return {};
       },
       peer_probe: (context) => {
+        const done = counts.get(context.taskContext.handoff as ResultHandoff);
+        if (done) done.probe++;
         signals.signal(String(context.taskContext.key));
         return {};
       },
@@ -79,7 +85,8 @@ export async function startTaskerPeers(connectionString: string): Promise<Peer[]
   try {
     await completions.start();
     const peers: Peer[] = [];
-    for (const handoff of HANDOFFS) peers.push(await startPeer(system, handoff, signals, bulks, stop));
+    for (const handoff of HANDOFFS)
+      peers.push(await startPeer(system, handoff, signals, bulks, counts.get(handoff) ?? noJobs(), stop));
     return peers;
   } catch (error) {
     await stop();
@@ -92,6 +99,7 @@ async function startPeer(
   handoff: ResultHandoff,
   signals: Signals,
   bulks: Map<ResultHandoff, { run: BulkRun; tasks: Set<string> }>,
+  done: JobCounts,
   stop: () => Promise<void>,
 ): Promise<Peer> {
   const { noop, probe, chain } = templatesOf(handoff);
@@ -102,6 +110,7 @@ async function startPeer(
   let workers: WorkerGroup = await system.startWorkers(1, groupOptions);
   return {
     name: handoff === 'queue' ? 'tasker' : `tasker (${handoff} hand-off)`,
+    done,
     configuration: `tasker in-process (${handoff} result hand-off): 1 orchestrator, 1 worker (concurrency ${CONCURRENCY}), LISTEN/NOTIFY on every queue`,
     async noopThroughput(n) {
       // the standing worker would run tasks while they are still being created one request at a
@@ -120,7 +129,7 @@ async function startPeer(
       await system.client.createTask({
         namespace: probe.namespace,
         name: probe.name,
-        context: { key },
+        context: { key, handoff },
         identity_strategy: 'always_unique',
       });
       await started;
@@ -132,7 +141,11 @@ async function startPeer(
         context: { even_number: 2, key },
         identity_strategy: 'always_unique',
       });
-      await system.client.waitForCompletion(created.task.task_uuid);
+      // the chain's steps are the built-in arithmetic handlers: the task's own completion counts it
+      const finished = await system.client.waitForCompletion(created.task.task_uuid);
+      if (finished.state !== 'complete')
+        throw new Error(`chain task ${created.task.task_uuid} ended ${finished.state}, not complete`);
+      done.chains++;
     },
     stop,
   };
