@@ -4,9 +4,9 @@
  * screenshots under tmp/benchmarks/report/. The report is built from the fixed report fixture plus a
  * made-up history and baseline, so the test needs no bench run.
  *
- * Which Chromium, in order: TASKER_CHROMIUM; a system Chromium on the PATH; else the one the npm
- * package @sparticuz/chromium ships inside itself (Linux x64), so a machine with only Node and npm
- * runs this test too. That package decompresses its binary, fonts and SwiftShader into os.tmpdir(),
+ * Which Chromium, in order: TASKER_CHROMIUM (a binary, or `@sparticuz/chromium` to force the npm
+ * one); a system Chromium on the PATH; else the one the npm package @sparticuz/chromium ships inside
+ * itself (Linux x64), so a machine with only Node and npm runs this test too. That package decompresses its binary, fonts and SwiftShader into os.tmpdir(),
  * which reads TMPDIR on every call: the test points TMPDIR at its own directory under the repo's tmp
  * dir while it runs and removes that directory afterwards, so nothing is left in /tmp.
  */
@@ -40,6 +40,8 @@ const SYSTEM_CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** TASKER_CHROMIUM value that skips the system lookup and uses the npm-shipped Chromium. */
+const BUNDLED_CHROMIUM = '@sparticuz/chromium';
 const SYSTEM_CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
 /** What @sparticuz/chromium writes into os.tmpdir(): checked to stay out of the real one. */
 const SPARTICUZ_OUTPUTS = ['chromium', 'fonts', 'libGLESv2.so', 'libEGL.so', 'libvk_swiftshader.so'];
@@ -73,6 +75,8 @@ function onPath(names: readonly string[]): string | undefined {
 
 async function findChromium(): Promise<ChromiumBinary> {
   const forced = process.env.TASKER_CHROMIUM;
+  // CI sets this so a runner that has a browser installed still proves the npm-only path
+  if (forced === BUNDLED_CHROMIUM) return bundledChromium();
   if (forced) {
     if (!existsSync(forced)) {
       throw new Error(`TASKER_CHROMIUM=${forced} does not exist: point it at a Chromium binary, or unset it`);
@@ -82,6 +86,10 @@ async function findChromium(): Promise<ChromiumBinary> {
   const system = onPath(SYSTEM_CHROMIUM_NAMES);
   if (system)
     return { executablePath: system, args: SYSTEM_CHROMIUM_ARGS, source: `system Chromium ${system}` };
+  return bundledChromium();
+}
+
+async function bundledChromium(): Promise<ChromiumBinary> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(
       `no Chromium on the PATH, and @sparticuz/chromium ships one for Linux x64 only (this is ${process.platform} ${process.arch}): set TASKER_CHROMIUM to a Chromium or Chrome binary`,

@@ -5,20 +5,36 @@ import { buildCiReport } from '../report/ciJson.ts';
 import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../report/reportFixture.ts';
 import { buildSuiteReport } from '../report/suiteReport.ts';
 import { targetRegistry } from '../targets/registry.ts';
-import { buildPrComment, formatBaselineChanges, missedTargets, PR_COMMENT_MARKER } from './prComment.ts';
+import {
+  buildPrComment,
+  formatBaselineChanges,
+  formatMissedTargets,
+  missedTargets,
+  PR_COMMENT_MARKER,
+} from './prComment.ts';
 
 const reports = [eventPropagation, pgmqSuite].map((s) =>
   buildCiReport(buildSuiteReport(s, targetRegistry), fixtureEnvironment),
 );
 const spread = (c: number) => Array.from({ length: 40 }, (_, i) => c * (0.95 + i / 400));
 
-test('targets missed: failures first, then by ratio to target, worst first', () => {
+test('targets missed: failures first, then by ratio to target, worst (lowest) first', () => {
   const missed = missedTargets(reports);
   expect(missed.length).toBeGreaterThan(1);
   const firstNonFailed = missed.findIndex((m) => !m.failed);
   expect(missed.slice(0, firstNonFailed).every((m) => m.failed)).toBe(true);
   const ratios = missed.filter((m) => !m.failed).map((m) => m.ratio ?? 0);
-  expect(ratios).toEqual([...ratios].sort((a, b) => b - a));
+  expect(ratios.length).toBeGreaterThan(1);
+  expect(ratios.every((r) => r < 1)).toBe(true);
+  expect(ratios).toEqual([...ratios].sort((a, b) => a - b));
+});
+
+test('a missed target reads as how many times worse than the target', () => {
+  // pgmq send (batch 100): 52,000 msgs/s against a ≥ 60,000/s floor: 52/60 = 0.867, 1/0.867 = 1.15
+  const text = formatMissedTargets(missedTargets(reports));
+  expect(text).toContain(
+    '| pgmq/send (batch 100) | throughput-min | 52,000 msgs/s | ≥ 60,000 msgs/s | 1.2x worse than target |',
+  );
 });
 
 test('baseline changes: biggest change first, new benches after the table', () => {

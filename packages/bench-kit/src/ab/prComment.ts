@@ -7,6 +7,7 @@
 import type { BaselineRow } from '../baseline/baselineReport.ts';
 import type { CiReport } from '../report/ciJson.ts';
 import { formatMs, formatPercent, formatValue, markdownTable } from '../report/format.ts';
+import { ratioVerdict, targetBound } from '../targets/target.ts';
 
 export const PR_COMMENT_MARKER = '<!-- tasker-bench-comment -->';
 
@@ -17,11 +18,12 @@ export interface MissedTarget {
   value: number | null;
   threshold: number;
   unit: string;
+  /** the CI JSON's performance_ratio: below 1 for a missed target, the lower the worse */
   ratio: number | null;
   failed: boolean;
 }
 
-/** Results over target, and failed tests, worst first. */
+/** Results over target, and failed tests, worst first (failures, then the lowest ratio). */
 export function missedTargets(reports: readonly CiReport[]): MissedTarget[] {
   const missed: MissedTarget[] = [];
   for (const report of reports) {
@@ -39,13 +41,14 @@ export function missedTargets(reports: readonly CiReport[]): MissedTarget[] {
       });
     }
   }
-  return missed.sort((a, b) => Number(b.failed) - Number(a.failed) || (b.ratio ?? 0) - (a.ratio ?? 0));
+  const worst = (m: MissedTarget) => m.ratio ?? Number.POSITIVE_INFINITY;
+  return missed.sort((a, b) => Number(b.failed) - Number(a.failed) || worst(a) - worst(b));
 }
 
 export function formatMissedTargets(missed: readonly MissedTarget[]): string {
   if (missed.length === 0) return '✅ Every bench with a target met it.';
   return markdownTable(
-    ['Benchmark', 'Metric', 'Value', 'Target', 'Ratio'],
+    ['Benchmark', 'Metric', 'Value', 'Target', 'Against target'],
     missed.map((m) =>
       m.failed
         ? [`${m.suite}/${m.name}`, '—', '❌ failed', '—', '—']
@@ -53,8 +56,8 @@ export function formatMissedTargets(missed: readonly MissedTarget[]): string {
             `${m.suite}/${m.name}`,
             m.metric,
             formatValue(m.value ?? undefined, m.unit),
-            formatValue(m.threshold, m.unit),
-            m.ratio === null ? '—' : `${m.ratio.toFixed(2)}x`,
+            `${targetBound(m.metric)} ${formatValue(m.threshold, m.unit)}`,
+            m.ratio === null ? '—' : ratioVerdict(m.ratio),
           ],
     ),
   );

@@ -9,7 +9,7 @@
 import { compareToBaseline } from '../baseline/compareToBaseline.ts';
 import type { CiReport, CiResult } from '../report/ciJson.ts';
 import { summarizeSamples } from '../stats/summarizeSamples.ts';
-import { DEFAULT_NOISE, type TargetRegistry } from '../targets/target.ts';
+import { DEFAULT_NOISE, ratioVerdict, type TargetRegistry, targetBound } from '../targets/target.ts';
 import type { ReportData } from './reportData.ts';
 import { escapeHtml as e, histogramSvg, type Marker, shortMs, trendSvg } from './svg.ts';
 
@@ -106,11 +106,11 @@ export function renderSuitePage(report: CiReport, data: ReportData, registry: Ta
       .filter((r) => r.target !== null)
       .map(
         (r) =>
-          `<tr><td>${e(r.target?.metric ?? '')}</td><td>${withUnit(r.value, r.unit)}</td><td>${withUnit(r.target?.threshold, r.target?.unit ?? null)}</td><td>${r.performance_ratio === null ? '—' : `${r.performance_ratio.toFixed(2)}x`}</td><td>${statusCell([r])}</td><td>${e(r.target?.reference ?? '')}</td></tr>`,
+          `<tr><td>${e(r.target?.metric ?? '')}</td><td>${withUnit(r.value, r.unit)}</td><td>${r.target ? targetBound(r.target.metric) : ''} ${withUnit(r.target?.threshold, r.target?.unit ?? null)}</td><td>${r.performance_ratio === null ? '—' : `${r.performance_ratio.toFixed(2)} (${ratioVerdict(r.performance_ratio)})`}</td><td>${statusCell([r])}</td><td>${e(r.target?.reference ?? '')}</td></tr>`,
       )
       .join('');
     const targets = targetRows
-      ? `<table><thead><tr><th>target metric</th><th>value</th><th>threshold</th><th>ratio</th><th>status</th><th>reference</th></tr></thead><tbody>${targetRows}</tbody></table>`
+      ? `<table><thead><tr><th>target metric</th><th>value</th><th>threshold</th><th>performance ratio (above 1: better than target)</th><th>status</th><th>reference</th></tr></thead><tbody>${targetRows}</tbody></table>`
       : first.source === 'test'
         ? `<p class="failed">${e(first.reason ?? 'failed')}</p>`
         : `<p class="meta">No target in the registry${first.value !== null ? ` · ${e(first.metric ?? 'value')}: ${num(first.value)} ${e(first.unit ?? '')}` : ''}.</p>`;
@@ -165,6 +165,12 @@ export function renderSuitePage(report: CiReport, data: ReportData, registry: Ta
     `${suite} — tasker benchmarks`,
     `<p><a href="index.html">← all suites</a></p><h1>${e(suite)} <span class="status ${suiteStatus(report).cls}">${suiteStatus(report).label}</span></h1>
 <p class="meta">${e(report.file)} · run ${e(report.timestamp.slice(0, 19).replace('T', ' '))} UTC · commit ${e(report.commit.slice(0, 12))} · profile ${e(env.profile)} · ${e(env.db_provider)} PostgreSQL ${e(env.postgres_version)} (PGMQ ${e(env.pgmq)}) · Node ${e(env.node)} · ${env.cpu_count} × ${e(env.cpu_model)}</p>
+${
+  // runs from before the floor was measured have no environment.floor
+  env.floor
+    ? `<p class="meta">Machine floor on this server (p50 of ${env.floor.tries} tries each): round trip (select 1) ${shortMs(env.floor.round_trip_p50_ms)} ms · NOTIFY → LISTEN ${shortMs(env.floor.notify_listen_p50_ms)} ms · commit (1-row insert) ${shortMs(env.floor.commit_p50_ms)} ms</p>`
+    : ''
+}
 ${sections.join('\n')}`,
   );
 }

@@ -1,14 +1,25 @@
 /**
  * Vitest global setup for every test and bench run: provisions PostgreSQL (DATABASE_URL,
- * testcontainers or embedded), migrates a template database once (PGMQ + tasker schema), provides
- * the connection to all files, and on teardown drops the run's databases and stops what it started.
+ * testcontainers or embedded), migrates a template database once (PGMQ + tasker schema), measures
+ * the machine's floor on that server (in a scratch database, dropped at once), prints the
+ * prerequisites banner, provides the connection and the floor to all files and the reporter, and on
+ * teardown drops the run's databases and stops what it started.
  */
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { PrerequisiteError } from '../errors.ts';
-import type { DatabaseServer } from './databaseServer.ts';
-import { formatPrerequisites, type PrerequisiteLine } from './prerequisites.ts';
+import { type MachineFloor, measureFloor } from '../floor/measureFloor.ts';
+import { type DatabaseServer, withDatabase } from './databaseServer.ts';
+import { formatPrerequisites, type PrerequisiteLine, provisionedPrerequisites } from './prerequisites.ts';
 import './providedContext.ts';
-import { createTemplateDatabase, dropRunDatabases, newRunId } from './runDatabases.ts';
+import {
+  cloneName,
+  createTemplateDatabase,
+  dropDatabase,
+  dropRunDatabases,
+  newRunId,
+  withClient,
+} from './runDatabases.ts';
 import { chooseProvider, startDatabaseServer } from './startDatabaseServer.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -33,22 +44,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   };
 
+  let template: Awaited<ReturnType<typeof createTemplateDatabase>>;
   try {
-    const template = await createTemplateDatabase(server.adminUrl, runId);
-    console.log(
-      formatPrerequisites([
-        node,
-        { ok: true, name: 'PostgreSQL', detail: `${template.serverVersion} — ${server.description}` },
-        {
-          ok: true,
-          name: 'PGMQ',
-          detail:
-            template.pgmq === 'extension'
-              ? 'real pgmq extension'
-              : "tasker's PGMQ-compatible SQL layer (no pgmq extension on this server)",
-        },
-      ]),
-    );
+    template = await createTemplateDatabase(server.adminUrl, runId);
+  } catch (error) {
+    await cleanup().catch(() => undefined);
+    endRun([node, { ok: false, name: 'PostgreSQL template database', detail: describe(error) }]);
+  }
+  const facts = {
+    node: node.detail,
+    postgresVersion: template.serverVersion,
+    description: server.description,
+    pgmq: template.pgmq,
+  };
+  try {
+    const floor = await floorOfServer(server.adminUrl, runId);
+    console.log(formatPrerequisites(provisionedPrerequisites({ ...facts, floor })));
     project.provide('tasker', {
       provider: server.kind,
       description: server.description,
@@ -58,12 +69,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
       serverVersion: template.serverVersion,
       pgmq: template.pgmq,
       settings: template.settings,
+      floor,
     });
   } catch (error) {
     await cleanup().catch(() => undefined);
-    endRun([node, { ok: false, name: 'PostgreSQL template database', detail: describe(error) }]);
+    const lines = provisionedPrerequisites({ ...facts, floor: undefined });
+    endRun(lines.map((line) => (line.ok ? line : { ...line, detail: describe(error) })));
   }
   return cleanup;
+}
+
+/** The floor, measured in a scratch database of the run so the template stays as migrated. */
+async function floorOfServer(adminUrl: string, runId: string): Promise<MachineFloor> {
+  const scratch = cloneName(runId, 'floor');
+  await withClient(adminUrl, (admin) => admin.query(`create database ${pg.escapeIdentifier(scratch)}`));
+  try {
+    return await measureFloor(withDatabase(adminUrl, scratch));
+  } finally {
+    await dropDatabase(adminUrl, scratch);
+  }
 }
 
 function describe(error: unknown): string {

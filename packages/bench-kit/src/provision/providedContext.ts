@@ -2,6 +2,7 @@
  * What the global setup hands to every test and bench file through Vitest's provide/inject.
  */
 import type { PgmqFlavor } from '@tasker/shared';
+import type { MachineFloor } from '../floor/measureFloor.ts';
 import type { ProviderKind } from './databaseServer.ts';
 
 export interface ProvisionedDatabase {
@@ -14,6 +15,8 @@ export interface ProvisionedDatabase {
   serverVersion: string;
   pgmq: PgmqFlavor;
   settings: Record<string, string>;
+  /** the machine's floor on this server, measured once before any file runs (floor/measureFloor.ts) */
+  floor: MachineFloor;
 }
 
 declare module 'vitest' {

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { targetRegistry } from '../targets/registry.ts';
 import { buildCiReport } from './ciJson.ts';
-import { eventPropagation, fixtureEnvironment, pgmqSuite } from './reportFixture.ts';
+import { eventPropagation, FIXTURE_FLOOR, fixtureEnvironment, pgmqSuite } from './reportFixture.ts';
 import { buildSuiteReport } from './suiteReport.ts';
 import { compileJsonSchema } from './validateJsonSchema.ts';
 import { writeReports } from './writeReports.ts';
@@ -36,12 +36,57 @@ test('the CI JSON files writeReports produces validate against docs/benchmark-re
   ]);
 });
 
+test('latest/ points at the dated logs: relative symlinks here, replaced by the next run', () => {
+  const reports = [buildSuiteReport(pgmqSuite, targetRegistry)];
+  const first = writeReports(out, reports, fixtureEnvironment, { savePlans: false });
+  expect(first.latestAs).toBe('symlink');
+  const latest = join(out, 'latest', 'pgmq.log');
+  expect(lstatSync(latest).isSymbolicLink()).toBe(true);
+  expect(readlinkSync(latest)).toBe(join('..', '2025-01-31_142501-pgmq.log'));
+  const later = { ...fixtureEnvironment, timestamp: '2025-02-01T09:00:00.000Z' };
+  writeReports(out, reports, later, { savePlans: false });
+  expect(readlinkSync(latest)).toBe(join('..', '2025-02-01_090000-pgmq.log'));
+  expect(readFileSync(latest, 'utf8')).toBe(readFileSync(join(out, '2025-02-01_090000-pgmq.log'), 'utf8'));
+});
+
+test('the floor and the figures in round trips reach the CI JSON', () => {
+  const ci = buildCiReport(buildSuiteReport(eventPropagation, targetRegistry), fixtureEnvironment);
+  expect(ci.environment.floor).toEqual({
+    round_trip_p50_ms: FIXTURE_FLOOR.roundTripMs,
+    notify_listen_p50_ms: FIXTURE_FLOOR.notifyMs,
+    commit_p50_ms: FIXTURE_FLOOR.commitMs,
+    tries: FIXTURE_FLOOR.tries,
+  });
+  const p50 = ci.results.find((r) => r.name === 'payload notification' && r.metric === 'p50');
+  if (!p50?.value) throw new Error('the fixture has a payload notification p50 row');
+  // a ceiling of 1 ms: 1 / p50; in round trips of 0.05 ms: p50 / 0.05
+  expect(p50.performance_ratio).toBeCloseTo(1 / p50.value, 10);
+  expect(p50.round_trips).toBeCloseTo(p50.value / 0.05, 10);
+  const bytes = buildCiReport(buildSuiteReport(pgmqSuite, targetRegistry), fixtureEnvironment).results.find(
+    (r) => r.unit === 'bytes',
+  );
+  expect(bytes?.round_trips).toBeNull();
+  const withoutFloor = buildCiReport(buildSuiteReport(eventPropagation, targetRegistry), {
+    ...fixtureEnvironment,
+    floor: undefined,
+  });
+  expect(withoutFloor.environment.floor).toBeNull();
+  expect(withoutFloor.results.every((r) => r.round_trips === null)).toBe(true);
+  expect(validateCiJson(withoutFloor)).toEqual([]);
+});
+
 test('summary counts: passed, failed, warnings', () => {
   const ci = buildCiReport(buildSuiteReport(pgmqSuite, targetRegistry), fixtureEnvironment);
   // send (single) within, send (batch 100) over, bytes and growth without a target, one failed test
   expect(ci.summary).toEqual({ total_tests: 5, passed: 1, failed: 1, warnings: 1, no_target: 2 });
+  // a floor (≥ 60,000 msgs/s) missed at 52,000: measured / target, below 1
   expect(ci.results.find((r) => r.name === 'send (batch 100)')?.performance_ratio).toBeCloseTo(
-    60_000 / 52_000,
+    52_000 / 60_000,
+    10,
+  );
+  // a floor met: send (single) 1,820 against ≥ 1,500
+  expect(ci.results.find((r) => r.name === 'send (single)')?.performance_ratio).toBeCloseTo(
+    1_820 / 1_500,
     10,
   );
 });

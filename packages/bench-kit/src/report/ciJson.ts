@@ -4,6 +4,7 @@
  * One result per evaluated row — a bench with a p50 and a p95 target gives two results, told apart
  * by `metric` — plus one `failed` result per failed test.
  */
+import { inRoundTrips } from '../floor/floorUnits.ts';
 import type { RunEnvironment } from './environment.ts';
 import type { EvaluatedRow } from './evaluateTargets.ts';
 import type { SuiteReport } from './suiteReport.ts';
@@ -26,8 +27,11 @@ export interface CiResult {
   target_ms: number | null;
   target: { metric: string; threshold: number; unit: string; reference: string } | null;
   status: CiStatus;
-  /** value / target (target / value for throughput): above 1 is over target */
+  /** the seed format's ratio: target / value for a "≤" target, value / target for a "≥" one
+   *  (throughput-min), so above 1 is better than the target and below 1 is over it */
   performance_ratio: number | null;
+  /** a latency (unit ms) in round trips: value / environment.floor.round_trip_p50_ms */
+  round_trips: number | null;
   reason?: string;
 }
 
@@ -48,6 +52,13 @@ export interface CiReport {
     cpu_count: number;
     profile: string;
     module_runner: 'native' | 'vite';
+    /** the machine's floor on the run's server, p50s over `tries` attempts each */
+    floor: {
+      round_trip_p50_ms: number;
+      notify_listen_p50_ms: number;
+      commit_p50_ms: number;
+      tries: number;
+    } | null;
   };
   results: CiResult[];
   summary: { total_tests: number; passed: number; failed: number; warnings: number; no_target: number };
@@ -89,6 +100,7 @@ export function buildCiReport(report: SuiteReport, env: RunEnvironment): CiRepor
           : { metric: row.metric, threshold: row.threshold, unit: row.unit, reference: row.reference ?? '' },
       status: STATUS[row.status],
       performance_ratio: row.ratio ?? null,
+      round_trips: row.unit === 'ms' ? (inRoundTrips(row.value, env.floor) ?? null) : null,
       ...(row.reason ? { reason: row.reason } : {}),
     };
   });
@@ -110,6 +122,7 @@ export function buildCiReport(report: SuiteReport, env: RunEnvironment): CiRepor
       target: null,
       status: 'failed',
       performance_ratio: null,
+      round_trips: null,
       reason: failure.message,
     });
   }
@@ -131,6 +144,14 @@ export function buildCiReport(report: SuiteReport, env: RunEnvironment): CiRepor
       cpu_count: env.cpu.count,
       profile: env.profile,
       module_runner: env.moduleRunner,
+      floor: env.floor
+        ? {
+            round_trip_p50_ms: env.floor.roundTripMs,
+            notify_listen_p50_ms: env.floor.notifyMs,
+            commit_p50_ms: env.floor.commitMs,
+            tries: env.floor.tries,
+          }
+        : null,
     },
     results,
     summary: {

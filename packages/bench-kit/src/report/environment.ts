@@ -1,11 +1,13 @@
 /**
  * The context every stored result carries: when, which commit, which database (provider, version,
- * real or compatible PGMQ, key pg_settings), which Node, which CPU, which profile. The database part
+ * real or compatible PGMQ, key pg_settings), which Node, which CPU, which profile, and the machine's
+ * floor measured on that server. The database part
  * comes from the provided context of the global setup (`project.getProvidedContext().tasker`), never
  * from a connection string: nothing here can hold a password, and `redactText` guards the free text.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, platform, release } from 'node:os';
+import type { MachineFloor } from '../floor/measureFloor.ts';
 import type { ProvisionedDatabase } from '../provision/providedContext.ts';
 import { redactConnectionString } from '../provision/redact.ts';
 
@@ -27,6 +29,8 @@ export interface RunEnvironment {
   /** how bench code was loaded: 'native' (Node imports, type stripping) or 'vite' (Vite's module
    *  runner, which turns imported bindings into getters that micro benches pay for) */
   moduleRunner: 'native' | 'vite';
+  /** the machine's floor on the run's server (global setup), when a database was provided */
+  floor: MachineFloor | undefined;
 }
 
 export interface EnvironmentInput {
@@ -60,6 +64,7 @@ export function describeEnvironment({
     cpu: { model: processors[0]?.model.trim() ?? 'unknown', count: processors.length },
     profile,
     moduleRunner,
+    floor: provided?.floor,
   };
 }
 

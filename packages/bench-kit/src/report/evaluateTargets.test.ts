@@ -9,6 +9,7 @@ const registry: TargetRegistry = {
   's/slow': { targets: [{ metric: 'p50', threshold: 1, reference: 'r2' }] },
   's/few': { targets: [{ metric: 'p99', threshold: 10, reference: 'r3' }] },
   's/sends': { targets: [{ metric: 'throughput-min', threshold: 1_000, reference: 'r4' }] },
+  's/reads': { targets: [{ metric: 'throughput-min', threshold: 1_000, reference: 'r6' }] },
   's/growth': { targets: [{ metric: 'value-max', threshold: 1.5, reference: 'r5' }] },
 };
 const bench = (name: string, samples: number[]) => ({
@@ -30,6 +31,7 @@ const suite: SuiteResult = {
   ],
   records: [
     { name: 'sends', test: 't', measurement: { kind: 'throughput', perSecond: 800, unit: 'msgs' } },
+    { name: 'reads', test: 't', measurement: { kind: 'throughput', perSecond: 1_250, unit: 'msgs' } },
     { name: 'growth', test: 't', measurement: { kind: 'growth', ratio: 1.2, from: '5K', to: '100K' } },
   ],
   failures: [],
@@ -38,14 +40,15 @@ const rows = evaluateTargets(suite, registry);
 const row = (name: string) => rows.find((r) => r.name === name);
 
 describe('evaluateTargets', () => {
-  test('within target: ratio value / threshold', () => {
-    // mean of 1, 1, 2 = 4/3; 4/3 / 2 = 0.667
+  test('within a ceiling: ratio threshold / value, above 1', () => {
+    // mean of 1, 1, 2 = 4/3 against ≤ 2: 2 / (4/3) = 1.5
     expect(row('fast')).toMatchObject({ status: 'within', metric: 'mean', reference: 'r1' });
-    expect(row('fast')?.ratio).toBeCloseTo(2 / 3, 10);
+    expect(row('fast')?.ratio).toBeCloseTo(1.5, 10);
   });
 
-  test('over target', () => {
-    expect(row('slow')).toMatchObject({ status: 'over', value: 2, ratio: 2 });
+  test('over a ceiling: below 1', () => {
+    // p50 2 against ≤ 1: 1 / 2
+    expect(row('slow')).toMatchObject({ status: 'over', value: 2, ratio: 0.5 });
   });
 
   test('a withheld percentile gives no verdict, with the reason', () => {
@@ -56,12 +59,15 @@ describe('evaluateTargets', () => {
     expect(row('untargeted')).toMatchObject({ status: 'no-target', metric: 'mean', value: 4 });
   });
 
-  test('throughput-min: ratio threshold / value, above 1 is over', () => {
-    expect(row('sends')).toMatchObject({ status: 'over', value: 800, ratio: 1.25, unit: 'msgs/s' });
+  test('throughput-min is a floor: ratio value / threshold, below 1 is over', () => {
+    // 800/s against ≥ 1,000/s: 0.8; 1,250/s: 1.25
+    expect(row('sends')).toMatchObject({ status: 'over', value: 800, ratio: 0.8, unit: 'msgs/s' });
+    expect(row('reads')).toMatchObject({ status: 'within', value: 1_250, ratio: 1.25 });
   });
 
-  test('value-max on a growth ratio', () => {
+  test('value-max on a growth ratio: a ceiling', () => {
+    // 1.2 against ≤ 1.5: 1.5 / 1.2 = 1.25
     expect(row('growth')).toMatchObject({ status: 'within', value: 1.2 });
-    expect(row('growth')?.ratio).toBeCloseTo(0.8, 10);
+    expect(row('growth')?.ratio).toBeCloseTo(1.25, 10);
   });
 });

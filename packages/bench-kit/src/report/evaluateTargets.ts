@@ -1,13 +1,15 @@
 /**
  * Holds each bench and recorded measurement of a suite against the target registry: one row per
  * target (a bench may have several, e.g. p50 and p95), or one "no target" row with its headline
- * figure. `ratio` is value / threshold for "at most" metrics and threshold / value for throughput,
- * so in every row a ratio above 1 means over target.
+ * figure. `ratio` is the seed format's performance ratio (`performanceRatio`): threshold / value for
+ * "at most" metrics and value / threshold for throughput, so in every row above 1 means better than
+ * the target and below 1 means over it.
  */
 import type { Measurement } from '../record/measurement.ts';
 import type { SampleSummary } from '../stats/summarizeSamples.ts';
 import {
   isLatencyMetric,
+  performanceRatio,
   type Target,
   type TargetMetric,
   type TargetRegistry,
@@ -143,6 +145,13 @@ function evaluate(
   }
   if (value === undefined)
     return { ...base, value, unit, status: 'withheld', reason: reason ?? 'not available' };
-  const ratio = metric === 'throughput-min' ? target.threshold / value : value / target.threshold;
-  return { ...base, value, unit, ratio, status: ratio <= 1 ? 'within' : 'over' };
+  const within = metric === 'throughput-min' ? value >= target.threshold : value <= target.threshold;
+  const ratio = performanceRatio(metric, value, target.threshold);
+  return {
+    ...base,
+    value,
+    unit,
+    ...(ratio === undefined ? {} : { ratio }),
+    status: within ? 'within' : 'over',
+  };
 }

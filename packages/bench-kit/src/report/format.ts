@@ -18,13 +18,16 @@ export function formatValue(value: number | undefined, unit: string): string {
   return unit.startsWith('/') ? `${shown}${unit}` : `${shown} ${unit}`;
 }
 
-export function formatRatio(ratio: number | undefined): string {
-  return ratio === undefined ? '—' : `${ratio.toFixed(2)}x`;
-}
-
 export function formatPercent(fraction: number): string {
   const sign = fraction > 0 ? '+' : '';
   return `${sign}${(fraction * 100).toFixed(1)}%`;
+}
+
+const RULE = '═'.repeat(64);
+
+/** A console banner's heading, the seed format's shape: a rule, the title in capitals, a rule. */
+export function bannerHeading(title: string): string {
+  return [RULE, title.toUpperCase(), RULE].join('\n');
 }
 
 /** Plain-text table with aligned columns (console). */

@@ -1,35 +1,49 @@
 /**
- * The console banner printed per suite at the end of a bench run: Performance Summary (value, target,
- * ratio, status) and Key Findings. Plain text (no colour codes), so it reads the same in CI logs.
+ * The console banner printed per suite at the end of a bench run, in the seed format's shape: a
+ * `BENCHMARK RESULTS: <SUITE>` heading, Performance Summary (value, target, the value in round trips
+ * of the machine's floor, status as "N.Nx better/worse than target") and Key Findings. Plain text (no
+ * colour codes), so it reads the same in CI logs.
  */
-import { formatRatio, formatValue, textTable } from './format.ts';
-import { STATUS_MARK, type SuiteReport, thresholdText } from './suiteReport.ts';
+import { formatRoundTrips, inRoundTrips } from '../floor/floorUnits.ts';
+import type { MachineFloor } from '../floor/measureFloor.ts';
+import { bannerHeading, formatMs, formatValue, textTable } from './format.ts';
+import { type SuiteReport, statusText, thresholdText } from './suiteReport.ts';
 
-export function formatBanner(report: SuiteReport, files: { log?: string; json?: string } = {}): string {
+export interface BannerOptions {
+  log?: string;
+  json?: string;
+  /** adds the "round trips" column: each latency in round trips of the machine's floor */
+  floor?: MachineFloor;
+}
+
+export function formatBanner(report: SuiteReport, { log, json, floor }: BannerOptions = {}): string {
   const { result, rows, findings } = report;
   const counts = [
     `${result.benches.length} bench${result.benches.length === 1 ? '' : 'es'}`,
     `${result.records.length} recorded measurement${result.records.length === 1 ? '' : 's'}`,
   ].join(', ');
-  const lines = [`═══ ${result.suite} — results (${result.file}; ${counts}) ═══`, 'Performance Summary'];
+  const lines = [bannerHeading(`BENCHMARK RESULTS: ${result.suite}`), `${result.file} · ${counts}`, ''];
+  lines.push('Performance Summary');
   lines.push(
     rows.length === 0
       ? '  (nothing measured)'
       : textTable(
-          ['bench', 'metric', 'value', 'target', 'ratio', 'status'],
+          ['bench', 'metric', 'value', 'target', ...(floor ? ['round trips'] : []), 'status'],
           rows.map((row) => [
             row.name,
             row.metric,
             formatValue(row.value, row.unit),
             thresholdText(row),
-            formatRatio(row.ratio),
-            STATUS_MARK[row.status],
+            ...(floor ? [row.unit === 'ms' ? formatRoundTrips(inRoundTrips(row.value, floor)) : '—'] : []),
+            statusText(row),
           ]),
         ),
   );
-  lines.push('Key Findings');
+  if (floor && rows.some((row) => row.unit === 'ms'))
+    lines.push(`  RT: latency ÷ this run's select 1 round trip (p50 ${formatMs(floor.roundTripMs)} ms)`);
+  lines.push('', 'Key Findings');
   for (const finding of findings) lines.push(`  • ${finding}`);
-  const written = [files.log, files.json].filter(Boolean);
-  if (written.length > 0) lines.push(`Reports: ${written.join(' · ')}`);
+  const written = [log, json].filter(Boolean);
+  if (written.length > 0) lines.push('', `Reports: ${written.join(' · ')}`);
   return lines.join('\n');
 }

@@ -1,14 +1,33 @@
 /**
- * The markdown log of one suite (`tmp/benchmarks/<date>-<suite>.log`, copied to `latest/`): run
- * context, Performance Summary, every bench's statistics, recorded measurements and query plans, and
- * Key Findings. `formatEnvironment` is shared with `latest/summary.md`.
+ * The markdown log of one suite (`tmp/benchmarks/<date>-<suite>.log`, linked from `latest/`):
+ * Prerequisites (as the run's banner verified them, with the machine's floor), run context,
+ * Performance Summary, every bench's statistics, recorded measurements and query plans, and Key
+ * Findings. `formatEnvironment` is shared with `latest/summary.md`.
  */
+import { formatFloor, formatRoundTrips, inRoundTrips } from '../floor/floorUnits.ts';
+import { prerequisitesVerdict, provisionedPrerequisites } from '../provision/prerequisites.ts';
 import type { Measurement } from '../record/measurement.ts';
 import type { RunEnvironment } from './environment.ts';
 import { pgmqLabel } from './environment.ts';
-import { formatMs, formatRatio, formatValue, markdownTable } from './format.ts';
-import { STATUS_MARK, type SuiteReport, thresholdText } from './suiteReport.ts';
+import { formatMs, formatValue, markdownTable } from './format.ts';
+import { type SuiteReport, statusText, thresholdText } from './suiteReport.ts';
 import type { RecordEntry } from './suiteResult.ts';
+
+/** The `## Prerequisites` body: one line per prerequisite, then the verdict. */
+export function formatPrerequisitesSection(env: RunEnvironment): string {
+  const lines = provisionedPrerequisites({
+    node: env.node,
+    postgresVersion: env.db.postgresVersion,
+    description: env.db.description,
+    pgmq: env.db.pgmq,
+    floor: env.floor,
+  });
+  return [
+    ...lines.map((line) => `- ${line.ok ? '✅' : '❌'} ${line.name}: ${line.detail}`),
+    '',
+    prerequisitesVerdict(lines),
+  ].join('\n');
+}
 
 export function formatEnvironment(env: RunEnvironment): string {
   const settings = Object.entries(env.pgSettings)
@@ -25,6 +44,7 @@ export function formatEnvironment(env: RunEnvironment): string {
     `- CPU: ${env.cpu.model} × ${env.cpu.count}`,
     `- Profile: ${env.profile}`,
     `- Module loading: ${env.moduleRunner === 'native' ? 'native Node imports (Vite module runner disabled)' : "Vite's module runner"}`,
+    `- Machine floor: ${env.floor ? formatFloor(env.floor) : 'not measured'}`,
   ].join('\n');
 }
 
@@ -33,29 +53,35 @@ export function formatLog(report: SuiteReport, env: RunEnvironment): string {
   const parts = [
     `# Benchmark results: ${result.suite}`,
     `\`${result.file}\` (project ${result.project})`,
+    '## Prerequisites',
+    formatPrerequisitesSection(env),
     '## Environment',
     formatEnvironment(env),
     '## Performance Summary',
     rows.length === 0
       ? 'Nothing was measured.'
       : markdownTable(
-          ['Bench', 'Metric', 'Value', 'Target', 'Ratio', 'Status', 'Reference'],
+          ['Bench', 'Metric', 'Value', 'Target', 'In round trips', 'Status', 'Reference'],
           rows.map((row) => [
             row.name,
             row.metric,
             formatValue(row.value, row.unit),
             thresholdText(row),
-            formatRatio(row.ratio),
-            STATUS_MARK[row.status],
+            row.unit === 'ms' ? formatRoundTrips(inRoundTrips(row.value, env.floor)) : '—',
+            statusText(row),
             row.reference ?? row.reason ?? '',
           ]),
         ),
   ];
+  if (env.floor && rows.some((row) => row.unit === 'ms'))
+    parts.push(
+      `Round trips (RT): each latency ÷ this run's \`select 1\` p50 (${formatMs(env.floor.roundTripMs)} ms), a unit that moves less between machines than milliseconds do.`,
+    );
   if (result.benches.length > 0) {
     const statusOf = (name: string) =>
       rows
         .filter((r) => r.name === name && r.source === 'bench')
-        .map((r) => STATUS_MARK[r.status])
+        .map((r) => statusText(r))
         .join(', ') || '—';
     const targetOf = (name: string) =>
       rows

@@ -4,15 +4,46 @@ import { buildCiReport } from './ciJson.ts';
 import { formatBanner } from './formatBanner.ts';
 import { formatLog } from './formatLog.ts';
 import { formatSummary } from './formatSummary.ts';
-import { eventPropagation, FIXTURE_PASSWORD, fixtureEnvironment, pgmqSuite } from './reportFixture.ts';
+import {
+  eventPropagation,
+  FIXTURE_FLOOR,
+  FIXTURE_PASSWORD,
+  fixtureEnvironment,
+  pgmqSuite,
+} from './reportFixture.ts';
 import { buildSuiteReport } from './suiteReport.ts';
 
 const reports = [eventPropagation, pgmqSuite].map((suite) => buildSuiteReport(suite, targetRegistry));
 const [events, pgmq] = reports as [(typeof reports)[number], (typeof reports)[number]];
 
 test('console banner of a suite', () => {
-  expect(formatBanner(events, { log: 'tmp/benchmarks/latest/event_propagation.log' })).toMatchSnapshot();
+  expect(
+    formatBanner(events, { log: 'tmp/benchmarks/latest/event_propagation.log', floor: FIXTURE_FLOOR }),
+  ).toMatchSnapshot();
   expect(formatBanner(pgmq)).toMatchSnapshot();
+});
+
+test('the seed format: results banner, statuses in words, prerequisites and the floor in the log', () => {
+  const banner = formatBanner(events, { floor: FIXTURE_FLOOR });
+  expect(banner).toMatch(/^═+\nBENCHMARK RESULTS: EVENT_PROPAGATION\n═+\n/);
+  expect(banner).toContain('\nPerformance Summary\n');
+  expect(banner).toContain('\nKey Findings\n');
+  // signal-only p50 0.6373 ms against ≤ 1 ms: 1 / 0.6373 = 1.57; in round trips of 0.05 ms: 12.7
+  expect(banner).toMatch(
+    /signal-only notification +p50 +0\.6373 ms +≤ 1\.000 ms +13 RT +✅ 1\.6x better than target/,
+  );
+  // fan-out p50 1.625 ms against ≤ 1 ms: 1.6x worse
+  expect(banner).toMatch(/fan-out to 5 listeners +p50 .* ⚠️ 1\.6x worse than target/);
+  const log = formatLog(events, fixtureEnvironment);
+  const prerequisites = log.slice(log.indexOf('## Prerequisites'), log.indexOf('## Environment'));
+  expect(prerequisites).toContain('✅ Machine floor: round trip (select 1) p50 0.0500 ms');
+  expect(prerequisites).toContain(
+    'NOTIFY → LISTEN p50 0.1250 ms · commit (1-row insert) p50 0.4000 ms; 300 tries each',
+  );
+  expect(prerequisites.trimEnd().endsWith('All prerequisites met')).toBe(true);
+  const noFloor = formatLog(events, { ...fixtureEnvironment, floor: undefined });
+  expect(noFloor).toContain('❌ Machine floor: not measured');
+  expect(noFloor).toContain('Prerequisites not met: Machine floor');
 });
 
 test('markdown log of a suite', () => {

@@ -1,8 +1,9 @@
 /** `latest/summary.md`: one page over every suite of the run — environment once, then each suite's verdicts. */
+import { formatRoundTrips, inRoundTrips } from '../floor/floorUnits.ts';
 import type { RunEnvironment } from './environment.ts';
-import { formatRatio, formatValue, markdownTable } from './format.ts';
-import { formatEnvironment } from './formatLog.ts';
-import { STATUS_MARK, type SuiteReport, thresholdText } from './suiteReport.ts';
+import { formatValue, markdownTable } from './format.ts';
+import { formatEnvironment, formatPrerequisitesSection } from './formatLog.ts';
+import { type SuiteReport, statusText, thresholdText } from './suiteReport.ts';
 
 export function formatSummary(reports: readonly SuiteReport[], env: RunEnvironment): string {
   const counts = (r: SuiteReport) => ({
@@ -12,6 +13,9 @@ export function formatSummary(reports: readonly SuiteReport[], env: RunEnvironme
   });
   const parts = [
     '# Benchmark summary',
+    '## Prerequisites',
+    formatPrerequisitesSection(env),
+    '## Environment',
     formatEnvironment(env),
     '## Suites',
     markdownTable(
@@ -38,14 +42,14 @@ export function formatSummary(reports: readonly SuiteReport[], env: RunEnvironme
       r.rows.length === 0
         ? 'Nothing was measured.'
         : markdownTable(
-            ['Bench', 'Metric', 'Value', 'Target', 'Ratio', 'Status'],
+            ['Bench', 'Metric', 'Value', 'Target', 'In round trips', 'Status'],
             r.rows.map((row) => [
               row.name,
               row.metric,
               formatValue(row.value, row.unit),
               thresholdText(row),
-              formatRatio(row.ratio),
-              STATUS_MARK[row.status],
+              row.unit === 'ms' ? formatRoundTrips(inRoundTrips(row.value, env.floor)) : '—',
+              statusText(row),
             ]),
           ),
       r.findings.map((f) => `- ${f}`).join('\n'),

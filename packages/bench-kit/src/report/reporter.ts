@@ -91,10 +91,14 @@ export class BenchReporter implements Reporter {
         `\n${formatBanner(report, {
           ...(log ? { log: shortPath(log, root) } : {}),
           ...(json ? { json: shortPath(json, root) } : {}),
+          ...(env.floor ? { floor: env.floor } : {}),
         })}`,
       );
     }
     this.print(`\nSummary of the run: ${shortPath(written.summary, root)}`);
+    this.print(
+      `latest/: ${written.latestAs === 'symlink' ? 'symlinks to the dated logs' : 'copies of the dated logs (this file system refused a symlink)'}`,
+    );
     // raw samples for the HTML report and bench:ci, and one history line per bench
     const kept = recordRun(this.outputDir, suites, env, this.env);
     this.print(`History: ${kept.lines} lines appended to ${shortPath(kept.history, root)}`);

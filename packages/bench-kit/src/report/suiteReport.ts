@@ -3,9 +3,9 @@
  * should see first (failures, anything over target, sequential scans, withheld percentiles, the
  * slowest bench). Every console banner, log and JSON file is formatted from this.
  */
-import type { TargetRegistry } from '../targets/target.ts';
+import { ratioVerdict, type TargetRegistry, targetBound } from '../targets/target.ts';
 import { type EvaluatedRow, evaluateTargets } from './evaluateTargets.ts';
-import { formatMs, formatRatio, formatValue } from './format.ts';
+import { formatMs, formatValue } from './format.ts';
 import type { SuiteResult } from './suiteResult.ts';
 
 export interface SuiteReport {
@@ -26,12 +26,20 @@ export const STATUS_MARK: Record<EvaluatedRow['status'], string> = {
   'no-target': '➖ no target',
 };
 
+/** A row's status as the seed format words it: "✅ 2.8x better than target", "⚠️ 1.3x worse than
+ *  target"; the plain mark when there is no finite ratio (a measured 0 against a ceiling). */
+export function statusText(row: EvaluatedRow): string {
+  if ((row.status === 'within' || row.status === 'over') && row.ratio !== undefined)
+    return `${row.status === 'within' ? '✅' : '⚠️'} ${ratioVerdict(row.ratio)}`;
+  return STATUS_MARK[row.status];
+}
+
 function keyFindings(result: SuiteResult, rows: EvaluatedRow[]): string[] {
   const findings: string[] = [];
   for (const failure of result.failures) findings.push(`❌ failed: ${failure.test} — ${failure.message}`);
   for (const row of rows.filter((r) => r.status === 'over')) {
     findings.push(
-      `⚠️ ${row.name}: ${row.metric} ${formatValue(row.value, row.unit)} vs target ${thresholdText(row)} (${formatRatio(row.ratio)})`,
+      `⚠️ ${row.name}: ${row.metric} ${formatValue(row.value, row.unit)} vs target ${thresholdText(row)}${row.ratio === undefined ? '' : ` (${ratioVerdict(row.ratio)})`}`,
     );
   }
   for (const entry of result.records) {
@@ -66,6 +74,5 @@ function keyFindings(result: SuiteResult, rows: EvaluatedRow[]): string[] {
 
 export function thresholdText(row: EvaluatedRow): string {
   if (row.threshold === undefined) return '—';
-  const bound = row.metric === 'throughput-min' ? '≥' : '≤';
-  return `${bound} ${formatValue(row.threshold, row.unit)}`;
+  return `${targetBound(row.metric)} ${formatValue(row.threshold, row.unit)}`;
 }
