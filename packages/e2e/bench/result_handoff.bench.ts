@@ -3,13 +3,14 @@
  * workflow (mathematical_sequence) whose results travel through orchestration_step_results (the
  * default), beside a copy of it in a namespace of its own served by a worker with
  * resultHandoff: 'inline' (the submit applies the result; migration 000017). The two alternate call
- * by call (A B A B …), so drift hits both alike; each sample is POST → completion event. Records
- * both latency distributions and the ratio of medians (inline / queue).
+ * by call (sampleInterleaved: A B, B A, …), so drift hits both alike; each sample is POST →
+ * completion event. Records both latency distributions and the ratio of medians (inline / queue);
+ * afterwards every task of both must be complete with the predicted results.
  */
-import { activeProfile, median, record, benchTest as test } from '@tasker/bench-kit';
+import { activeProfile, median, record, sampleInterleaved, benchTest as test } from '@tasker/bench-kit';
 import { mathematicalSequence, type WorkflowTemplate } from '@tasker/shared';
 import { expect } from 'vitest';
-import { startSystem } from '../src/index.ts';
+import { startSystem, verifyTasks } from '../src/index.ts';
 
 const ROUNDS = activeProfile() === 'full' ? 300 : 60;
 const WARMUP_ROUNDS = 5;
@@ -28,25 +29,30 @@ test('result hand-off: queue vs inline (linear, in-process)', { timeout: TIMEOUT
   try {
     await system.startWorkers(1, { namespaces: [mathematicalSequence.namespace], resultHandoff: 'queue' });
     await system.startWorkers(1, { namespaces: [inlineSequence.namespace], resultHandoff: 'inline' });
+    const created = new Map<WorkflowTemplate, string[]>([
+      [mathematicalSequence, []],
+      [inlineSequence, []],
+    ]);
     const runOnce = async (template: WorkflowTemplate) => {
-      const started = performance.now();
-      const created = await system.client.createTask({
+      const { task: createdTask } = await system.client.createTask({
         namespace: template.namespace,
         name: template.name,
         context: { even_number: 6 },
         identity_strategy: 'always_unique',
       });
-      await system.client.waitForCompletion(created.task.task_uuid, { timeoutMs: 30_000 });
-      return performance.now() - started;
+      created.get(template)?.push(createdTask.task_uuid);
+      await system.client.waitForCompletion(createdTask.task_uuid, { timeoutMs: 30_000 });
     };
-    const queue: number[] = [];
-    const inline: number[] = [];
-    for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-      const a = await runOnce(mathematicalSequence);
-      const b = await runOnce(inlineSequence);
-      if (round < WARMUP_ROUNDS) continue;
-      queue.push(a);
-      inline.push(b);
+    const samples = await sampleInterleaved(
+      { queue: () => runOnce(mathematicalSequence), inline: () => runOnce(inlineSequence) },
+      { rounds: ROUNDS, warmupRounds: WARMUP_ROUNDS },
+    );
+    const queue = samples.get('queue') ?? [];
+    const inline = samples.get('inline') ?? [];
+    for (const [template, uuids] of created) {
+      const verified = await verifyTasks(db.pool, template, uuids);
+      expect(verified.problems, template.namespace).toEqual([]);
+      expect(verified.correct).toBe(WARMUP_ROUNDS + ROUNDS);
     }
     const note = `${ROUNDS} rounds alternating queue/inline call by call after ${WARMUP_ROUNDS} warm-up rounds; POST → completion event; 1 worker each (concurrency 10), 1 orchestrator, in-process`;
     await record(task, 'linear: queue hand-off', { kind: 'latency', samplesMs: queue, note });
@@ -58,7 +64,7 @@ test('result hand-off: queue vs inline (linear, in-process)', { timeout: TIMEOUT
       unit: 'x',
       note: `median inline ${median(inline).toFixed(2)} ms, queue ${median(queue).toFixed(2)} ms (< 1: inline is faster)`,
     });
-    expect(ratio).toBeGreaterThan(0);
+    expect(Number.isFinite(ratio) && ratio > 0, `inline / queue = ${ratio}`).toBe(true);
     expect(system.errors).toEqual([]);
   } finally {
     await system.stop();
