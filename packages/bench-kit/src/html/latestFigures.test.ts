@@ -7,12 +7,56 @@ import { FIGURES_END, FIGURES_START, latestFiguresMarkdown, replaceFiguresSectio
 
 const report = buildCiReport(buildSuiteReport(eventPropagation, targetRegistry), fixtureEnvironment);
 
-test('figures name the date, commit, command and machine, one table per suite', () => {
+test('figures name the command, and per suite the date, commit, machine and floor, one table per suite', () => {
   const md = latestFiguresMarkdown([report], 'pnpm bench:ci');
-  expect(md).toContain('Run 2025-01-31 · commit `0123456789ab` · `pnpm bench:ci`');
-  expect(md).toContain('PostgreSQL 18.1');
-  expect(md).toContain('#### event_propagation');
+  expect(md.startsWith('`pnpm bench:ci` · the newest run of each suite')).toBe(true);
+  expect(md).toContain(
+    '#### event_propagation\n\nRun 2025-01-31 14:25 UTC · commit `0123456789ab` · 2 × Fixture CPU @ 3.0GHz, linux 6.1.0, Node v22.23.3; PostgreSQL 18.1 (url, PGMQ extension); profile quick. Floor: round trip 0.050 ms',
+  );
   expect(md).not.toContain(FIXTURE_PASSWORD);
+});
+
+test('each suite carries its own run: commit, date and machine are not the first suite’s', () => {
+  const later: typeof report = {
+    ...report,
+    benchmark_suite: 'sql_functions',
+    timestamp: '2025-02-03T08:10:00.000Z',
+    commit: 'fedcba9876543210fedcba9876543210fedcba98',
+    environment: {
+      ...report.environment,
+      cpu_model: 'Other CPU',
+      cpu_count: 8,
+      node: 'v26.10.0',
+      floor: null,
+    },
+  };
+  const md = latestFiguresMarkdown([later, report], 'pnpm bench:ci');
+  expect(md).toContain('(2 commits)');
+  const section = (suite: string) => {
+    const from = md.indexOf(`#### ${suite}`);
+    const next = md.indexOf('#### ', from + 1);
+    return md.slice(from, next < 0 ? undefined : next);
+  };
+  expect(section('event_propagation')).toContain(
+    'Run 2025-01-31 14:25 UTC · commit `0123456789ab` · 2 × Fixture CPU',
+  );
+  expect(section('sql_functions')).toContain(
+    'Run 2025-02-03 08:10 UTC · commit `fedcba987654` · 8 × Other CPU',
+  );
+  expect(section('sql_functions')).toContain('Node v26.10.0');
+  expect(section('sql_functions')).not.toContain('0123456789ab');
+  expect(section('sql_functions')).not.toContain('Floor:');
+  // without a floor of its own, no figure of that suite is put in round trips (not the other suite's)
+  expect(section('sql_functions')).not.toMatch(/\| [\d.,]+ RT \|/);
+  expect(section('event_propagation')).toMatch(/\| [\d.,]+ RT \|/);
+});
+
+test('p50 in round trips of the suite’s own floor', () => {
+  const md = latestFiguresMarkdown([report], 'pnpm bench:ci');
+  const p50 = report.results.find((r) => r.name === 'payload notification' && r.metric === 'p50')?.p50_ms;
+  if (p50 == null) throw new Error('the fixture has a payload notification p50');
+  // fixture floor: a 0.05 ms round trip
+  expect(md).toContain(` ${Math.round(p50 / 0.05)} RT |`);
 });
 
 test('only the section between the markers is replaced', () => {

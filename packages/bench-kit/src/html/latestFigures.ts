@@ -1,11 +1,14 @@
 /**
  * The "Latest figures" section of docs/benchmarks/README.md, generated from the CI JSON of the newest
  * run of each suite (`pnpm bench:report --docs`), between two marker comments so the rest of the
- * page is left alone.
+ * page is left alone. Suites can come from different runs (a later `bench:quick sql_functions`
+ * replaces one suite's JSON only), so each carries its own date, commit, machine and floor.
  */
+
+import { formatRoundTrips } from '../floor/floorUnits.ts';
 import type { CiReport } from '../report/ciJson.ts';
 import { markdownTable } from '../report/format.ts';
-import type { TargetRegistry } from '../targets/target.ts';
+import { type TargetRegistry, targetBound } from '../targets/target.ts';
 import { shortMs } from './svg.ts';
 
 export const FIGURES_START =
@@ -23,33 +26,31 @@ const STATUS: Record<string, string> = {
 export function latestFiguresMarkdown(reports: readonly CiReport[], command: string): string {
   if (reports.length === 0) return '_No run yet._';
   const sorted = [...reports].sort((a, b) => a.benchmark_suite.localeCompare(b.benchmark_suite));
-  const env = sorted[0]?.environment;
-  const dates = sorted.map((r) => r.timestamp.slice(0, 10)).sort();
+  const commits = new Set(sorted.map((r) => r.commit));
   const lines = [
-    `Run ${dates[0] === dates[dates.length - 1] ? dates[0] : `${dates[0]} … ${dates[dates.length - 1]}`} · commit \`${sorted[0]?.commit.slice(0, 12)}\` · \`${command}\``,
-    env
-      ? `Machine: ${env.cpu_count} × ${env.cpu_model}, ${env.os}, Node ${env.node}; PostgreSQL ${env.postgres_version} (${env.db_provider}, PGMQ ${env.pgmq}); profile ${env.profile}.`
-      : '',
+    `\`${command}\` · the newest run of each suite, each stamped with its own date, commit and machine${commits.size > 1 ? ` (${commits.size} commits)` : ''}.`,
     '',
   ];
   for (const report of sorted) {
+    const floor = report.environment.floor;
     lines.push(
       `#### ${report.benchmark_suite}`,
       '',
+      suiteStamp(report),
+      '',
       markdownTable(
-        ['Bench', 'Samples', 'p50 ms', 'p95 ms', 'p99 ms', 'Value', 'Target', 'Status'],
+        ['Bench', 'Samples', 'p50 ms', 'p95 ms', 'p99 ms', 'p50 RT', 'Value', 'Target', 'Status'],
         report.results.map((r) => [
           r.metric && r.target ? `${r.name} (${r.metric})` : r.name,
           String(r.samples),
           r.p50_ms === null ? '—' : shortMs(r.p50_ms),
           r.p95_ms === null ? '—' : shortMs(r.p95_ms),
           r.p99_ms === null ? '—' : shortMs(r.p99_ms),
+          r.p50_ms === null || !floor ? '—' : formatRoundTrips(r.p50_ms / floor.round_trip_p50_ms),
           r.value === null
             ? '—'
             : `${r.unit === 'ms' ? shortMs(r.value) : Number(r.value.toPrecision(4))} ${r.unit ?? ''}`.trim(),
-          r.target
-            ? `${r.target.metric === 'throughput-min' ? '≥' : '≤'} ${r.target.threshold} ${r.target.unit}`.trim()
-            : '—',
+          r.target ? `${targetBound(r.target.metric)} ${r.target.threshold} ${r.target.unit}`.trim() : '—',
           STATUS[r.status] ?? r.status,
         ]),
       ),
@@ -57,6 +58,20 @@ export function latestFiguresMarkdown(reports: readonly CiReport[], command: str
     );
   }
   return lines.join('\n').trimEnd();
+}
+
+/** One suite's own run: when, which commit, which machine and server, and its floor. */
+export function suiteStamp(report: CiReport): string {
+  const env = report.environment;
+  // runs from before the floor was measured have no environment.floor
+  const floor = env.floor
+    ? ` Floor: round trip ${shortMs(env.floor.round_trip_p50_ms)} ms, NOTIFY → LISTEN ${shortMs(env.floor.notify_listen_p50_ms)} ms, commit ${shortMs(env.floor.commit_p50_ms)} ms (p50s; RT = p50 ÷ round trip).`
+    : '';
+  return (
+    `Run ${report.timestamp.slice(0, 16).replace('T', ' ')} UTC · commit \`${report.commit.slice(0, 12)}\` · ` +
+    `${env.cpu_count} × ${env.cpu_model}, ${env.os}, Node ${env.node}; PostgreSQL ${env.postgres_version} ` +
+    `(${env.db_provider}, PGMQ ${env.pgmq}); profile ${env.profile}.${floor}`
+  );
 }
 
 /** Replaces the "Latest figures" section; throws when the page has no markers. */
@@ -76,7 +91,7 @@ export function targetsMarkdown(registry: TargetRegistry): string {
       targets.map((t) => [
         key,
         t.metric,
-        `${t.metric === 'throughput-min' ? '≥' : '≤'} ${t.threshold}${t.metric === 'throughput-min' ? '/s' : t.metric === 'value-max' ? 'x' : ' ms'}`,
+        `${targetBound(t.metric)} ${t.threshold}${t.metric === 'throughput-min' ? '/s' : t.metric === 'value-max' ? 'x' : ' ms'}`,
         noise === undefined ? '' : `${Math.round(noise * 100)}%`,
         t.reference,
       ]),
