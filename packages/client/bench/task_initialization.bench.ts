@@ -3,10 +3,12 @@
  * in-process orchestrator on the file's database. Latency benches sample one request at a time;
  * the concurrency runs are closed loops of N clients recorded as throughput (tasks/s) and latency.
  * Every request creates a distinct task (a counter in the context keeps the strict identity unique).
+ * No worker runs: afterwards every request must have left its task, all of its steps, and one
+ * message per root step in the template's worker queue.
  */
-import { benchSettings, record, benchTest as test } from '@tasker/bench-kit';
+import { type BenchDatabase, benchSettings, queueLength, record, benchTest as test } from '@tasker/bench-kit';
 import { startOrchestration } from '@tasker/orchestration';
-import { diamondPattern, mathematicalSequence, type WorkflowTemplate } from '@tasker/shared';
+import { diamondPattern, mathematicalSequence, type WorkflowTemplate, workerQueueName } from '@tasker/shared';
 import { expect } from 'vitest';
 import { TaskerClient } from '../src/index.ts';
 
@@ -17,11 +19,34 @@ const CONCURRENCY_RUN_MS = process.env.TASKER_BENCH_PROFILE === 'full' ? 5_000 :
 const BODY_LIMIT = 2 * 1024 * 1024;
 
 let counter = 0;
-const request = (template: WorkflowTemplate, blob?: string) => ({
-  namespace: template.namespace,
-  name: template.name,
-  context: blob === undefined ? { even_number: 6, n: ++counter } : { even_number: 6, n: ++counter, blob },
-});
+/** requests made per template (warm-up included) */
+const requested = new Map<WorkflowTemplate, number>();
+const request = (template: WorkflowTemplate, blob?: string) => {
+  requested.set(template, (requested.get(template) ?? 0) + 1);
+  return {
+    namespace: template.namespace,
+    name: template.name,
+    context: blob === undefined ? { even_number: 6, n: ++counter } : { even_number: 6, n: ++counter, blob },
+  };
+};
+
+/** Every request's task is there with all its steps, and its root steps' messages are queued. */
+async function expectEveryTaskCreated(pool: BenchDatabase['pool']) {
+  for (const [template, n] of requested) {
+    const { rows } = await pool.query<{ tasks: number; steps: number }>(
+      `select count(distinct t.task_uuid)::int as tasks, count(s.workflow_step_uuid)::int as steps
+       from tasker.tasks t
+       join tasker.named_tasks nt using (named_task_uuid)
+       join tasker.task_namespaces ns using (task_namespace_uuid)
+       left join tasker.workflow_steps s on s.task_uuid = t.task_uuid
+       where ns.name = $1 and nt.name = $2`,
+      [template.namespace, template.name],
+    );
+    const roots = template.steps.filter((step) => step.dependencies.length === 0).length;
+    expect(rows[0], template.name).toEqual({ tasks: n, steps: n * template.steps.length });
+    expect(await queueLength(pool, workerQueueName(template.namespace)), template.name).toBe(n * roots);
+  }
+}
 
 test('task_initialization', async ({ bench, db, task }) => {
   const service = await startOrchestration({
@@ -35,7 +60,7 @@ test('task_initialization', async ({ bench, db, task }) => {
       const result = await bench(template.name, async () => {
         await client.createTask(request(template));
       }).run(benchSettings('network'));
-      expect(result.latency.samplesCount).toBeGreaterThan(0);
+      expect(result.latency.samplesCount).toBeGreaterThanOrEqual(benchSettings('network').iterations);
     }
 
     for (const kb of PAYLOAD_SIZES_KB) {
@@ -59,6 +84,7 @@ test('task_initialization', async ({ bench, db, task }) => {
         }),
       );
       const durationMs = performance.now() - started;
+      expect(samples.length, `${clients} clients made requests`).toBeGreaterThanOrEqual(clients);
       await record(task, `${clients} concurrent clients: throughput`, {
         kind: 'throughput',
         perSecond: (samples.length / durationMs) * 1000,
@@ -69,6 +95,7 @@ test('task_initialization', async ({ bench, db, task }) => {
       });
       await record(task, `${clients} concurrent clients: latency`, { kind: 'latency', samplesMs: samples });
     }
+    await expectEveryTaskCreated(db.pool);
   } finally {
     await client.close();
     await service.close();

@@ -12,7 +12,7 @@ import { TaskerClient } from '@tasker/client';
 import { mathematicalSequence } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
-import { awaitTasksComplete, createTasks, runOpenLoop, startSystem } from '../src/index.ts';
+import { awaitTasksComplete, createTasks, runOpenLoop, startSystem, verifyTasks } from '../src/index.ts';
 
 const FULL = activeProfile() === 'full';
 const TASKS = FULL ? 2_000 : 150;
@@ -55,7 +55,11 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
       const group = await system.startWorkers(workers, { resultHandoff, notify });
       await awaitTasksComplete(db.pool, db.connectionString, uuids);
       await group.stop();
+      const verified = await verifyTasks(db.pool, mathematicalSequence, uuids);
+      expect(verified.problems).toEqual([]);
+      expect(verified.correct).toBe(TASKS);
       const windowMs = await busyWindowMs(db.pool, uuids);
+      expect(Number.isFinite(windowMs) && windowMs > 0, `busy window ${windowMs} ms`).toBe(true);
       const label = `${workers} worker${workers === 1 ? '' : 's'}${resultHandoff === 'inline' ? ', inline hand-off' : ''}${notify === 'after_commit' ? ', notify after commit' : ''}`;
       const note = `${TASKS} tasks × ${STEPS_PER_TASK} steps created before the workers started; window = first claim → last task complete (server clock); workers are child processes, concurrency 10 each, 1 orchestrator`;
       await record(task, `linear tasks (${label})`, {
@@ -90,16 +94,21 @@ test('open loop: latency at fixed arrival rates (2 workers)', { timeout: TIMEOUT
   try {
     for (const rate of RATES) {
       const count = rate * SECONDS_PER_RATE;
+      const created: string[] = [];
       const result = await runOpenLoop(rate, count, async () => {
-        const created = await system.client.createTask({
+        const { task: createdTask } = await system.client.createTask({
           namespace: mathematicalSequence.namespace,
           name: mathematicalSequence.name,
           context: { even_number: 4 },
           identity_strategy: 'always_unique',
         });
-        await waits.waitForCompletion(created.task.task_uuid, { timeoutMs: 120_000 });
+        created.push(createdTask.task_uuid);
+        await waits.waitForCompletion(createdTask.task_uuid, { timeoutMs: 120_000 });
       });
       expect(result.latenciesMs).toHaveLength(count);
+      const verified = await verifyTasks(db.pool, mathematicalSequence, created);
+      expect(verified.problems).toEqual([]);
+      expect(verified.correct).toBe(count);
       await record(task, `open loop ${rate} tasks/s`, {
         kind: 'latency',
         samplesMs: result.latenciesMs,
