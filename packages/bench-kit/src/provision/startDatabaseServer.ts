@@ -38,6 +38,7 @@ export async function startDatabaseServer(kind: ProviderKind = chooseProvider())
       try {
         return await startEmbeddedServer();
       } catch (error) {
+        if (error instanceof PrerequisiteError) throw error;
         throw new PrerequisiteError(
           'PostgreSQL (embedded)',
           error instanceof Error ? error.message : String(error),
