@@ -1,5 +1,6 @@
 /** Typed errors of the tasker client; each has a stable `code`. */
-import { TaskerError } from '@tasker/shared';
+// the API entry point, not the package root: the client loads no database code
+import { type FailedStep, TaskerError } from '@tasker/shared/api';
 
 /** The server answered with an error status; `status` and the parsed `body` are kept. */
 export class TaskerHttpError extends TaskerError {
@@ -49,7 +50,7 @@ export class TaskWaitTimeoutError extends TaskerError {
 export class TaskFailedError extends TaskerError {
   readonly taskUuid: string;
   readonly state: string;
-  readonly failedStep: { step_uuid: string; name: string; attempts: number } | null;
+  readonly failedStep: FailedStep | null;
   constructor(taskUuid: string, state: string, failedStep: TaskFailedError['failedStep']) {
     super(
       'TASKER_TASK_FAILED',

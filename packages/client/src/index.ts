@@ -1,18 +1,25 @@
 /** @tasker/client: the typed HTTP client of the tasker orchestration API (undici keep-alive pool). */
-export { TaskerConnectionError, TaskerHttpError, TaskFailedError, TaskWaitTimeoutError } from './errors.ts';
-export { TaskerClient, type TaskerClientOptions } from './taskerClient.ts';
+
+// the API's shapes, from their one definition (the schemas the server validates and serializes with)
 export type {
   CancelledTask,
   CreatedTask,
   CreateTaskRequest,
+  ErrorBody,
   ExecutionContext,
+  FailedStep,
   Health,
   IdentityStrategy,
-  ListTasksOptions,
+  StepState,
   StepSummary,
   Task,
   TaskDetail,
   TaskPage,
+  TaskState,
   WaitResult,
   WorkflowStep,
-} from './types.ts';
+  WorkflowSteps,
+} from '@tasker/shared/api';
+export { TaskerConnectionError, TaskerHttpError, TaskFailedError, TaskWaitTimeoutError } from './errors.ts';
+export { TaskerClient, type TaskerClientOptions } from './taskerClient.ts';
+export type { ListTasksOptions } from './types.ts';

@@ -9,19 +9,21 @@
  * waitForCompletion holds a long-poll request (`GET /v1/tasks/:uuid/wait`) that the orchestrator
  * answers when its LISTEN hears the task's completion notification: no polling quantum.
  */
+import {
+  type CancelledTask,
+  type CreatedTask,
+  type CreateTaskRequest,
+  type Health,
+  MAX_WAIT_MS,
+  type TaskDetail,
+  type TaskPage,
+  type WaitResult,
+  type WorkflowStep,
+  type WorkflowSteps,
+} from '@tasker/shared/api';
 import { Pool } from 'undici';
 import { TaskerConnectionError, TaskerHttpError, TaskFailedError, TaskWaitTimeoutError } from './errors.ts';
-import type {
-  CancelledTask,
-  CreatedTask,
-  CreateTaskRequest,
-  Health,
-  ListTasksOptions,
-  TaskDetail,
-  TaskPage,
-  WaitResult,
-  WorkflowStep,
-} from './types.ts';
+import type { ListTasksOptions } from './types.ts';
 
 export type TaskerClientOptions = {
   /** keep-alive connections to the server (default 10) */
@@ -33,9 +35,6 @@ export type TaskerClientOptions = {
   /** per-request timeout for headers and body (default 30 s; waits get their own) */
   requestTimeoutMs?: number;
 };
-
-/** The longest one wait request asks the server to hold (the server's maximum). */
-const MAX_WAIT_PER_REQUEST_MS = 60_000;
 
 const CONNECT_ERRORS = new Set([
   'ECONNREFUSED',
@@ -88,7 +87,7 @@ export class TaskerClient {
   }
 
   async listSteps(taskUuid: string): Promise<WorkflowStep[]> {
-    const body = await this.#request<{ steps: WorkflowStep[] }>(
+    const body = await this.#request<WorkflowSteps>(
       'GET',
       `/v1/tasks/${encodeURIComponent(taskUuid)}/workflow_steps`,
     );
@@ -109,7 +108,8 @@ export class TaskerClient {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       const remaining = Math.max(0, Math.ceil(deadline - performance.now()));
-      const holdMs = Math.min(remaining, MAX_WAIT_PER_REQUEST_MS);
+      // the longest one wait request may ask the server to hold
+      const holdMs = Math.min(remaining, MAX_WAIT_MS);
       const result = await this.#request<WaitResult>(
         'GET',
         `/v1/tasks/${encodeURIComponent(taskUuid)}/wait?timeout_ms=${holdMs}`,

@@ -8,7 +8,7 @@ export {
   TaskNotFoundError,
   TemplateNotFoundError,
 } from './errors.ts';
-export { buildServer, type ServerDeps, type WaitResult } from './http/server.ts';
+export { type ApiServer, buildServer, type ServerDeps } from './http/server.ts';
 export { Counter, Histogram, OrchestrationMetrics } from './metrics/metrics.ts';
 export {
   CompletionWaiters,
@@ -25,20 +25,10 @@ export {
   RESULTS_CHANNEL,
   startOrchestration,
 } from './startOrchestration.ts';
-export { type CancelResult, cancelTask } from './tasks/cancelTask.ts';
-export {
-  type CreatedTask,
-  type CreateTaskInput,
-  type CreateTimings,
-  createTask,
-} from './tasks/createTask.ts';
-export { getTask, getTaskState, type TaskDetail } from './tasks/getTask.ts';
-export {
-  canonicalJson,
-  IDENTITY_STRATEGIES,
-  type IdentityStrategy,
-  identityHash,
-} from './tasks/identityHash.ts';
-export { listSteps, type StepDetail } from './tasks/listSteps.ts';
-export { type ListTasksQuery, listTasks, type TaskPage } from './tasks/listTasks.ts';
-export type { ExecutionContext, StepSummary, TaskView } from './tasks/taskTypes.ts';
+// the API's request and response shapes: @tasker/shared/api
+export { cancelTask } from './tasks/cancelTask.ts';
+export { type CreateTimings, createTask, type TaskCreation } from './tasks/createTask.ts';
+export { getTask, getTaskState } from './tasks/getTask.ts';
+export { canonicalJson, identityHash } from './tasks/identityHash.ts';
+export { listSteps } from './tasks/listSteps.ts';
+export { listTasks } from './tasks/listTasks.ts';

@@ -2,10 +2,11 @@
  * The HTTP contract: every route, every error status, and the server still serving after each error.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
-import { mathematicalSequence } from '@tasker/shared';
+import { mathematicalSequence, registerTemplate, type WorkflowTemplate } from '@tasker/shared';
+import { CreatedTask, Task, type WaitResult } from '@tasker/shared/api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Orchestration, startOrchestration } from '../src/index.ts';
-import { http } from './helpers.ts';
+import { claimSteps, http, submitStep } from './helpers.ts';
 
 const db = useTestDatabase();
 let orchestration: Orchestration;
@@ -18,9 +19,18 @@ const body = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** one step that fails for good at its first attempt */
+const failsOnce: WorkflowTemplate = {
+  namespace: 'api_contract',
+  name: 'fails_once',
+  version: '1.0.0',
+  steps: [{ name: 'only', handler: 'noop', dependencies: [], retry: { retryable: false, max_attempts: 1 } }],
+};
+
 beforeAll(async () => {
   orchestration = await startOrchestration({ databaseUrl: db.connectionString, bodyLimit: 64 * 1024 });
   url = orchestration.url;
+  await registerTemplate(db.pool, failsOnce);
 });
 afterAll(async () => {
   await orchestration?.close();
@@ -75,6 +85,11 @@ describe('POST /v1/tasks', () => {
     ['a missing name', { namespace: 'linear_workflow', context: {} }, 'name'],
     ['a context that is not an object', body({ context: 'text' }), 'context'],
     ['a tag that is not a string', body({ tags: ['ok', { x: 1 }] }), 'tags.1'],
+    // Fastify's default Ajv coerced these to "1" and 1 and created the task
+    ['a number as a tag', body({ tags: [1] }), 'tags.0'],
+    ['a priority sent as a string', body({ priority: '1' }), 'priority'],
+    ['a boolean as a priority', body({ priority: true }), 'priority'],
+    ['an unknown field', body({ drop: 1 }), 'drop'],
     ['a bad version', body({ version: 'one' }), 'version'],
     ['a bad namespace', body({ namespace: 'Bad-NS' }), 'namespace'],
     ['a priority that is not an integer', body({ priority: 1.5 }), 'priority'],
@@ -86,6 +101,66 @@ describe('POST /v1/tasks', () => {
     expect(res.body.error.field).toBe(field);
     expect(res.body.error.message).toContain(field);
     await stillServing();
+  });
+
+  test('the messages say what is wrong', async () => {
+    const caller = await http(url, 'POST', '/v1/tasks', body({ identity_strategy: 'caller_provided' }));
+    expect(caller.body.error.message).toBe(
+      'body.identity_key is required when identity_strategy is "caller_provided"',
+    );
+    const unknown = await http(url, 'POST', '/v1/tasks', body({ drop: 1 }));
+    expect(unknown.body.error.message).toBe('body.drop is not a known field');
+    const strategy = await http(url, 'POST', '/v1/tasks', body({ identity_strategy: 'sometimes' }));
+    expect(strategy.body.error.message).toBe(
+      'body.identity_strategy must be one of strict, caller_provided, always_unique',
+    );
+  });
+
+  test('the serialized 201 keeps every field: the same task and steps as the routes without a response schema', async () => {
+    const res = await http(
+      url,
+      'POST',
+      '/v1/tasks',
+      body({ tags: ['kept'], reason: 'why', source_system: 's' }),
+    );
+    expect(res.status).toBe(201);
+    const created = res.body as CreatedTask;
+    // every property the schema declares is in the answer (it lists what the serializer writes)
+    expect(Object.keys(created).sort()).toEqual(Object.keys(CreatedTask.properties).sort());
+    expect(Object.keys(created.task).sort()).toEqual(Object.keys(Task.properties).sort());
+    expect(created.execution_context).toEqual({
+      total_steps: 4,
+      enqueued_steps: 1,
+      pending_steps: 3,
+      completed_steps: 0,
+      execution_status: 'processing',
+    });
+    // GET /v1/tasks/:uuid and /workflow_steps answer with JSON.stringify: nothing left out there
+    const uuid = created.task.task_uuid;
+    const { context, execution_context, ...detail } = (await http(url, 'GET', `/v1/tasks/${uuid}`)).body;
+    expect(context).toEqual(body().context === undefined ? {} : expect.any(Object));
+    expect(execution_context.total_steps).toBe(4);
+    expect(Object.keys(created.task).sort()).toEqual(Object.keys(detail).sort());
+    const instant = (t: string | null) => (t === null ? null : Math.floor(Date.parse(t)));
+    for (const key of ['requested_at', 'created_at', 'completed_at'] as const) {
+      // jsonb writes microseconds, pg's Date milliseconds: the same instant
+      expect(instant(created.task[key])).toBe(instant(detail[key]));
+      delete (detail as Record<string, unknown>)[key];
+    }
+    expect(created.task).toMatchObject(detail);
+    const steps = (await http(url, 'GET', `/v1/tasks/${uuid}/workflow_steps`)).body.steps as Array<
+      Record<string, unknown>
+    >;
+    expect(created.steps).toEqual(
+      steps.map(({ step_uuid, name, handler, state, attempts, max_attempts }) => ({
+        step_uuid,
+        name,
+        handler,
+        state,
+        attempts,
+        max_attempts,
+      })),
+    );
   });
 
   test('400 for a body that is not JSON', async () => {
@@ -175,6 +250,13 @@ describe('GET /v1/tasks', () => {
     for (const task of byState.body.tasks) expect(task.state).toBe('steps_in_process');
   });
 
+  test('querystring values are coerced from text, and absent ones take their defaults', async () => {
+    const page = await http(url, 'GET', '/v1/tasks?per_page=3');
+    expect(page.status).toBe(200);
+    expect(page.body.pagination).toMatchObject({ page: 1, per_page: 3 });
+    expect((await http(url, 'GET', '/v1/tasks')).body.pagination).toMatchObject({ page: 1, per_page: 25 });
+  });
+
   test('400 for a bad filter or page size', async () => {
     expect((await http(url, 'GET', '/v1/tasks?state=sleeping')).status).toBe(400);
     const big = await http(url, 'GET', '/v1/tasks?per_page=1000');
@@ -242,6 +324,29 @@ describe('GET /v1/tasks/:uuid/wait', () => {
     const waited = await waiting;
     expect(Date.now() - started).toBeLessThan(1000);
     expect(waited.body).toMatchObject({ state: 'cancelled', completed: true });
+  });
+
+  test('the serialized answer for a failed task keeps the failed step whole', async () => {
+    const created = await http(url, 'POST', '/v1/tasks', {
+      namespace: failsOnce.namespace,
+      name: failsOnce.name,
+      context: { n: Math.random() },
+    });
+    const uuid = created.body.task.task_uuid;
+    const waiting = http(url, 'GET', `/v1/tasks/${uuid}/wait?timeout_ms=10000`);
+    const [step] = await claimSteps(db.pool, failsOnce.namespace);
+    if (!step) throw new Error('the failing step was not enqueued');
+    await submitStep(db.pool, failsOnce.namespace, step, { ok: false });
+    const expected: WaitResult = {
+      task_uuid: uuid,
+      state: 'error',
+      completed: true,
+      timed_out: false,
+      failed_step: { step_uuid: step.stepUuid, name: 'only', attempts: 1 },
+    };
+    // woken by the notification, then asked again once finished (the answer built from the database)
+    expect((await waiting).body).toEqual(expected);
+    expect((await http(url, 'GET', `/v1/tasks/${uuid}/wait?timeout_ms=10`)).body).toEqual(expected);
   });
 
   test('400 for a timeout over the maximum, 404 for an unknown task', async () => {

@@ -1,6 +1,6 @@
 /**
  * POST /v1/tasks fuzzed with 400 bodies from a seeded generator (the same bodies every run): malformed
- * JSON, wrong types, missing and unknown fields, oversized bodies, unknown templates, odd unicode and
+ * JSON, wrong types (inside arrays too, which Fastify's default Ajv coerced), missing and unknown fields, oversized bodies, unknown templates, odd unicode and
  * SQL-looking strings in names, tags and context, values PostgreSQL cannot store (NUL, lone
  * surrogates) and absurd nesting. Every one is answered 4xx with a message (naming the field where
  * there is one), the server keeps serving, and not one row or queue message is written. Then the
@@ -99,6 +99,12 @@ function generate(random: () => number): Case[] {
     () => {
       const field = pick(FIELDS);
       json('wrong type', { ...VALID, [field]: pick(WRONG_TYPES.filter((v) => wrongFor(field, v))) }, field);
+    },
+    () => {
+      // a tag that is not a string: `[1]` became `["1"]` under coercion
+      const position = Math.floor(random() * 3);
+      const tags = [...Array.from({ length: position }, () => 'ok'), pick([1, 2.5, true, null, {}, ['a']])];
+      json('wrong item type', { ...VALID, tags }, `tags.${position}`);
     },
     () => {
       const field = pick(['namespace', 'name']);

@@ -1,13 +1,23 @@
 /**
- * Every error answer has one shape: `{ error: { code, message, field?, … } }` with the matching
- * status. Validation failures name the offending field (`context`, `tags.2`, `namespace`).
+ * Every error answer has one shape (ErrorBody of @tasker/shared/api): `{ error: { code, message,
+ * field?, … } }` with the matching status. Validation failures name the offending field (`context`,
+ * `tags.2`, `namespace`) in `field` and in the message.
  */
+import type { ErrorBody } from '@tasker/shared/api';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { OrchestrationError } from '../errors.ts';
 
-export type ErrorBody = { error: { code: string; message: string; [key: string]: unknown } };
+/** An Ajv error as Fastify passes it on. */
+type AjvIssue = {
+  keyword?: string;
+  instancePath?: string;
+  schemaPath?: string;
+  params?: Record<string, unknown>;
+  message?: string;
+};
 
-type AjvIssue = { instancePath?: string; params?: Record<string, unknown>; message?: string };
+/** The part of a route schema an if/then rule is read from (CreateTaskRequest's identity_key rule). */
+type ConditionalSchema = { if?: { properties?: Record<string, { const?: unknown }> } };
 
 function fieldOf(issue: AjvIssue): string {
   const path = (issue.instancePath ?? '').split('/').filter(Boolean);
@@ -18,7 +28,35 @@ function fieldOf(issue: AjvIssue): string {
   return path.join('.');
 }
 
-export function toErrorReply(error: unknown): { status: number; body: ErrorBody } {
+/** What is wrong, in words; `schema` is the schema of the part that failed (body, querystring). */
+function problemOf(issue: AjvIssue, schema: ConditionalSchema | undefined): string {
+  switch (issue.keyword) {
+    case 'required': {
+      // a property that the top-level `then` requires: say under which condition (`if`)
+      const condition = issue.schemaPath?.startsWith('#/then/') ? schema?.if?.properties : undefined;
+      const when = Object.entries(condition ?? {})
+        .map(([name, rule]) => `${name} is ${JSON.stringify(rule.const)}`)
+        .join(' and ');
+      return when ? `is required when ${when}` : 'is required';
+    }
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'enum': {
+      const allowed = issue.params?.allowedValues;
+      return Array.isArray(allowed)
+        ? `must be one of ${allowed.join(', ')}`
+        : (issue.message ?? 'is invalid');
+    }
+    default:
+      return issue.message ?? 'is invalid';
+  }
+}
+
+/** The answer to `error`; `routeSchema` (the route's schema by part) words validation failures. */
+export function toErrorReply(
+  error: unknown,
+  routeSchema?: Record<string, unknown>,
+): { status: number; body: ErrorBody } {
   if (error instanceof OrchestrationError) {
     return {
       status: error.status,
@@ -30,12 +68,13 @@ export function toErrorReply(error: unknown): { status: number; body: ErrorBody 
     const issue: AjvIssue = fe.validation[0] ?? {};
     const field = fieldOf(issue);
     const where = fe.validationContext ?? 'request';
+    const failed = routeSchema?.[where] as ConditionalSchema | undefined;
     return {
       status: 400,
       body: {
         error: {
           code: 'validation_failed',
-          message: `${where}${field ? `.${field}` : ''} ${issue.message ?? 'is invalid'}`,
+          message: `${where}${field ? `.${field}` : ''} ${problemOf(issue, failed)}`,
           field,
           location: where,
         },
@@ -62,7 +101,7 @@ export function toErrorReply(error: unknown): { status: number; body: ErrorBody 
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, body } = toErrorReply(error);
+  const { status, body } = toErrorReply(error, request.routeOptions.schema as Record<string, unknown>);
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   void reply.code(status).send(body);
 }

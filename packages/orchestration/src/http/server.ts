@@ -8,22 +8,35 @@
  *   GET    /v1/tasks/:uuid/wait           200 { state, completed, timed_out, failed_step } when the
  *                                         task finishes (task_completed notification) or timeout_ms passes
  *   GET    /health, /health/live, /health/ready (database and listener up, else 503), /metrics
+ * Every request and response shape is a schema of @tasker/shared/api: requests are validated
+ * against them (validatorCompiler.ts), the handlers' types come from them (TypeBox type provider),
+ * and the two hot routes' answers are serialized by the compiled serializer their schema gives.
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type AfterCommitNotifier, messageReadyChannel } from '@tasker/shared';
-import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  CreatedTask,
+  CreateTaskRequest,
+  ListTasksQuery,
+  TaskParams,
+  type TaskState,
+  WaitQuery,
+  WaitResult,
+} from '@tasker/shared/api';
+import Fastify from 'fastify';
 import type pg from 'pg';
-import { InvalidRequestError, TaskNotFoundError } from '../errors.ts';
+import { TaskNotFoundError } from '../errors.ts';
 import type { OrchestrationMetrics } from '../metrics/metrics.ts';
-import type { CompletionWaiters, TaskFinished } from '../results/completionWaiters.ts';
+import type { CompletionWaiters } from '../results/completionWaiters.ts';
 import { cancelTask } from '../tasks/cancelTask.ts';
-import { type CreateTaskInput, createTask } from '../tasks/createTask.ts';
+import { createTask } from '../tasks/createTask.ts';
 import { getTask, getTaskState } from '../tasks/getTask.ts';
 import { listSteps } from '../tasks/listSteps.ts';
-import { type ListTasksQuery, listTasks } from '../tasks/listTasks.ts';
+import { listTasks } from '../tasks/listTasks.ts';
 import { TERMINAL_TASK_STATES } from '../tasks/taskTypes.ts';
 import { errorHandler } from './errorHandler.ts';
-import { createTaskBody, listTasksQuery, taskParams, waitQuery } from './schemas.ts';
-import { strictBodyProblem } from './strictBody.ts';
+import { unstorableBodyProblem } from './storableBody.ts';
+import { validatorCompiler } from './validatorCompiler.ts';
 
 export type ServerDeps = {
   pool: pg.Pool;
@@ -46,19 +59,14 @@ export type ServerDeps = {
   logger?: boolean;
 };
 
-type UuidParams = { uuid: string };
+/** The API server; its routes' request and reply types come from the schemas of @tasker/shared/api. */
+export type ApiServer = ReturnType<typeof buildServer>;
 
-export type WaitResult = {
-  task_uuid: string;
-  state: string;
-  completed: boolean;
-  timed_out: boolean;
-  failed_step: TaskFinished['failed_step'];
-};
-
-export function buildServer(deps: ServerDeps): FastifyInstance {
+export function buildServer(deps: ServerDeps) {
   const { pool, metrics, waiters } = deps;
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024 });
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024 })
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply
@@ -78,24 +86,18 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     });
   });
 
-  app.post<{ Body: CreateTaskInput }>(
+  app.post(
     '/v1/tasks',
     {
-      schema: { body: createTaskBody },
-      // before Ajv, which would drop unknown fields and coerce wrong types silently
+      // the 201 schema lets Fastify serialize the answer with its compiled serializer
+      schema: { body: CreateTaskRequest, response: { 201: CreatedTask } },
       preValidation: async (request) => {
-        const problem = strictBodyProblem(createTaskBody, request.body);
+        const problem = unstorableBodyProblem(request.body);
         if (problem) throw problem;
       },
     },
     async (request, reply) => {
       const body = request.body;
-      if (body.identity_strategy === 'caller_provided' && !body.identity_key) {
-        throw new InvalidRequestError(
-          'identity_key',
-          'body.identity_key is required with identity_strategy caller_provided',
-        );
-      }
       const started = performance.now();
       const created = await createTask(pool, body);
       if (created.enqueued > 0) deps.notifier?.notify(messageReadyChannel(body.namespace));
@@ -117,29 +119,25 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     },
   );
 
-  app.get<{ Querystring: ListTasksQuery }>(
-    '/v1/tasks',
-    { schema: { querystring: listTasksQuery } },
-    async (request) => listTasks(pool, request.query),
+  app.get('/v1/tasks', { schema: { querystring: ListTasksQuery } }, async (request) =>
+    listTasks(pool, request.query),
   );
 
-  app.get<{ Params: UuidParams }>('/v1/tasks/:uuid', { schema: { params: taskParams } }, async (request) =>
+  app.get('/v1/tasks/:uuid', { schema: { params: TaskParams } }, async (request) =>
     getTask(pool, request.params.uuid),
   );
 
-  app.delete<{ Params: UuidParams }>('/v1/tasks/:uuid', { schema: { params: taskParams } }, async (request) =>
+  app.delete('/v1/tasks/:uuid', { schema: { params: TaskParams } }, async (request) =>
     cancelTask(pool, request.params.uuid),
   );
 
-  app.get<{ Params: UuidParams }>(
-    '/v1/tasks/:uuid/workflow_steps',
-    { schema: { params: taskParams } },
-    async (request) => ({ steps: await listSteps(pool, request.params.uuid) }),
-  );
+  app.get('/v1/tasks/:uuid/workflow_steps', { schema: { params: TaskParams } }, async (request) => ({
+    steps: await listSteps(pool, request.params.uuid),
+  }));
 
-  app.get<{ Params: UuidParams; Querystring: { timeout_ms: number } }>(
+  app.get(
     '/v1/tasks/:uuid/wait',
-    { schema: { params: taskParams, querystring: waitQuery } },
+    { schema: { params: TaskParams, querystring: WaitQuery, response: { 200: WaitResult } } },
     async (request): Promise<WaitResult> => {
       const uuid = request.params.uuid;
       // register before reading the state: a completion in between still wakes this waiter
@@ -180,7 +178,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   return app;
 }
 
-async function finishedView(pool: pg.Pool, uuid: string, state: string): Promise<WaitResult> {
+async function finishedView(pool: pg.Pool, uuid: string, state: TaskState): Promise<WaitResult> {
   let failed: WaitResult['failed_step'] = null;
   if (state === 'error') {
     const { rows } = await pool.query<{ step_uuid: string; name: string; attempts: number }>(

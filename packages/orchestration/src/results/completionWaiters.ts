@@ -4,13 +4,18 @@
  * the process, whichever orchestrator finalized the task.
  */
 
+import { type FailedStep, TASK_STATES, type TaskState } from '@tasker/shared/api';
+
 /** The payload of a `task_completed` notification. */
 export type TaskFinished = {
   task_uuid: string;
-  state: string;
+  state: TaskState;
   correlation_id: string | null;
-  failed_step: { step_uuid: string; name: string; attempts: number } | null;
+  failed_step: FailedStep | null;
 };
+
+const TASK_STATE_SET: ReadonlySet<unknown> = new Set(TASK_STATES);
+const isTaskState = (value: unknown): value is TaskState => TASK_STATE_SET.has(value);
 
 export const TASK_COMPLETED_CHANNEL = 'task_completed';
 
@@ -27,10 +32,11 @@ export class CompletionWaiters {
   static parse(payload: string): TaskFinished | null {
     try {
       const value = JSON.parse(payload) as Partial<TaskFinished>;
-      if (typeof value.task_uuid !== 'string' || typeof value.state !== 'string') return null;
+      const { task_uuid, state } = value;
+      if (typeof task_uuid !== 'string' || !isTaskState(state)) return null;
       return {
-        task_uuid: value.task_uuid,
-        state: value.state,
+        task_uuid,
+        state,
         correlation_id: value.correlation_id ?? null,
         failed_step: value.failed_step ?? null,
       };

@@ -1,10 +1,9 @@
 /** Cancellation through tasker.cancel_task (migration 000012): the task and its cancellable steps. */
+import type { CancelledTask } from '@tasker/shared/api';
 import type pg from 'pg';
 import { TaskNotCancellableError, TaskNotFoundError } from '../errors.ts';
 
-export type CancelResult = { task_uuid: string; state: 'cancelled'; steps_cancelled: number };
-
-export async function cancelTask(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<CancelResult> {
+export async function cancelTask(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<CancelledTask> {
   const { rows } = await db.query<{ outcome: string; task_state: string; steps_cancelled: number }>({
     name: 'tasker_cancel_task',
     text: 'select outcome, task_state, steps_cancelled from tasker.cancel_task($1)',

@@ -4,35 +4,18 @@
  * transaction; the identity hash is computed here by strategy.
  */
 import type { Span } from '@opentelemetry/api';
+import type { CreateTaskRequest, StepSummary, Task } from '@tasker/shared/api';
 import type pg from 'pg';
 import { DuplicateTaskError, TemplateNotFoundError } from '../errors.ts';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
-import { type IdentityStrategy, identityHash } from './identityHash.ts';
-import type { StepSummary, TaskView } from './taskTypes.ts';
-
-export type CreateTaskInput = {
-  namespace: string;
-  name: string;
-  /** absent: the highest registered version */
-  version?: string | undefined;
-  context?: Record<string, unknown> | undefined;
-  initiator?: string | undefined;
-  source_system?: string | undefined;
-  reason?: string | undefined;
-  tags?: string[] | undefined;
-  priority?: number | undefined;
-  correlation_id?: string | undefined;
-  /** default strict */
-  identity_strategy?: IdentityStrategy | undefined;
-  /** required by (and only used with) caller_provided */
-  identity_key?: string | undefined;
-};
+import { identityHash } from './identityHash.ts';
 
 /** Where the database spent the time of one creation (ms, measured inside PostgreSQL). */
 export type CreateTimings = { insert_ms: number; discovery_ms: number; mark_ms: number; publish_ms: number };
 
-export type CreatedTask = {
-  task: TaskView;
+/** A created task as tasker.create_task returns it (the API's CreatedTask is built from it). */
+export type TaskCreation = {
+  task: Task;
   steps: StepSummary[];
   /** steps enqueued at creation */
   enqueued: number;
@@ -41,12 +24,15 @@ export type CreatedTask = {
 
 type CreateResult =
   | { created: false; task_uuid: string }
-  | { created: true; task: TaskView; steps: StepSummary[]; enqueued: number; timings: CreateTimings };
+  | { created: true; task: Task; steps: StepSummary[]; enqueued: number; timings: CreateTimings };
 
 const CREATE_SQL =
   'select tasker.create_task($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::text[], $10::integer, $11::uuid) as r';
 
-export async function createTask(db: pg.Pool | pg.ClientBase, input: CreateTaskInput): Promise<CreatedTask> {
+export async function createTask(
+  db: pg.Pool | pg.ClientBase,
+  input: CreateTaskRequest,
+): Promise<TaskCreation> {
   const attributes = {
     'tasker.namespace': input.namespace,
     'tasker.task_name': input.name,

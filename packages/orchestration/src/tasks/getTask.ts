@@ -1,11 +1,9 @@
 /** One task with its context and execution context (tasker.get_task_execution_context). */
+import type { TaskDetail, TaskState } from '@tasker/shared/api';
 import type pg from 'pg';
 import { TaskNotFoundError } from '../errors.ts';
-import type { ExecutionContext, TaskView } from './taskTypes.ts';
 
-export type TaskDetail = TaskView & { execution_context: ExecutionContext };
-
-/** The columns of a TaskView, for `from tasker.tasks t join named_tasks nt join task_namespaces tn`. */
+/** The columns of a Task (@tasker/shared/api), for `from tasker.tasks t join named_tasks nt join task_namespaces tn`. */
 export const TASK_VIEW_COLUMNS = `t.task_uuid, tn.name as namespace, nt.name, nt.version, t.current_state as state,
   t.priority, t.tags, t.correlation_id, t.initiator, t.source_system, t.reason, t.requested_at,
   t.completed_at, t.created_at`;
@@ -40,8 +38,8 @@ export async function getTask(db: pg.Pool | pg.ClientBase, taskUuid: string): Pr
 export async function getTaskState(
   db: pg.Pool | pg.ClientBase,
   taskUuid: string,
-): Promise<string | undefined> {
-  const { rows } = await db.query<{ state: string }>({
+): Promise<TaskState | undefined> {
+  const { rows } = await db.query<{ state: TaskState }>({
     name: 'tasker_get_task_state',
     text: 'select current_state as state from tasker.tasks where task_uuid = $1',
     values: [taskUuid],

@@ -5,9 +5,7 @@
  *   always_unique   every request creates a task
  */
 import { createHash, randomUUID } from 'node:crypto';
-
-export const IDENTITY_STRATEGIES = ['strict', 'caller_provided', 'always_unique'] as const;
-export type IdentityStrategy = (typeof IDENTITY_STRATEGIES)[number];
+import type { IdentityStrategy } from '@tasker/shared/api';
 
 export type IdentityInput = {
   namespace: string;

@@ -1,24 +1,7 @@
 /** The workflow steps of one task with their readiness (tasker.get_step_readiness_status) and results. */
+import type { WorkflowStep } from '@tasker/shared/api';
 import type pg from 'pg';
 import { TaskNotFoundError } from '../errors.ts';
-
-export type StepDetail = {
-  step_uuid: string;
-  name: string;
-  handler: string;
-  state: string;
-  attempts: number;
-  max_attempts: number;
-  retryable: boolean;
-  ready_for_execution: boolean;
-  dependencies_satisfied: boolean;
-  total_parents: number;
-  completed_parents: number;
-  next_retry_at: string | null;
-  last_attempted_at: string | null;
-  processed_at: string | null;
-  results: unknown;
-};
 
 const LIST_STEPS_SQL = `select r.workflow_step_uuid as step_uuid, r.name, r.handler, r.current_state as state,
     r.attempts, r.max_attempts, r.retryable, r.ready_for_execution, r.dependencies_satisfied,
@@ -27,8 +10,8 @@ const LIST_STEPS_SQL = `select r.workflow_step_uuid as step_uuid, r.name, r.hand
   join tasker.workflow_steps s on s.workflow_step_uuid = r.workflow_step_uuid
   order by r.workflow_step_uuid`;
 
-export async function listSteps(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<StepDetail[]> {
-  const { rows } = await db.query<StepDetail>({
+export async function listSteps(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<WorkflowStep[]> {
+  const { rows } = await db.query<WorkflowStep>({
     name: 'tasker_list_steps',
     text: LIST_STEPS_SQL,
     values: [taskUuid],

@@ -1,14 +1,7 @@
 /** A page of tasks, newest first, optionally filtered by namespace and state. */
+import type { ListTasksQuery, Task, TaskPage } from '@tasker/shared/api';
 import type pg from 'pg';
 import { TASK_VIEW_COLUMNS, TASK_VIEW_FROM } from './getTask.ts';
-import type { TaskView } from './taskTypes.ts';
-
-export type ListTasksQuery = { namespace?: string; state?: string; page: number; per_page: number };
-
-export type TaskPage = {
-  tasks: TaskView[];
-  pagination: { page: number; per_page: number; has_more: boolean };
-};
 
 const LIST_SQL = `select ${TASK_VIEW_COLUMNS}
   from ${TASK_VIEW_FROM}
@@ -17,7 +10,7 @@ const LIST_SQL = `select ${TASK_VIEW_COLUMNS}
   limit $3 offset $4`;
 
 export async function listTasks(db: pg.Pool | pg.ClientBase, query: ListTasksQuery): Promise<TaskPage> {
-  const { rows } = await db.query<TaskView>({
+  const { rows } = await db.query<Task>({
     name: 'tasker_list_tasks',
     text: LIST_SQL,
     values: [

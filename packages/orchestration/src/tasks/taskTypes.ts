@@ -1,48 +1,11 @@
-/** The shapes the API returns (snake_case, as stored); the client package declares the same. */
+/**
+ * The states in which a task has finished for a waiter (GET /v1/tasks/:uuid/wait answers at once):
+ * besides the transition table's terminal states (isTerminalTaskState), error, from which only an
+ * operator moves a task on. The API's shapes themselves live in @tasker/shared/api.
+ */
+import type { TaskState } from '@tasker/shared/api';
 
-export type TaskView = {
-  task_uuid: string;
-  namespace: string;
-  name: string;
-  version: string;
-  state: string;
-  priority: number;
-  tags: string[];
-  correlation_id: string;
-  initiator: string | null;
-  source_system: string | null;
-  reason: string | null;
-  requested_at: string;
-  completed_at: string | null;
-  created_at: string;
-  context?: unknown;
-};
-
-export type StepSummary = {
-  step_uuid: string;
-  name: string;
-  handler: string;
-  state: string;
-  attempts: number;
-  max_attempts: number;
-};
-
-export type ExecutionContext = {
-  total_steps: number;
-  pending_steps: number;
-  in_progress_steps: number;
-  completed_steps: number;
-  failed_steps: number;
-  waiting_for_retry_steps: number;
-  cancelled_steps: number;
-  ready_steps: number;
-  execution_status: string;
-  recommended_action: string;
-  completion_percentage: number;
-  next_retry_at: string | null;
-};
-
-export const TERMINAL_TASK_STATES: ReadonlySet<string> = new Set([
+export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set<TaskState>([
   'complete',
   'error',
   'cancelled',
