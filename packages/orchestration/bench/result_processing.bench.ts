@@ -4,12 +4,13 @@
  * complete with its completion notification. Each iteration gets a fresh task prepared in
  * `beforeEach` (outside the timed window) whose step has been handed back by a (simulated) worker.
  */
-import { benchSettings, benchTest as test } from '@tasker/bench-kit';
+import { benchSettings, queueLength, benchTest as test } from '@tasker/bench-kit';
 import {
   diamondPattern,
   mathematicalSequence,
   registerTemplate,
   type WorkflowTemplate,
+  workerQueueName,
 } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
@@ -76,8 +77,11 @@ test(
       await registerTemplate(db.pool, mathematicalSequence);
       await registerTemplate(db.pool, diamondPattern);
       let n = 0;
+      /** messages each worker queue must hold: the roots sent at creation and every step enqueued */
+      const queued = new Map<string, number>();
       for (const [name, template, stepIndex, expected] of CASES) {
         let step = '';
+        const processed: string[] = [];
         const outcomes: Array<{ enqueued: number; state: string | null }> = [];
         await bench(
           name,
@@ -88,12 +92,25 @@ test(
           },
           async () => {
             const result = await processStepResult(client, step);
+            processed.push(step);
             outcomes.push({ enqueued: result.enqueued, state: result.task_state });
           },
         ).run(benchSettings('db'));
-        expect(outcomes.every((o) => o.enqueued === expected.enqueued && o.state === expected.state)).toBe(
-          true,
+        expect(
+          outcomes.filter((o) => o.enqueued !== expected.enqueued || o.state !== expected.state),
+        ).toEqual([]);
+        // every processed step is complete, and its task is in the state the processor answered
+        const { rows } = await db.pool.query<{ step_state: string; task_state: string; n: number }>(
+          `select s.current_state as step_state, t.current_state as task_state, count(*)::int as n
+           from tasker.workflow_steps s join tasker.tasks t using (task_uuid)
+           where s.workflow_step_uuid = any($1::uuid[]) group by 1, 2`,
+          [processed],
         );
+        expect(rows).toEqual([{ step_state: 'complete', task_state: expected.state, n: processed.length }]);
+        const queue = workerQueueName(template.namespace);
+        const roots = template.steps.filter((s) => s.dependencies.length === 0).length;
+        queued.set(queue, (queued.get(queue) ?? 0) + processed.length * (roots + expected.enqueued));
+        expect(await queueLength(db.pool, queue), queue).toBe(queued.get(queue));
       }
     } finally {
       client.release();

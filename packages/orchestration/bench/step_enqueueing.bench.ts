@@ -7,8 +7,15 @@
  * The breakdown (discovery / mark / publish, measured inside PostgreSQL; commit + round trip; and
  * the time until a LISTENer hears the notification) is recorded per bench.
  */
-import { benchSettings, record, benchTest as test } from '@tasker/bench-kit';
-import { chain, fanOut, PgEventListener, registerTemplate, type WorkflowTemplate } from '@tasker/shared';
+import { benchSettings, queueLength, record, benchTest as test } from '@tasker/bench-kit';
+import {
+  chain,
+  fanOut,
+  PgEventListener,
+  registerTemplate,
+  type WorkflowTemplate,
+  workerQueueName,
+} from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import { createTask } from '../src/index.ts';
@@ -56,12 +63,15 @@ test(
     try {
       await listener.start();
       let n = 0;
+      /** messages the queue must hold: each task's root (sent at creation) and the steps enqueued */
+      let queued = 0;
       for (const [name, template, expected] of CASES) {
         await registerTemplate(db.pool, template);
         let next = '';
         const timings: Timings[] = [];
         const totals: number[] = [];
         const sent: number[] = [];
+        const evaluated: string[] = [];
         heard.length = 0;
         await bench(
           name,
@@ -80,10 +90,21 @@ test(
               values: [next],
             });
             totals.push(performance.now() - t0);
+            evaluated.push(next);
             if (rows[0]) timings.push(rows[0]);
           },
         ).run(benchSettings('db'));
-        expect(timings.every((t) => t.enqueued === expected)).toBe(true);
+        expect(timings).toHaveLength(evaluated.length);
+        expect(timings.filter((t) => t.enqueued !== expected)).toEqual([]);
+        // the steps the evaluation reported are enqueued in the tables and their messages are queued
+        const { rows: enqueuedSteps } = await db.pool.query<{ n: number }>(
+          `select count(*)::int as n from tasker.workflow_steps
+           where task_uuid = any($1::uuid[]) and current_state = 'enqueued'`,
+          [evaluated],
+        );
+        expect(enqueuedSteps[0]?.n).toBe(evaluated.length * expected);
+        queued += evaluated.length * (1 + expected);
+        expect(await queueLength(db.pool, workerQueueName(template.namespace))).toBe(queued);
         await new Promise((resolve) => setTimeout(resolve, 100));
         const notifyMs = sent.map((t0, i) => (heard[i] ?? Number.NaN) - t0).filter(Number.isFinite);
         const inside = {
