@@ -4,9 +4,18 @@ export { BaselineError } from './baseline/baselineError.ts';
 export { type BaselineRun, loadBaseline, saveBaseline } from './baseline/baselineFile.ts';
 export {
   type BaselineComparison,
-  type BaselineVerdict,
+  compareFigure,
   compareToBaseline,
+  type FigureComparison,
 } from './baseline/compareToBaseline.ts';
+export { type FigureTest, type FigureVerdict, figureVerdict } from './baseline/figureVerdict.ts';
+export {
+  type Better,
+  type Figure,
+  type FigureKind,
+  type RunFigures,
+  runFigures,
+} from './baseline/runFigures.ts';
 export {
   DEFAULT_SEED,
   DEFAULT_TEMPLATE_MIX,
@@ -53,6 +62,7 @@ export {
 } from './provision/testDatabase.ts';
 export type { Measurement, MeasurementKind } from './record/measurement.ts';
 export { type MeasurementArtifact, record } from './record/record.ts';
+export { type ContextArtifact, recordContext } from './record/recordContext.ts';
 export { BenchReporter } from './report/reporter.ts';
 export { bootstrapMedianRatio, type RatioInterval } from './stats/bootstrapMedianRatio.ts';
 export { type MannWhitneyResult, mannWhitneyU } from './stats/mannWhitney.ts';

@@ -61,6 +61,8 @@ export interface CiReport {
     } | null;
   };
   results: CiResult[];
+  /** labels the benches recorded about their setting (recordContext): text, not figures */
+  context: Array<{ name: string; value: string; note?: string }>;
   summary: { total_tests: number; passed: number; failed: number; warnings: number; no_target: number };
 }
 
@@ -154,6 +156,11 @@ export function buildCiReport(report: SuiteReport, env: RunEnvironment): CiRepor
         : null,
     },
     results,
+    context: (result.context ?? []).map(({ name, value, note }) => ({
+      name,
+      value,
+      ...(note ? { note } : {}),
+    })),
     summary: {
       total_tests: results.length,
       passed: count('passed'),

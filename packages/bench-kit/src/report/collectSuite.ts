@@ -2,13 +2,14 @@
  * Reads one bench file's results out of Vitest 5's reported test cases: the benchmark results Vitest
  * attaches to each test case (`testCase.benchmarks()`: groups of tinybench task statistics, with raw
  * samples when `benchmark.retainSamples` is on) and our recorded measurements
- * (`testCase.artifacts()` of type `tasker:measurement`).
+ * (`testCase.artifacts()` of type `tasker:measurement`) and labels (`tasker:context`).
  */
 import { basename, relative } from 'node:path';
 import type { TestCase, TestModule } from 'vitest/node';
 import { isMeasurementArtifact } from '../record/record.ts';
+import { isContextArtifact } from '../record/recordContext.ts';
 import { type SampleSummary, summarizeSamples } from '../stats/summarizeSamples.ts';
-import type { BenchEntry, FailureEntry, RecordEntry, SuiteResult } from './suiteResult.ts';
+import type { BenchEntry, ContextEntry, FailureEntry, RecordEntry, SuiteResult } from './suiteResult.ts';
 
 type TinybenchStatistics = ReturnType<TestCase['benchmarks']>[number]['tasks'][number]['latency'];
 
@@ -19,6 +20,7 @@ export function suiteName(moduleId: string): string {
 export function collectSuite(testModule: TestModule, repoRoot: string): SuiteResult {
   const benches: BenchEntry[] = [];
   const records: RecordEntry[] = [];
+  const context: ContextEntry[] = [];
   const failures: FailureEntry[] = [];
   for (const testCase of testModule.children.allTests()) {
     const test = testCase.fullName;
@@ -36,6 +38,11 @@ export function collectSuite(testModule: TestModule, repoRoot: string): SuiteRes
       }
     }
     for (const artifact of testCase.artifacts()) {
+      if (isContextArtifact(artifact)) {
+        const { name, value, note } = artifact;
+        context.push({ name, test, value, ...(note ? { note } : {}) });
+        continue;
+      }
       if (!isMeasurementArtifact(artifact)) continue;
       const { name, measurement } = artifact;
       records.push({
@@ -56,6 +63,7 @@ export function collectSuite(testModule: TestModule, repoRoot: string): SuiteRes
     project: testModule.project.name,
     benches,
     records,
+    context,
     failures,
   };
 }

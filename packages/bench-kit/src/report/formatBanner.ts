@@ -41,6 +41,9 @@ export function formatBanner(report: SuiteReport, { log, json, floor }: BannerOp
   );
   if (floor && rows.some((row) => row.unit === 'ms'))
     lines.push(`  RT: latency ÷ this run's select 1 round trip (p50 ${formatMs(floor.roundTripMs)} ms)`);
+  const context = result.context ?? [];
+  if (context.length > 0)
+    lines.push('', `Context: ${context.map((c) => `${c.name} = ${c.value}`).join(' · ')}`);
   lines.push('', 'Key Findings');
   for (const finding of findings) lines.push(`  • ${finding}`);
   const written = [log, json].filter(Boolean);

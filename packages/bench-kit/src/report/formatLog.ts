@@ -1,8 +1,8 @@
 /**
  * The markdown log of one suite (`tmp/benchmarks/<date>-<suite>.log`, linked from `latest/`):
  * Prerequisites (as the run's banner verified them, with the machine's floor), run context,
- * Performance Summary, every bench's statistics, recorded measurements and query plans, and Key
- * Findings. `formatEnvironment` is shared with `latest/summary.md`.
+ * Performance Summary, every bench's statistics, recorded measurements and query plans, the labels
+ * benches recorded about their setting (`## Context`: text, never a figures row), and Key Findings. `formatEnvironment` is shared with `latest/summary.md`.
  */
 import { formatFloor, formatRoundTrips, inRoundTrips } from '../floor/floorUnits.ts';
 import { prerequisitesVerdict, provisionedPrerequisites } from '../provision/prerequisites.ts';
@@ -132,6 +132,12 @@ export function formatLog(report: SuiteReport, env: RunEnvironment): string {
     }
   }
   if (result.records.length > 0) parts.push('## Recorded measurements', ...result.records.map(formatRecord));
+  const context = result.context ?? [];
+  if (context.length > 0)
+    parts.push(
+      '## Context',
+      context.map((c) => `- ${c.name}: **${c.value}**${c.note ? ` — ${c.note}` : ''}`).join('\n'),
+    );
   if (result.failures.length > 0) {
     parts.push('## Failures', result.failures.map((f) => `- ${f.test}: ${f.message}`).join('\n'));
   }

@@ -136,5 +136,13 @@ export const pgmqSuite: SuiteResult = {
       measurement: { kind: 'growth', ratio: 1.18, from: '100 messages', to: '100K messages' },
     },
   ],
+  context: [
+    {
+      name: 'queue kind',
+      test: 'sends',
+      value: 'logged',
+      note: 'the bench queue is a logged table, as every tasker queue is',
+    },
+  ],
   failures: [{ test: 'logged vs unlogged', message: 'relation "pgmq.q_unlogged" does not exist' }],
 };

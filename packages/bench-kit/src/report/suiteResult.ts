@@ -29,6 +29,14 @@ export interface RecordEntry {
   summary?: SampleSummary;
 }
 
+/** A label a bench recorded about its setting (`recordContext`): shown as context, never as a figure. */
+export interface ContextEntry {
+  name: string;
+  test: string;
+  value: string;
+  note?: string;
+}
+
 export interface FailureEntry {
   test: string;
   message: string;
@@ -42,5 +50,7 @@ export interface SuiteResult {
   project: string;
   benches: BenchEntry[];
   records: RecordEntry[];
+  /** labels from `recordContext` (absent in results built before there were any) */
+  context?: ContextEntry[];
   failures: FailureEntry[];
 }
