@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:ab --base <git-ref> [--rounds 3] [--threshold 0.05] [--fail-on-slower] [vitest filters…]`
+ * `pnpm bench:ab --base <git-ref> [--rounds 3] [--threshold 0.05] [--fail-on-regression] [vitest filters…]`
  *
  * Compares this checkout (head) with another ref (base) on the same machine and the same database
  * server, interleaved: base, head, base, head, … — each a separate `vitest bench` run — so drift of
@@ -8,10 +8,16 @@
  *   1. `git worktree add` the base ref under tmp/ab/, `pnpm install --frozen-lockfile` there
  *   2. start one database server (DATABASE_URL when set, else what the harness would choose) and
  *      hand it to both sides as DATABASE_URL + TASKER_DB=url
- *   3. each round runs each side's own `scripts/bench.ts` with TASKER_SAVE_BASELINE, so the raw
- *      samples come back through the baseline file both sides' harnesses already write
- *   4. per bench: head/base ratio of medians, bootstrap 95% interval, verdict (src/ab/abCompare.ts)
+ *   3. each round runs each side's own `scripts/bench.ts` with TASKER_SAVE_BASELINE, so every
+ *      figure of the round (latency samples, throughput, growth, bytes, values) comes back through
+ *      the baseline file both sides' harnesses already write (a base from before baseline format 2
+ *      hands back its latency samples only: its other figures are listed as new in head)
+ *   4. per figure: head/base ratio, its 95% interval, the test that decided and a verdict in the
+ *      figure's better direction (src/ab/abCompare.ts: bootstrap of pooled samples for latency,
+ *      Welch's t over the rounds for figures with one value per round)
  *      → printed, and written to tmp/benchmarks/ab/ab.md and ab.json
+ *
+ * --fail-on-regression (or its old name --fail-on-slower) exits 1 when any figure regressed.
  *
  * The worktree, the server and any running child are removed at the end, on failure and on Ctrl-C.
  */
@@ -21,7 +27,7 @@ import { join } from 'node:path';
 import {
   compareAb,
   DEFAULT_AB_THRESHOLD,
-  type RoundSamples,
+  type RoundFigures,
 } from '../packages/bench-kit/src/ab/abCompare.ts';
 import { formatAbTable } from '../packages/bench-kit/src/ab/formatAb.ts';
 import { buildPrComment, missedTargets } from '../packages/bench-kit/src/ab/prComment.ts';
@@ -41,12 +47,12 @@ import {
 } from '../packages/bench-kit/src/provision/startDatabaseServer.ts';
 
 const usage =
-  'usage: pnpm bench:ab --base <git-ref> [--rounds N] [--threshold 0.05] [--fail-on-slower] [vitest filters…]';
+  'usage: pnpm bench:ab --base <git-ref> [--rounds N] [--threshold 0.05] [--fail-on-regression] [vitest filters…]';
 const args = process.argv.slice(2);
 let baseRef: string | undefined;
 let rounds = 3;
 let threshold = DEFAULT_AB_THRESHOLD;
-let failOnSlower = false;
+let failOnRegression = false;
 const filters: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const arg = args[i] as string;
@@ -59,7 +65,7 @@ for (let i = 0; i < args.length; i++) {
   if (flag === '--base') baseRef = next();
   else if (flag === '--rounds') rounds = Number(next());
   else if (flag === '--threshold') threshold = Number(next());
-  else if (flag === '--fail-on-slower') failOnSlower = true;
+  else if (flag === '--fail-on-regression' || flag === '--fail-on-slower') failOnRegression = true;
   else if (flag === '--help' || flag === '-h') fail(usage, 0);
   else filters.push(arg);
 }
@@ -104,8 +110,8 @@ try {
   const shared = { DATABASE_URL: server.adminUrl, TASKER_DB: 'url' };
 
   const sides = [
-    { label: 'base', dir: worktree.dir, rounds: [] as RoundSamples[] },
-    { label: 'head', dir: root, rounds: [] as RoundSamples[] },
+    { label: 'base', dir: worktree.dir, rounds: [] as RoundFigures[] },
+    { label: 'head', dir: root, rounds: [] as RoundFigures[] },
   ];
   for (let round = 1; round <= rounds; round++) {
     for (const side of sides) {
@@ -121,12 +127,11 @@ try {
         TASKER_BENCH_HISTORY: join(tmp, 'history.jsonl'),
         TASKER_BENCH_PROFILE: process.env.TASKER_BENCH_PROFILE ?? 'quick',
       });
-      const baseline = loadBaseline(join(tmp, 'benchmarks', 'baselines'), 'ab');
+      // the base may be a commit from before baseline format 2: read its latency samples then
+      const baseline = loadBaseline(join(tmp, 'benchmarks', 'baselines'), 'ab', { legacy: 'latency-only' });
       if (status !== 0)
         console.warn(`⚠️ ${side.label} round ${round} exited ${status}; using the samples it kept`);
-      side.rounds.push(
-        Object.fromEntries(Object.entries(baseline.benches).map(([key, b]) => [key, b.samplesMs])),
-      );
+      side.rounds.push(baseline.figures);
     }
   }
 
@@ -145,13 +150,13 @@ try {
   );
   // the PR comment: the A/B table, and the targets the head's last round missed
   const headReports = readCiReports(join(abDir, 'runs', `head-${rounds}`, 'benchmarks'));
-  const slowerCount = result.rows.filter((r) => r.verdict === 'slower').length;
+  const regressedCount = result.rows.filter((r) => r.verdict === 'regressed').length;
   writeFileSync(
     join(repoTmpDir(), 'benchmarks', 'pr-comment.md'),
     buildPrComment({
       title:
-        slowerCount > 0
-          ? `Benchmarks: ${slowerCount} slower than ${baseRef}`
+        regressedCount > 0
+          ? `Benchmarks: ${regressedCount} regressed against ${baseRef}`
           : `Benchmarks against ${baseRef}`,
       context: `Head \`${headCommit.slice(0, 12)}\` vs base \`${worktree.commit.slice(0, 12)}\` · ${rounds} interleaved rounds on one runner and one database · profile ${process.env.TASKER_BENCH_PROFILE ?? 'quick'}`,
       comparison: markdown,
@@ -162,7 +167,7 @@ try {
   console.log(
     `\n${markdown}\n\nwritten: ${join(outDir, 'ab.md')}, ${join(repoTmpDir(), 'benchmarks', 'pr-comment.md')}`,
   );
-  process.exitCode = failOnSlower && slowerCount > 0 ? 1 : 0;
+  process.exitCode = failOnRegression && regressedCount > 0 ? 1 : 0;
 } catch (error) {
   console.error(`❌ bench:ab: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

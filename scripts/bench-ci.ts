@@ -2,10 +2,13 @@
  * `pnpm bench:ci [--baseline <name>] [--skip-load-runs] [vitest filters…]`
  *
  * The PR-CI bench run: the quick profile over the CI selection (below), the CI JSON
- * (tmp/benchmarks/ci/<suite>.json), and tmp/benchmarks/pr-comment.md — the comparison with the
- * baseline (biggest changes first) when one exists (default: `main`, what the push-to-main job
- * saves), the targets missed, one line per suite. Exit 1 when a bench failed or anything regressed
- * significantly (beyond its noise threshold and significant: src/baseline/compareToBaseline.ts).
+ * (tmp/benchmarks/ci/<suite>.json), and tmp/benchmarks/pr-comment.md — the comparison of every
+ * figure of the run (latency, throughput, growth, bytes, values) with the baseline when one exists
+ * (default: `main`, what the push-to-main job saves; src/baseline/compareToBaseline.ts) and with the
+ * earlier runs in the history (src/history/compareWithHistory.ts), worst news first, each with the
+ * test that decided; the targets missed; one line per suite. Exit 1 when a bench failed or a figure
+ * regressed against the baseline. The history comparison informs but does not fail the run: its
+ * earlier runs may be from another hour of a shared machine (see docs/benchmarks/README.md).
  *
  * The CI selection: every package's benches (the whole quick profile fits in 5 minutes on the 2-core
  * dev machine: see docs/benchmarks/README.md, "bench:ci"); `--skip-load-runs` leaves out the e2e
@@ -20,9 +23,13 @@ import {
   formatBaselineChanges,
   missedTargets,
 } from '../packages/bench-kit/src/ab/prComment.ts';
-import { loadBaseline } from '../packages/bench-kit/src/baseline/baselineFile.ts';
+import { BaselineError } from '../packages/bench-kit/src/baseline/baselineError.ts';
+import { type BaselineRun, loadBaseline } from '../packages/bench-kit/src/baseline/baselineFile.ts';
 import { compareRun } from '../packages/bench-kit/src/baseline/baselineReport.ts';
-import { readCiReports, readRunSamples, samplesByKey } from '../packages/bench-kit/src/history/latestRun.ts';
+import { compareWithHistory } from '../packages/bench-kit/src/history/compareWithHistory.ts';
+import { formatHistoryTable } from '../packages/bench-kit/src/history/formatHistoryTable.ts';
+import { historyPath, readHistory } from '../packages/bench-kit/src/history/historyFile.ts';
+import { figuresByKey, readCiReports, readRunSamples } from '../packages/bench-kit/src/history/latestRun.ts';
 import { repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
 import { targetRegistry } from '../packages/bench-kit/src/targets/registry.ts';
 
@@ -48,8 +55,9 @@ for (let i = 0; i < args.length; i++) {
 
 const benchmarksDir = join(process.env.TASKER_TMP_DIR ?? repoTmpDir(), 'benchmarks');
 const baselineDir = join(benchmarksDir, 'baselines');
+const explicitBaseline = baselineName !== undefined;
 baselineName ??= existsSync(join(baselineDir, 'main.json')) ? 'main' : undefined;
-const baseline = baselineName ? loadBaseline(baselineDir, baselineName) : undefined;
+const baseline = loadChosenBaseline(baselineName);
 
 const started = new Date();
 const benchArgs = [...passThrough];
@@ -66,22 +74,36 @@ const result = spawnSync('node', ['scripts/bench.ts', ...benchArgs], {
 const seconds = (Date.now() - started.getTime()) / 1000;
 
 const reports = readCiReports(benchmarksDir, started);
-const samples = samplesByKey(readRunSamples(benchmarksDir, started));
-const rows = baseline ? compareRun(baseline, samples, targetRegistry) : [];
-const regressed = rows.filter((r) => r.comparison?.verdict === 'Regressed');
+const figures = figuresByKey(readRunSamples(benchmarksDir, started));
+const rows = baseline ? compareRun(baseline, figures, targetRegistry) : [];
+const regressed = rows.filter((r) => r.comparison?.verdict === 'regressed');
+// this run's history lines are the ones written since it started; every earlier line is its past
+const history = readHistory(historyPath(benchmarksDir));
+const thisRun = history.filter((line) => new Date(line.timestamp) >= started);
+const historyRows = compareWithHistory(history, thisRun, targetRegistry);
+const historyTable = thisRun.length > 0 ? formatHistoryTable(historyRows) : undefined;
+const historyRegressed = historyRows.filter((r) => r.verdict === 'regressed');
 const missed = missedTargets(reports);
 const commit = reports[0]?.commit.slice(0, 12) ?? 'unknown';
 const comment = buildPrComment({
   title: regressed.length > 0 ? `Benchmarks: ${regressed.length} regressed` : 'Benchmarks',
   context: `Commit \`${commit}\` · quick profile · ${reports.length} suites · ${Math.round(seconds)} s · ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'} · Node ${process.version}`,
-  comparison: baseline ? formatBaselineChanges(baseline.name, rows) : undefined,
+  comparison:
+    [baseline ? formatBaselineChanges(baseline.name, rows) : undefined, historyTable]
+      .filter((part) => part !== undefined)
+      .join('\n\n') || undefined,
   missed,
   reports,
 });
 mkdirSync(benchmarksDir, { recursive: true });
 const commentFile = join(benchmarksDir, 'pr-comment.md');
 writeFileSync(commentFile, comment);
+if (historyTable) console.log(`\n${historyTable}`);
 console.log(`\nPR comment: ${commentFile} · ${reports.length} suites in ${seconds.toFixed(0)} s`);
+if (historyRegressed.length > 0)
+  console.warn(
+    `⚠️ ${historyRegressed.length} regressed against the history (reported, not failing): ${historyRegressed.map((r) => r.key).join(', ')}`,
+  );
 
 if (reports.length === 0) {
   console.error('❌ bench:ci: the run wrote no CI JSON (did any bench run?)');
@@ -92,6 +114,25 @@ if (regressed.length > 0) {
   process.exit(1);
 }
 process.exit(result.status ?? 1);
+
+/**
+ * The baseline to compare with. One named on the command line must load; the default `main` left by
+ * an older checkout (another format) is skipped with the reason, so the run still reports.
+ */
+function loadChosenBaseline(name: string | undefined): BaselineRun | undefined {
+  if (name === undefined) return undefined;
+  try {
+    return loadBaseline(baselineDir, name);
+  } catch (error) {
+    if (!(error instanceof BaselineError)) throw error;
+    if (explicitBaseline) {
+      console.error(`❌ ${error.message}`);
+      process.exit(1);
+    }
+    console.warn(`⚠️ no baseline comparison: ${error.message}`);
+    return undefined;
+  }
+}
 
 /** The bench files of every package minus LOAD_RUNS, as vitest file filters. */
 function ciSelection(): string[] {

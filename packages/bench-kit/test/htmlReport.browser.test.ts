@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, expect, test } from 'vitest';
 import { BASELINE_FORMAT } from '../src/baseline/baselineFile.ts';
+import { headline, type RunFigures, runFigures } from '../src/baseline/runFigures.ts';
 import { historyLines } from '../src/history/historyFile.ts';
 import type { RunSamples } from '../src/history/runSamplesFile.ts';
 import { suiteFileName } from '../src/html/renderPages.ts';
@@ -110,24 +111,34 @@ async function bundledChromium(): Promise<ChromiumBinary> {
 function fixtureData(): ReportData {
   const suites: SuiteResult[] = [eventPropagation, pgmqSuite];
   const samples: Record<string, RunSamples> = {};
-  const baseline: Record<string, { samplesMs: number[] }> = {};
+  const baseline: RunFigures = {};
   for (const s of suites) {
+    const figures = runFigures([s], targetRegistry);
     const benches: Record<string, number[]> = {};
     for (const b of s.benches) if (b.samplesMs) benches[b.name] = b.samplesMs;
     for (const r of s.records)
       if (r.measurement.kind === 'latency') benches[r.name] = r.measurement.samplesMs;
     samples[s.suite] = {
-      format: 'tasker-samples/1',
+      format: 'tasker-samples/2',
       suite: s.suite,
       file: s.file,
       timestamp: fixtureEnvironment.timestamp,
       commit: fixtureEnvironment.commit,
       profile: 'quick',
+      figures: Object.fromEntries(
+        Object.entries(figures).map(([key, f]) => [key.slice(s.suite.length + 1), headline(f)]),
+      ),
       benches,
     };
     // a baseline 20% faster than this run
     for (const [name, xs] of Object.entries(benches))
-      baseline[`${s.suite}/${name}`] = { samplesMs: xs.map((x) => x / 1.2) };
+      baseline[`${s.suite}/${name}`] = {
+        kind: 'latency',
+        unit: 'ms',
+        better: 'lower',
+        value: (figures[`${s.suite}/${name}`]?.value ?? Number.NaN) / 1.2,
+        samplesMs: xs.map((x) => x / 1.2),
+      };
   }
   // eight earlier runs, drifting
   const history = Array.from({ length: 8 }, (_, i) =>
@@ -150,7 +161,7 @@ function fixtureData(): ReportData {
       name: 'main',
       savedAt: '2025-01-27T00:00:00.000Z',
       environment: fixtureEnvironment,
-      benches: baseline,
+      figures: baseline,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import type { BaselineRow } from '../baseline/baselineReport.ts';
-import { compareToBaseline } from '../baseline/compareToBaseline.ts';
+import { compareFigure } from '../baseline/compareToBaseline.ts';
+import type { Figure } from '../baseline/runFigures.ts';
 import { buildCiReport } from '../report/ciJson.ts';
 import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../report/reportFixture.ts';
 import { buildSuiteReport } from '../report/suiteReport.ts';
@@ -37,18 +38,44 @@ test('a missed target reads as how many times worse than the target', () => {
   );
 });
 
-test('baseline changes: biggest change first, new benches after the table', () => {
+test('baseline changes: regressed first, biggest change first, the test named, new figures after', () => {
+  const latency = (c: number): Figure => ({
+    kind: 'latency',
+    unit: 'ms',
+    better: 'lower',
+    value: c,
+    samplesMs: spread(c),
+  });
+  const throughput = (value: number): Figure => ({
+    kind: 'throughput',
+    unit: 'jobs/s',
+    better: 'higher',
+    value,
+  });
+  const row = (key: string, before: Figure, after: Figure): BaselineRow => ({
+    key,
+    current: after,
+    comparison: compareFigure(before, after),
+  });
   const rows: BaselineRow[] = [
-    { key: 's/small', currentMedian: 1.02, comparison: compareToBaseline(spread(1), spread(1.02)) },
-    { key: 's/big', currentMedian: 2, comparison: compareToBaseline(spread(1), spread(2)) },
-    { key: 's/faster', currentMedian: 0.7, comparison: compareToBaseline(spread(1), spread(0.7)) },
-    { key: 's/new', currentMedian: 1, comparison: undefined },
+    row('s/small', latency(1), latency(1.02)),
+    row('s/big', latency(1), latency(2)),
+    row('s/faster', latency(1), latency(0.7)),
+    row('s/throughput down 60%', throughput(1_000), throughput(400)),
+    { key: 's/new', current: latency(1), comparison: undefined },
   ];
   const text = formatBaselineChanges('main', rows);
-  const order = ['s/big', 's/faster', 's/small'].map((k) => text.indexOf(`| ${k} |`));
+  const order = ['s/throughput down 60%', 's/big', 's/faster', 's/small'].map((k) =>
+    text.indexOf(`| ${k} |`),
+  );
+  expect(order.every((i) => i > 0)).toBe(true);
   expect(order).toEqual([...order].sort((a, b) => a - b));
-  expect(text).toContain('🔴 Regressed');
-  expect(text).toContain('🟢 Improved');
+  expect(text).toContain(
+    '| s/throughput down 60% | throughput, higher is better | 1,000 jobs/s | 400 jobs/s | -60.0% | relative-change',
+  );
+  expect(text).toContain('🔴 regressed');
+  expect(text).toContain('🟢 improved');
+  expect(text).toContain('- `mann-whitney+bootstrap`: samples:');
   expect(text).toContain('New since the baseline: s/new');
 });
 

@@ -4,9 +4,10 @@
  * Sections, most important first: the comparison (A/B table, or the baseline table with the biggest
  * changes first), the targets missed, then one line per suite.
  */
-import type { BaselineRow } from '../baseline/baselineReport.ts';
+import { BASELINE_HEADERS, type BaselineRow, baselineCells, testLegend } from '../baseline/baselineReport.ts';
+import { VERDICT_RANK } from '../baseline/figureVerdict.ts';
 import type { CiReport } from '../report/ciJson.ts';
-import { formatMs, formatPercent, formatValue, markdownTable } from '../report/format.ts';
+import { formatValue, markdownTable } from '../report/format.ts';
 import { ratioVerdict, targetBound } from '../targets/target.ts';
 
 export const PR_COMMENT_MARKER = '<!-- tasker-bench-comment -->';
@@ -63,33 +64,25 @@ export function formatMissedTargets(missed: readonly MissedTarget[]): string {
   );
 }
 
-/** The baseline comparison, biggest changes first; benches new since the baseline at the end. */
+/** The baseline comparison, worst news first (regressed, improved, changed, inconclusive, unchanged;
+ *  biggest change first within each), every figure with the test that decided it; figures new
+ *  since the baseline at the end. */
 export function formatBaselineChanges(baselineName: string, rows: readonly BaselineRow[]): string {
+  const order = (r: BaselineRow) => VERDICT_RANK[r.comparison?.verdict ?? 'unchanged'];
+  const size = (r: BaselineRow) => Math.abs(Math.log1p(r.comparison?.change ?? 0));
   const compared = rows
     .filter((r) => r.comparison !== undefined)
-    .sort((a, b) => Math.abs(b.comparison?.change ?? 0) - Math.abs(a.comparison?.change ?? 0));
+    .sort((a, b) => order(a) - order(b) || size(b) - size(a));
   const added = rows.filter((r) => r.comparison === undefined).map((r) => r.key);
-  const mark = { Regressed: '🔴 Regressed', Improved: '🟢 Improved', Stable: '⚪ Stable' } as const;
-  const table = markdownTable(
-    ['Benchmark', 'Baseline', 'Current', 'Change', 'CI of ratio', 'Status'],
-    compared.map(({ key, comparison: c }) =>
-      c
-        ? [
-            key,
-            `${formatMs(c.baselineMedian)} ms`,
-            `${formatMs(c.currentMedian)} ms`,
-            formatPercent(c.change),
-            `${c.interval.low.toFixed(3)}–${c.interval.high.toFixed(3)}`,
-            mark[c.verdict],
-          ]
-        : [],
-    ),
-  );
+  const legend = testLegend(compared);
   const lines = [
-    `Against baseline \`${baselineName}\` (medians; CI: bootstrap 95% interval of current/baseline; Regressed = beyond the noise threshold and significant):`,
+    `Against baseline \`${baselineName}\` (latency: medians; change = current/baseline − 1; regressed = beyond the figure's threshold in its worse direction and, where there are samples, significant):`,
     '',
-    compared.length > 0 ? table : '_No bench in common with the baseline._',
+    compared.length > 0
+      ? markdownTable(BASELINE_HEADERS, compared.map(baselineCells))
+      : '_No figure in common with the baseline._',
   ];
+  if (legend) lines.push('', legend);
   if (added.length > 0) lines.push('', `New since the baseline: ${added.join(', ')}`);
   return lines.join('\n');
 }

@@ -1,76 +1,87 @@
 /**
- * A run against a stored baseline: every bench and latency record of the run that has samples,
- * compared by `compareToBaseline`, and the markdown table the console and `latest/` show.
+ * A run against a stored baseline: every figure of the run (runFigures.ts) compared with its stored
+ * counterpart by `compareFigure` — samples where both sides have them, else the relative change in
+ * the figure's direction — and the markdown table the console and `latest/` show.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatMs, formatPercent, markdownTable } from '../report/format.ts';
-import type { SuiteResult } from '../report/suiteResult.ts';
-import { median } from '../stats/median.ts';
-import { DEFAULT_NOISE, type TargetRegistry, targetKey } from '../targets/target.ts';
+import { formatPercent, formatValue, markdownTable } from '../report/format.ts';
+import type { TargetRegistry } from '../targets/target.ts';
 import type { BaselineRun } from './baselineFile.ts';
-import { type BaselineComparison, compareToBaseline } from './compareToBaseline.ts';
+import { compareFigure, type FigureComparison } from './compareToBaseline.ts';
+import { directionLabel, TEST_DESCRIPTION, VERDICT_MARK } from './figureVerdict.ts';
+import type { Figure, RunFigures } from './runFigures.ts';
 
 export interface BaselineRow {
   key: string;
-  /** undefined: the bench is new since the baseline */
-  comparison: BaselineComparison | undefined;
-  currentMedian: number;
-}
-
-/** Raw latency samples of a run, keyed `<suite>/<name>` (what a baseline stores). */
-export function runSamples(suites: readonly SuiteResult[]): Record<string, { samplesMs: number[] }> {
-  const samples: Record<string, { samplesMs: number[] }> = {};
-  for (const suite of suites) {
-    for (const bench of suite.benches) {
-      if (bench.samplesMs?.length)
-        samples[targetKey(suite.suite, bench.name)] = { samplesMs: bench.samplesMs };
-    }
-    for (const entry of suite.records) {
-      if (entry.measurement.kind === 'latency') {
-        samples[targetKey(suite.suite, entry.name)] = { samplesMs: entry.measurement.samplesMs };
-      }
-    }
-  }
-  return samples;
+  /** undefined: the figure is new since the baseline (or changed its kind or unit) */
+  comparison: FigureComparison | undefined;
+  current: Figure;
 }
 
 export function compareRun(
   baseline: BaselineRun,
-  current: Record<string, { samplesMs: number[] }>,
+  current: RunFigures,
   registry: TargetRegistry,
 ): BaselineRow[] {
-  return Object.entries(current).map(([key, { samplesMs }]) => {
-    const stored = baseline.benches[key];
+  return Object.entries(current).map(([key, figure]) => {
+    const stored = baseline.figures[key];
+    const comparable = stored !== undefined && stored.kind === figure.kind && stored.unit === figure.unit;
+    const noise = registry[key]?.noise;
     return {
       key,
-      currentMedian: median(samplesMs),
-      comparison: stored
-        ? compareToBaseline(stored.samplesMs, samplesMs, { noise: registry[key]?.noise ?? DEFAULT_NOISE })
+      current: figure,
+      comparison: comparable
+        ? compareFigure(stored, figure, noise === undefined ? {} : { noise })
         : undefined,
     };
   });
 }
 
-export function formatBaselineTable(baselineName: string, rows: readonly BaselineRow[]): string {
-  const table = markdownTable(
-    ['Benchmark', 'Baseline', 'Current', 'Change', 'CI of ratio', 'Status'],
-    rows.map(({ key, comparison: c, currentMedian }) =>
-      c
-        ? [
-            key,
-            `${formatMs(c.baselineMedian)} ms`,
-            `${formatMs(c.currentMedian)} ms`,
-            formatPercent(c.change),
-            `${c.interval.low.toFixed(3)}–${c.interval.high.toFixed(3)}`,
-            `${c.verdict} (p ${c.pValue < 0.001 ? '< 0.001' : `= ${c.pValue.toFixed(3)}`})`,
-          ]
-        : [key, '—', `${formatMs(currentMedian)} ms`, '—', '—', 'New'],
-    ),
-  );
+/** The test's own numbers: "p < 0.001, CI 1.21–1.35", or the threshold a single value was held to. */
+export function comparisonEvidence(c: FigureComparison): string {
+  if (c.pValue !== undefined && c.interval)
+    return `p ${c.pValue < 0.001 ? '< 0.001' : `= ${c.pValue.toFixed(3)}`}, CI ${c.interval.low.toFixed(3)}–${c.interval.high.toFixed(3)}`;
+  return `±${(c.threshold * 100).toFixed(0)}% threshold`;
+}
+
+/** One row of the baseline tables: figure, direction, baseline, current, change, test, verdict. */
+export function baselineCells({ key, comparison: c, current }: BaselineRow): string[] {
+  if (!c)
+    return [
+      key,
+      `${current.kind}, ${directionLabel(current.better)}`,
+      '—',
+      formatValue(current.value, current.unit),
+      '—',
+      '—',
+      'new',
+    ];
   return [
-    `Against baseline "${baselineName}" (medians; CI: bootstrap 95% interval of current/baseline; Regressed = beyond the noise threshold and significant)`,
-    table,
+    key,
+    `${c.kind}, ${directionLabel(c.better)}`,
+    formatValue(c.baseline, c.unit),
+    formatValue(c.current, c.unit),
+    formatPercent(c.change),
+    `${c.test} (${comparisonEvidence(c)})`,
+    VERDICT_MARK[c.verdict],
+  ];
+}
+
+export const BASELINE_HEADERS = ['Figure', 'Kind', 'Baseline', 'Current', 'Change', 'Decided by', 'Verdict'];
+
+/** Which test each verdict rests on, one line per test the table uses. */
+export function testLegend(rows: readonly BaselineRow[]): string {
+  const tests = [...new Set(rows.flatMap((r) => (r.comparison ? [r.comparison.test] : [])))];
+  return tests.map((t) => `- \`${t}\`: ${TEST_DESCRIPTION[t]}`).join('\n');
+}
+
+export function formatBaselineTable(baselineName: string, rows: readonly BaselineRow[]): string {
+  const legend = testLegend(rows);
+  return [
+    `Against baseline "${baselineName}" (latency: medians; change = current/baseline − 1; regressed = beyond the figure's threshold in its worse direction and, where there are samples, significant)`,
+    markdownTable(BASELINE_HEADERS, rows.map(baselineCells)),
+    ...(legend ? [legend] : []),
   ].join('\n\n');
 }
 

@@ -2,19 +2,30 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { thinSamples } from '../baseline/runFigures.ts';
 import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../report/reportFixture.ts';
 import { appendHistory, historyLines, historyPath, readHistory } from './historyFile.ts';
-import { readLatestSamples, thinSamples, writeRunSamples } from './runSamplesFile.ts';
+import { figuresByKey } from './latestRun.ts';
+import { readLatestSamples, writeRunSamples } from './runSamplesFile.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tasker-history-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test('one line per measured bench and latency record, with the run context', () => {
+test('one line per figure (every bench and record but plans), with the run context', () => {
   const lines = historyLines([eventPropagation, pgmqSuite], fixtureEnvironment);
-  const measured =
+  const figures =
     [eventPropagation, pgmqSuite].flatMap((s) => s.benches.filter((b) => !b.fromStore)).length +
-    [eventPropagation, pgmqSuite].flatMap((s) => s.records.filter((r) => r.summary)).length;
-  expect(lines).toHaveLength(measured);
+    [eventPropagation, pgmqSuite].flatMap((s) => s.records.filter((r) => r.measurement.kind !== 'plan'))
+      .length;
+  expect(lines).toHaveLength(figures);
+  expect(lines.find((l) => l.name === 'send (single)')).toMatchObject({
+    kind: 'throughput',
+    unit: 'msgs/s',
+    better: 'higher',
+    value: 1_820,
+    median: null,
+  });
+  expect(lines.find((l) => l.name === 'read latency growth')).toMatchObject({ kind: 'growth', value: 1.18 });
   const first = lines[0];
   expect(first).toMatchObject({
     timestamp: '2025-01-31T14:25:01.000Z',
@@ -42,12 +53,39 @@ test('TASKER_BENCH_HISTORY moves the file', () => {
   expect(historyPath('/out', { TASKER_BENCH_HISTORY: '/data/h.jsonl' })).toBe('/data/h.jsonl');
 });
 
-test('raw samples of the newest run round-trip through latest/<suite>.samples.json', () => {
+test('figures and raw samples of the newest run round-trip through latest/<suite>.samples.json', () => {
   writeRunSamples(dir, [eventPropagation, pgmqSuite], fixtureEnvironment);
   const read = readLatestSamples(dir);
   expect(Object.keys(read).sort()).toEqual(['event_propagation', 'pgmq']);
   const bench = eventPropagation.benches.find((b) => b.samplesMs?.length);
   expect(read.event_propagation?.benches[bench?.name ?? '']).toEqual(bench?.samplesMs);
+  const figures = figuresByKey(Object.values(read));
+  expect(figures['pgmq/send (batch 100)']).toEqual({
+    kind: 'throughput',
+    unit: 'msgs/s',
+    better: 'higher',
+    value: 52_000,
+  });
+  expect(figures[`event_propagation/${bench?.name}`]?.samplesMs).toEqual(bench?.samplesMs);
+});
+
+test('a line written before lines carried every figure reads as latency, by its median', () => {
+  const file = join(dir, 'old.jsonl');
+  const old = {
+    timestamp: '2025-01-01T00:00:00.000Z',
+    commit: 'c',
+    suite: 's',
+    name: 'n',
+    median: 2.5,
+    p95: 3,
+    p99: null,
+    samples: 50,
+  };
+  appendFileSync(
+    file,
+    `${JSON.stringify(old)}\n${JSON.stringify({ ...old, name: 'no median', median: null })}\n`,
+  );
+  expect(readHistory(file)).toEqual([{ ...old, kind: 'latency', unit: 'ms', better: 'lower', value: 2.5 }]);
 });
 
 test('long runs are thinned evenly, short ones kept whole', () => {

@@ -1,10 +1,11 @@
 /**
  * What the newest run left in tmp/benchmarks/: the CI JSON of each suite (`ci/<suite>.json`) and its
- * raw samples (`latest/<suite>.samples.json`), optionally only those written since a given time —
+ * figures with their raw samples (`latest/<suite>.samples.json`), optionally only those written since a given time —
  * so a script that started a run reads that run's suites and not older ones.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunFigures } from '../baseline/runFigures.ts';
 import type { CiReport } from '../report/ciJson.ts';
 import { type RunSamples, readLatestSamples } from './runSamplesFile.ts';
 
@@ -34,11 +35,13 @@ export function readRunSamples(outputDir: string, since?: Date): RunSamples[] {
   );
 }
 
-/** `<suite>/<name>` → samples, the shape baselines and `compareRun` use. */
-export function samplesByKey(runs: readonly RunSamples[]): Record<string, { samplesMs: number[] }> {
-  const byKey: Record<string, { samplesMs: number[] }> = {};
+/** `<suite>/<name>` → figure with its samples: the shape baselines and `compareRun` use. */
+export function figuresByKey(runs: readonly RunSamples[]): RunFigures {
+  const byKey: RunFigures = {};
   for (const run of runs)
-    for (const [name, samplesMs] of Object.entries(run.benches))
-      byKey[`${run.suite}/${name}`] = { samplesMs };
+    for (const [name, figure] of Object.entries(run.figures)) {
+      const samplesMs = run.benches[name];
+      byKey[`${run.suite}/${name}`] = samplesMs?.length ? { ...figure, samplesMs } : figure;
+    }
   return byKey;
 }

@@ -1,24 +1,20 @@
 /**
- * Raw samples of the newest run of each suite: `latest/<suite>.samples.json`, written by the
- * reporter beside `latest/<suite>.log`. The HTML report draws its distributions from them and
- * `bench:ci` compares them with a baseline; the CI JSON carries only summaries.
+ * The newest run of each suite: `latest/<suite>.samples.json`, written by the reporter beside
+ * `latest/<suite>.log`. It holds every figure of the suite (runFigures.ts: kind, unit, better
+ * direction, value) and, apart, the raw latency samples of those that have them. The HTML report
+ * draws its distributions from the samples; `bench:ci` compares every figure with a baseline; the CI
+ * JSON carries only summaries. Format 2 added `figures`; a format-1 file is skipped (the next run
+ * replaces it).
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Figure, headline, runFigures } from '../baseline/runFigures.ts';
 import type { RunEnvironment } from '../report/environment.ts';
 import type { SuiteResult } from '../report/suiteResult.ts';
+import { targetRegistry } from '../targets/registry.ts';
+import type { TargetRegistry } from '../targets/target.ts';
 
-export const SAMPLES_FORMAT = 'tasker-samples/1';
-
-/** Micro benches take millions of samples; a distribution and a rank test need far fewer. */
-export const MAX_KEPT_SAMPLES = 20_000;
-
-/** Every k-th sample in run order, so a long run keeps its shape (and its drift) in fewer numbers. */
-export function thinSamples(samples: readonly number[], max = MAX_KEPT_SAMPLES): number[] {
-  if (samples.length <= max) return [...samples];
-  const step = samples.length / max;
-  return Array.from({ length: max }, (_, i) => samples[Math.floor(i * step)] as number);
-}
+export const SAMPLES_FORMAT = 'tasker-samples/2';
 
 export interface RunSamples {
   format: typeof SAMPLES_FORMAT;
@@ -27,6 +23,8 @@ export interface RunSamples {
   timestamp: string;
   commit: string;
   profile: string;
+  /** bench or record name → its figure, without samples */
+  figures: Record<string, Figure>;
   /** bench or latency-record name → raw latency samples, ms (at most MAX_KEPT_SAMPLES, thinned evenly) */
   benches: Record<string, number[]>;
 }
@@ -39,16 +37,19 @@ export function writeRunSamples(
   outputDir: string,
   suites: readonly SuiteResult[],
   env: RunEnvironment,
+  registry: TargetRegistry = targetRegistry,
 ): string[] {
   mkdirSync(join(outputDir, 'latest'), { recursive: true });
   const written: string[] = [];
   for (const suite of suites) {
+    const figures: Record<string, Figure> = {};
     const benches: Record<string, number[]> = {};
-    for (const bench of suite.benches)
-      if (bench.samplesMs?.length) benches[bench.name] = thinSamples(bench.samplesMs);
-    for (const entry of suite.records)
-      if (entry.measurement.kind === 'latency')
-        benches[entry.name] = thinSamples(entry.measurement.samplesMs);
+    const prefix = `${suite.suite}/`;
+    for (const [key, figure] of Object.entries(runFigures([suite], registry))) {
+      const name = key.slice(prefix.length);
+      figures[name] = headline(figure);
+      if (figure.samplesMs) benches[name] = figure.samplesMs;
+    }
     const data: RunSamples = {
       format: SAMPLES_FORMAT,
       suite: suite.suite,
@@ -56,6 +57,7 @@ export function writeRunSamples(
       timestamp: env.timestamp,
       commit: env.commit,
       profile: env.profile,
+      figures,
       benches,
     };
     const file = samplesPath(outputDir, suite.suite);
@@ -66,7 +68,7 @@ export function writeRunSamples(
   return written;
 }
 
-/** Every `latest/*.samples.json` that parses, by suite. */
+/** Every `latest/*.samples.json` of the current format that parses, by suite. */
 export function readLatestSamples(outputDir: string): Record<string, RunSamples> {
   const dir = join(outputDir, 'latest');
   const found: Record<string, RunSamples> = {};

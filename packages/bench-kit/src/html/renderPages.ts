@@ -114,7 +114,7 @@ export function renderSuitePage(report: CiReport, data: ReportData, registry: Ta
       : first.source === 'test'
         ? `<p class="failed">${e(first.reason ?? 'failed')}</p>`
         : `<p class="meta">No target in the registry${first.value !== null ? ` · ${e(first.metric ?? 'value')}: ${num(first.value)} ${e(first.unit ?? '')}` : ''}.</p>`;
-    const stored = data.baseline?.benches[key]?.samplesMs;
+    const stored = data.baseline?.figures[key]?.samplesMs;
     let baselineText = '';
     const markers: Marker[] = [];
     if (summary?.p50 !== undefined)
@@ -134,7 +134,7 @@ export function renderSuitePage(report: CiReport, data: ReportData, registry: Ta
         label: `baseline ${shortMs(c.baselineMedian)}`,
         kind: 'baseline',
       });
-      const cls = c.verdict === 'Regressed' ? 'failed' : c.verdict === 'Improved' ? 'passed' : 'neutral';
+      const cls = c.verdict === 'regressed' ? 'failed' : c.verdict === 'improved' ? 'passed' : 'neutral';
       baselineText = `<p>Against baseline <b>${e(data.baseline.name)}</b>: median ${shortMs(c.baselineMedian)} → ${shortMs(c.currentMedian)} ms (${c.change > 0 ? '+' : ''}${(c.change * 100).toFixed(1)}%, 95% CI of ratio ${c.interval.low.toFixed(3)}–${c.interval.high.toFixed(3)}, p ${c.pValue < 0.001 ? '< 0.001' : `= ${c.pValue.toFixed(3)}`}) · <span class="status ${cls}">${c.verdict}</span></p>`;
     } else if (data.baseline && raw?.length) {
       baselineText = `<p class="meta">New since baseline ${e(data.baseline.name)}.</p>`;

@@ -4,8 +4,9 @@
  * cases: `testCase.benchmarks()`; our own measurements ride along as `tasker:measurement` artifacts),
  * prints a results banner per suite, writes the reports under tmp/benchmarks/, and handles baselines:
  *
- *   TASKER_SAVE_BASELINE=<name>     store this run's raw samples + environment as a baseline
- *   TASKER_BASELINE=<name>          compare this run with that baseline (medians, significance)
+ *   TASKER_SAVE_BASELINE=<name>     store every figure of this run (latency with its raw samples) +
+ *                                   environment as a baseline
+ *   TASKER_BASELINE=<name>          compare every figure of this run with that baseline
  *   TASKER_FAIL_ON_REGRESSION=1     exit non-zero when anything regressed
  *
  * (`pnpm bench --save-baseline main` etc. set these: scripts/bench.ts.) In a `vitest run` there are
@@ -16,12 +17,8 @@ import type { SerializedError } from 'vitest';
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { BaselineError } from '../baseline/baselineError.ts';
 import { BASELINE_FORMAT, type BaselineRun, loadBaseline, saveBaseline } from '../baseline/baselineFile.ts';
-import {
-  compareRun,
-  formatBaselineTable,
-  runSamples,
-  writeBaselineVerdict,
-} from '../baseline/baselineReport.ts';
+import { compareRun, formatBaselineTable, writeBaselineVerdict } from '../baseline/baselineReport.ts';
+import { runFigures } from '../baseline/runFigures.ts';
 import { recordRun } from '../history/recordRun.ts';
 import { activeProfile } from '../measure/profiles.ts';
 import { repoRoot, repoTmpDir } from '../provision/paths.ts';
@@ -100,12 +97,12 @@ export class BenchReporter implements Reporter {
       `latest/: ${written.latestAs === 'symlink' ? 'symlinks to the dated logs' : 'copies of the dated logs (this file system refused a symlink)'}`,
     );
     // raw samples for the HTML report and bench:ci, and one history line per bench
-    const kept = recordRun(this.outputDir, suites, env, this.env);
+    const kept = recordRun(this.outputDir, suites, env, this.env, this.registry);
     this.print(`History: ${kept.lines} lines appended to ${shortPath(kept.history, root)}`);
     if (written.plans.length > 0)
       this.print(`Query plans: ${written.plans.map((f) => shortPath(f, root)).join(', ')}`);
 
-    const samples = runSamples(suites);
+    const figures = runFigures(suites, this.registry);
     const saveAs = this.env.TASKER_SAVE_BASELINE?.trim();
     if (saveAs) {
       const file = saveBaseline(this.baselineDir(), {
@@ -113,18 +110,18 @@ export class BenchReporter implements Reporter {
         name: saveAs,
         savedAt: env.timestamp,
         environment: env,
-        benches: samples,
+        figures,
       });
       this.print(
-        `Baseline "${saveAs}" saved: ${shortPath(file, root)} (${Object.keys(samples).length} benches)`,
+        `Baseline "${saveAs}" saved: ${shortPath(file, root)} (${Object.keys(figures).length} figures)`,
       );
     }
     const failOnRegression = ['1', 'true'].includes(this.env.TASKER_FAIL_ON_REGRESSION ?? '');
     if (this.baseline) {
-      const rows = compareRun(this.baseline, samples, this.registry);
+      const rows = compareRun(this.baseline, figures, this.registry);
       const table = formatBaselineTable(this.baseline.name, rows);
       this.print(`\n${table}`);
-      const regressed = rows.filter((r) => r.comparison?.verdict === 'Regressed');
+      const regressed = rows.filter((r) => r.comparison?.verdict === 'regressed');
       writeBaselineVerdict(
         this.outputDir,
         this.baseline.name,
