@@ -24,7 +24,13 @@ export {
 export { type PreparedDatabase, prepareDatabase } from './db/prepareDatabase.ts';
 export { IllegalTransitionError, MigrationError, NotFoundError, TaskerError } from './errors.ts';
 export { type BackoffOptions, backoffDelay } from './events/backoff.ts';
-export { InvalidChannelError, ListenerClosedError, ListenerTimeoutError } from './events/listenerErrors.ts';
+export {
+  InvalidChannelError,
+  ListenerClosedError,
+  ListenerConfigError,
+  ListenerLivenessError,
+  ListenerTimeoutError,
+} from './events/listenerErrors.ts';
 export {
   type ListenerEvent,
   type ListenerOptions,

@@ -21,3 +21,21 @@ export class InvalidChannelError extends TaskerError {
     super('TASKER_INVALID_CHANNEL', message, options);
   }
 }
+
+/**
+ * The listener's connection stopped answering: its liveness query (or a reconnect's setup) had no
+ * reply within the deadline. The connection is dropped and a new one made; nothing to fix unless it
+ * repeats (then: the network path to the database).
+ */
+export class ListenerLivenessError extends TaskerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('TASKER_LISTENER_LIVENESS', message, options);
+  }
+}
+
+/** An option of the listener is out of range (the message names it). */
+export class ListenerConfigError extends TaskerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('TASKER_LISTENER_CONFIG', message, options);
+  }
+}

@@ -5,9 +5,19 @@
  *   idle          created; start() → connecting
  *   connecting    first connect + LISTEN; success → connected, failure → closed (start() rejects)
  *   connected     notifications flow; the connection drops (error or end, e.g. pg_terminate_backend)
- *                 → reconnecting
+ *                 or goes silent (a liveness query unanswered within livenessTimeoutMs) → reconnecting
  *   reconnecting  retries after capped, jittered exponential backoff; a new connection that has
- *                 re-LISTENed every channel → connected (and an immediate poll, reason 'reconnected')
+ *                 LISTENed every channel → connected (and an immediate poll, reason 'reconnected')
+ *
+ * A connection can die without a reset (a host or NAT that drops its packets): the socket then looks
+ * open until the OS's TCP keepalive gives up, two hours by default. So while connected, a `select 1`
+ * runs every `livenessIntervalMs`; no answer within `livenessTimeoutMs` counts as a lost connection
+ * (TCP keepalive is also turned on, with a short first probe, as a second line). Connect and setup
+ * share the same deadline, so a reconnect attempt into a black hole fails and is retried too.
+ *
+ * Channels: the set given and added with listen() is LISTENed on every new connection; a channel
+ * added (or removed) while a connection is being set up is LISTENed (UNLISTENed) before it counts as
+ * connected, so no channel is ever missing from a live connection.
  *   closed        close() from any state: connection, timers and waiters released; final
  *
  * Notifications sent while no connection is listening are lost (PostgreSQL does not queue them for
@@ -17,7 +27,13 @@
  */
 import pg from 'pg';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
-import { InvalidChannelError, ListenerClosedError, ListenerTimeoutError } from './listenerErrors.ts';
+import {
+  InvalidChannelError,
+  ListenerClosedError,
+  ListenerConfigError,
+  ListenerLivenessError,
+  ListenerTimeoutError,
+} from './listenerErrors.ts';
 
 export type ListenerState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
@@ -51,6 +67,10 @@ export type ListenerOptions<T> = {
   onPoll?: (reason: PollReason) => void | Promise<void>;
   /** errors that have no caller to throw to: lost connections, failed reconnects, subscriber and poll errors */
   onError?: (error: Error) => void;
+  /** a liveness query every this many ms while connected (default 5,000; 0: none) */
+  livenessIntervalMs?: number;
+  /** deadline of a liveness query and of a connection's setup (default 5,000 ms) */
+  livenessTimeoutMs?: number;
 };
 
 export type ListenerStats = {
@@ -64,12 +84,16 @@ export type ListenerStats = {
   failedReconnects: number;
   polls: number;
   pollErrors: number;
+  /** connections dropped because a liveness query or a setup missed its deadline */
+  livenessFailures: number;
 };
 
 export type WaitOptions = { timeoutMs?: number };
 
 const MAX_CHANNEL_BYTES = 63;
 const DEFAULT_WAIT_MS = 5_000;
+const DEFAULT_LIVENESS_INTERVAL_MS = 5_000;
+const DEFAULT_LIVENESS_TIMEOUT_MS = 5_000;
 
 function defaultParse(payload: string): unknown {
   try {
@@ -92,6 +116,7 @@ export class PgEventListener<T = unknown> {
     failedReconnects: 0,
     polls: 0,
     pollErrors: 0,
+    livenessFailures: 0,
   };
   #state: ListenerState = 'idle';
   #client: pg.Client | undefined;
@@ -100,9 +125,22 @@ export class PgEventListener<T = unknown> {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #polling = false;
+  #livenessTimer: NodeJS.Timeout | undefined;
+  readonly #livenessIntervalMs: number;
+  readonly #livenessTimeoutMs: number;
 
   constructor(options: ListenerOptions<T>) {
     this.#options = options;
+    this.#livenessIntervalMs = nonNegative(
+      options.livenessIntervalMs ?? DEFAULT_LIVENESS_INTERVAL_MS,
+      'livenessIntervalMs',
+    );
+    this.#livenessTimeoutMs = nonNegative(
+      options.livenessTimeoutMs ?? DEFAULT_LIVENESS_TIMEOUT_MS,
+      'livenessTimeoutMs',
+    );
+    if (this.#livenessTimeoutMs === 0)
+      throw new ListenerConfigError('PgEventListener: livenessTimeoutMs must be above 0');
     for (const channel of options.channels ?? []) this.#channels.add(checkChannel(channel));
   }
 
@@ -140,19 +178,30 @@ export class PgEventListener<T = unknown> {
     }
   }
 
-  /** Adds a channel; LISTENs at once when connected, else on the next (re)connect. */
+  /** Adds a channel; LISTENs at once when connected, else while the next connection is set up. */
   async listen(channel: string): Promise<void> {
     this.#assertOpen('listen');
     if (this.#channels.has(checkChannel(channel))) return;
     this.#channels.add(channel);
-    if (this.#state === 'connected') await this.#client?.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    await this.#onCurrent(`LISTEN ${pg.escapeIdentifier(channel)}`);
   }
 
   /** Removes a channel. */
   async unlisten(channel: string): Promise<void> {
     this.#assertOpen('unlisten');
     if (!this.#channels.delete(channel)) return;
-    if (this.#state === 'connected') await this.#client?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`);
+    await this.#onCurrent(`UNLISTEN ${pg.escapeIdentifier(channel)}`);
+  }
+
+  /** Runs `sql` on the live connection, if any; a connection lost meanwhile is not the caller's error (the next one is set up from #channels). */
+  async #onCurrent(sql: string): Promise<void> {
+    const client = this.#state === 'connected' ? this.#client : undefined;
+    if (!client) return;
+    try {
+      await client.query(sql);
+    } catch (error) {
+      if (client === this.#client) throw error;
+    }
   }
 
   /** Calls `fn` for every notification until the returned function is called. */
@@ -198,11 +247,13 @@ export class PgEventListener<T = unknown> {
     this.#setState('closed');
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#pollTimer);
+    clearInterval(this.#livenessTimer);
     this.#reconnectTimer = undefined;
     this.#pollTimer = undefined;
+    this.#livenessTimer = undefined;
     const client = this.#client;
     this.#client = undefined;
-    if (client) await client.end().catch(() => undefined);
+    if (client) await this.#release(client);
     this.#subscribers.clear();
     this.#stateWatchers.clear();
   }
@@ -243,38 +294,123 @@ export class PgEventListener<T = unknown> {
 
   async #connect(reconnecting = false): Promise<void> {
     const config = this.#options.connection;
-    const client = new pg.Client(
-      typeof config === 'string'
-        ? { connectionString: config, keepAlive: true }
-        : { keepAlive: true, ...config },
-    );
+    const client = new pg.Client({
+      // keepalive probes from 10 s: the OS's default first probe comes after two hours
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: this.#livenessTimeoutMs,
+      ...(typeof config === 'string' ? { connectionString: config } : config),
+    });
     // handlers before connect: an error on an idle client without a listener would crash the process
     client.on('error', (error) => this.#lost(client, error));
     client.on('end', () => this.#lost(client, new Error('listener connection ended')));
     client.on('notification', (message) => this.#deliver(message));
+    let deadline: NodeJS.Timeout | undefined;
     try {
-      await client.connect();
-      const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
-      this.#pid = rows[0]?.pid;
-      if (this.#channels.size > 0) {
-        // one round trip for every channel (a multi-statement simple query)
-        await client.query(
-          [...this.#channels].map((channel) => `LISTEN ${pg.escapeIdentifier(channel)}`).join(';'),
-        );
-      }
+      await Promise.race([
+        this.#setUp(client),
+        new Promise<never>((_, reject) => {
+          deadline = setTimeout(() => {
+            this.#stats.livenessFailures++;
+            reject(
+              new ListenerLivenessError(
+                `listener connection setup had no answer within ${this.#livenessTimeoutMs} ms (livenessTimeoutMs)`,
+              ),
+            );
+          }, this.#livenessTimeoutMs);
+        }),
+      ]);
     } catch (error) {
       client.removeAllListeners('end');
       client.on('error', () => undefined);
+      // a setup past its deadline is on a silent path: no goodbye would be answered
+      if (error instanceof ListenerLivenessError) client.connection.stream.destroy();
       await client.end().catch(() => undefined);
       throw error;
+    } finally {
+      clearTimeout(deadline);
     }
     if (this.#state === 'closed') {
-      await client.end().catch(() => undefined);
+      await this.#release(client);
       return;
     }
     this.#client = client;
     if (reconnecting) this.#stats.reconnects++;
+    this.#startLiveness(client);
     this.#setState('connected');
+  }
+
+  /** Connects and LISTENs every channel, including those added (and not those removed) meanwhile. */
+  async #setUp(client: pg.Client): Promise<void> {
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    this.#pid = rows[0]?.pid;
+    const listened = new Set<string>();
+    for (;;) {
+      const add = [...this.#channels].filter((channel) => !listened.has(channel));
+      const remove = [...listened].filter((channel) => !this.#channels.has(channel));
+      if (add.length === 0 && remove.length === 0) return;
+      // one round trip for every change (a multi-statement simple query)
+      await client.query(
+        [
+          ...add.map((channel) => `LISTEN ${pg.escapeIdentifier(channel)}`),
+          ...remove.map((channel) => `UNLISTEN ${pg.escapeIdentifier(channel)}`),
+        ].join(';'),
+      );
+      for (const channel of add) listened.add(channel);
+      for (const channel of remove) listened.delete(channel);
+    }
+  }
+
+  /**
+   * Ends the connection in use at close(). A graceful end waits for the server's side of the close,
+   * which a silent path (not yet noticed) never sends: after the liveness deadline the socket is
+   * destroyed instead.
+   */
+  async #release(client: pg.Client): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      client.end().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.#livenessTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!ended) client.connection.stream.destroy();
+  }
+
+  /** While `client` is the connection: a `select 1` every interval, which must answer within the timeout. */
+  #startLiveness(client: pg.Client): void {
+    if (this.#livenessIntervalMs === 0) return;
+    let checking = false;
+    this.#livenessTimer = setInterval(() => {
+      if (checking || client !== this.#client) return;
+      checking = true;
+      const timeoutMs = this.#livenessTimeoutMs;
+      const timer = setTimeout(() => {
+        this.#stats.livenessFailures++;
+        this.#lost(
+          client,
+          new ListenerLivenessError(
+            `listener connection (backend ${this.#pid}) did not answer a liveness query within ${timeoutMs} ms; reconnecting`,
+          ),
+        );
+      }, timeoutMs);
+      client
+        .query('select 1')
+        .then(
+          () => undefined,
+          // a failed query means a failed connection: its 'error' or 'end' event reports it
+          () => undefined,
+        )
+        .finally(() => {
+          clearTimeout(timer);
+          checking = false;
+        });
+    }, this.#livenessIntervalMs);
   }
 
   #deliver(message: pg.Notification): void {
@@ -311,9 +447,13 @@ export class PgEventListener<T = unknown> {
   #lost(client: pg.Client, error: Error): void {
     if (client !== this.#client || this.#state === 'closed') return;
     this.#client = undefined;
+    clearInterval(this.#livenessTimer);
+    this.#livenessTimer = undefined;
     this.#stats.disconnects++;
     client.removeAllListeners('end');
     client.on('error', () => undefined);
+    // a silent connection would never answer a graceful end
+    if (error instanceof ListenerLivenessError) client.connection.stream.destroy();
     client.end().catch(() => undefined);
     this.#report(error);
     this.#setState('reconnecting');
@@ -386,4 +526,10 @@ function checkChannel(channel: string): string {
     );
   }
   return channel;
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isFinite(value) || value < 0)
+    throw new ListenerConfigError(`PgEventListener: ${name} must be a finite number >= 0, got ${value}`);
+  return value;
 }
