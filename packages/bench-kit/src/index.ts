@@ -4,9 +4,18 @@ export { BaselineError } from './baseline/baselineError.ts';
 export { type BaselineRun, loadBaseline, saveBaseline } from './baseline/baselineFile.ts';
 export {
   type BaselineComparison,
-  type BaselineVerdict,
+  compareFigure,
   compareToBaseline,
+  type FigureComparison,
 } from './baseline/compareToBaseline.ts';
+export { type FigureTest, type FigureVerdict, figureVerdict } from './baseline/figureVerdict.ts';
+export {
+  type Better,
+  type Figure,
+  type FigureKind,
+  type RunFigures,
+  runFigures,
+} from './baseline/runFigures.ts';
 export {
   DEFAULT_SEED,
   DEFAULT_TEMPLATE_MIX,
