@@ -42,3 +42,16 @@ test('a valid value has no errors; every error is reported with its path', () =>
 test('a schema that is not valid 2020-12 is refused when compiled, not when used', () => {
   expect(() => compileJsonSchema({ type: 'object', required: 'name' })).toThrow(/required/);
 });
+
+test('a schema with an $id can be compiled again (read afresh from its file)', () => {
+  const schema = () => ({
+    $id: 'https://example.test/closed.json',
+    type: 'object',
+    additionalProperties: false,
+    properties: { name: { type: 'string' } },
+  });
+  compileJsonSchema(schema());
+  expect(compileJsonSchema(schema())({ name: 'a', valueOf: 1 })).toEqual([
+    '/: must NOT have additional properties "valueOf"',
+  ]);
+});

@@ -10,8 +10,9 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 export type JsonSchemaValidator = (value: unknown) => string[];
 
 // strict: an unknown keyword or a malformed schema fails at compile time instead of validating
-// nothing; allErrors: the test output lists every problem of a report, not only the first
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+// nothing; allErrors: the test output lists every problem of a report, not only the first;
+// addUsedSchema off: a schema with an $id (ours has one) may be compiled again, from a fresh read
+const ajv = new Ajv2020({ allErrors: true, strict: true, addUsedSchema: false });
 
 export function compileJsonSchema(schema: Record<string, unknown>): JsonSchemaValidator {
   const validate = ajv.compile(schema);
