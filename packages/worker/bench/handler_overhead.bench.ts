@@ -14,6 +14,7 @@ import {
   HandlerThreadPool,
   type StepContext,
   type StepHandler,
+  type StepOutcome,
   type ThreadStepContext,
 } from '../src/index.ts';
 
@@ -71,18 +72,34 @@ test('handler overhead: direct, dispatch, worker thread', async ({ bench }) => {
   const registry = createHandlerRegistry();
   const pool = await HandlerThreadPool.start({ size: THREADS });
   try {
-    let sink: unknown;
+    // every call's value is kept and checked afterwards: the noop's {} from each boundary
+    let directValue: unknown;
+    let dispatchValue: StepOutcome | undefined;
+    let threadValue: unknown;
+    const calls = { direct: 0, dispatch: 0, thread: 0 };
     const direct = await bench('direct', () => {
-      sink = noop(context);
+      directValue = noop(context);
+      calls.direct++;
     }).run(benchSettings('micro'));
     const dispatch = await bench('dispatch', async () => {
-      sink = await dispatchStep(registry, step, { timeoutMs: HANDLER_TIMEOUT_MS });
+      dispatchValue = await dispatchStep(registry, step, { timeoutMs: HANDLER_TIMEOUT_MS });
+      if (dispatchValue.state !== 'completed') throw new Error(`dispatch failed: ${dispatchValue.results}`);
+      calls.dispatch++;
     }).run(benchSettings('micro'));
     const thread = await bench('worker thread', async () => {
-      sink = await pool.run('noop', threadContext);
+      threadValue = await pool.run('noop', threadContext);
+      calls.thread++;
     }).run(benchSettings('micro'));
-    expect(sink).toEqual({});
-    for (const result of [direct, dispatch, thread]) expect(result.latency.samplesCount).toBeGreaterThan(0);
+    expect(directValue).toEqual({});
+    expect(dispatchValue).toMatchObject({ state: 'completed', results: '{}' });
+    expect(threadValue).toEqual({});
+    const results = { direct, dispatch, thread };
+    for (const [name, result] of Object.entries(results)) {
+      // every call completed (warm-up ones too), and the figures are durations
+      expect(calls[name as keyof typeof calls], name).toBeGreaterThanOrEqual(result.latency.samplesCount);
+      expect(result.latency.samplesCount, name).toBeGreaterThanOrEqual(benchSettings('micro').iterations);
+      expect(Number.isFinite(result.latency.mean) && result.latency.mean > 0, name).toBe(true);
+    }
   } finally {
     await pool.close();
   }

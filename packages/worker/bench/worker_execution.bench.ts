@@ -7,7 +7,7 @@
  * each bench leaves its queue empty. `claim + submit` runs the noop handler in between (µs).
  * Target: claim + submit ≤ 3 ms at p50. The p50 of each phase is also recorded as a breakdown.
  */
-import { benchSettings, record, benchTest as test } from '@tasker/bench-kit';
+import { benchSettings, queueLength, record, benchTest as test } from '@tasker/bench-kit';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import {
@@ -22,6 +22,7 @@ import {
 
 const NAMESPACE = 'bench_exec';
 const QUEUE = `worker_${NAMESPACE}_queue`;
+const RESULTS_QUEUE = 'orchestration_step_results';
 const VISIBILITY_TIMEOUT_S = 30;
 const HANDLER_TIMEOUT_MS = 10_000;
 const HANDLERS = ['noop', 'square', 'database'] as const;
@@ -29,7 +30,7 @@ type HandlerName = (typeof HANDLERS)[number];
 
 /** One named task with a root step per handler; each iteration adds a task with one enqueued step. */
 async function setUp(pool: pg.Pool): Promise<Map<HandlerName, string>> {
-  await pool.query('select pgmq.create($1), pgmq.create($2)', [QUEUE, 'orchestration_step_results']);
+  await pool.query('select pgmq.create($1), pgmq.create($2)', [QUEUE, RESULTS_QUEUE]);
   const { rows } = await pool.query<{ handler: HandlerName; uuid: string }>(
     `with ns as (insert into tasker.task_namespaces (name) values ($1) returning task_namespace_uuid),
      nt as (insert into tasker.named_tasks (task_namespace_uuid, name) select task_namespace_uuid, 'worker_execution' from ns
@@ -65,6 +66,13 @@ test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async 
   const named = (handler: HandlerName) => namedSteps.get(handler) ?? '';
   let claimed: ClaimedStep | undefined;
   let outcome: StepOutcome | undefined;
+  /** steps enqueued and results submitted: each enqueued step must end submitted, exactly once */
+  let enqueued = 0;
+  let submitted = 0;
+  const enqueue = async (handler: HandlerName) => {
+    await enqueueOne(db.pool, named(handler));
+    enqueued++;
+  };
 
   const claimOne = async (): Promise<ClaimedStep> => {
     const [result] = await claimStepMessages(client, QUEUE, {
@@ -80,6 +88,7 @@ test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async 
   const submit = async (step: ClaimedStep, result: StepOutcome) => {
     const status = await submitStepResult(client, step, result);
     if (status !== 'submitted') throw new Error(`submit returned ${status}`);
+    submitted++;
   };
   /** the untimed remainder of a step after a bench that timed only part of it */
   const finish = async () => {
@@ -89,19 +98,15 @@ test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async 
   };
 
   try {
-    const claim = await bench(
-      'claim',
-      { beforeEach: () => enqueueOne(db.pool, named('noop')), afterEach: finish },
-      async () => {
-        claimed = await claimOne();
-      },
-    ).run(benchSettings('db'));
+    const claim = await bench('claim', { beforeEach: () => enqueue('noop'), afterEach: finish }, async () => {
+      claimed = await claimOne();
+    }).run(benchSettings('db'));
 
     const submitOnly = await bench(
       'submit',
       {
         beforeEach: async () => {
-          await enqueueOne(db.pool, named('noop'));
+          await enqueue('noop');
           claimed = await claimOne();
           outcome = await execute(claimed);
         },
@@ -120,7 +125,7 @@ test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async 
     // handler serves every iteration; it is submitted afterwards
     const executeResults = new Map<HandlerName, number>();
     for (const handler of HANDLERS) {
-      await enqueueOne(db.pool, named(handler));
+      await enqueue(handler);
       const step = await claimOne();
       const result = await bench(`execute (${handler})`, async () => {
         const done = await execute(step);
@@ -130,19 +135,15 @@ test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async 
       await submit(step, await execute(step));
     }
 
-    const total = await bench(
-      'claim + submit',
-      { beforeEach: () => enqueueOne(db.pool, named('noop')) },
-      async () => {
-        const step = await claimOne();
-        await submit(step, await execute(step));
-      },
-    ).run(benchSettings('db'));
+    const total = await bench('claim + submit', { beforeEach: () => enqueue('noop') }, async () => {
+      const step = await claimOne();
+      await submit(step, await execute(step));
+    }).run(benchSettings('db'));
 
     for (const handler of ['square', 'database'] as const) {
       await bench(
         `claim → execute → submit (${handler})`,
-        { beforeEach: () => enqueueOne(db.pool, named(handler)) },
+        { beforeEach: () => enqueue(handler) },
         async () => {
           const step = await claimOne();
           const result = await execute(step);
@@ -162,11 +163,21 @@ test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async 
       totalMs: total.latency.p50,
       note: 'p50 of each phase benched alone; total = the claim + submit bench (noop handler in between)',
     });
-    expect(total.latency.samplesCount).toBeGreaterThan(0);
-    const { rows } = await client.query<{ n: string }>('select queue_length as n from pgmq.metrics($1)', [
-      QUEUE,
-    ]);
-    expect(Number(rows[0]?.n)).toBe(0);
+    for (const figure of [claim, submitOnly, total])
+      expect(Number.isFinite(figure.latency.p50) && figure.latency.p50 > 0).toBe(true);
+    // every step a bench enqueued was claimed and submitted once: its queue is empty, one result
+    // message each waits for the orchestrator (none runs here), and every step row was handed back
+    // with the handler's result
+    expect(submitted).toBe(enqueued);
+    expect(await queueLength(client, QUEUE)).toBe(0);
+    expect(await queueLength(client, RESULTS_QUEUE)).toBe(submitted);
+    const { rows } = await client.query<{ state: string; with_results: boolean; n: number }>(
+      `select s.current_state as state, s.results is not null as with_results, count(*)::int as n
+       from tasker.workflow_steps s join tasker.named_steps ns using (named_step_uuid)
+       where ns.named_step_uuid = any($1::uuid[]) group by 1, 2`,
+      [[...namedSteps.values()]],
+    );
+    expect(rows).toEqual([{ state: 'enqueued_for_orchestration', with_results: true, n: enqueued }]);
   } finally {
     client.release();
   }
