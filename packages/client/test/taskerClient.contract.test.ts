@@ -125,7 +125,17 @@ describe('waitForCompletion', () => {
     await work(db.pool, oneStep.namespace, false);
     const error = await waiting;
     expect(error).toBeInstanceOf(TaskFailedError);
-    expect(error).toMatchObject({ state: 'error', failedStep: { name: 'only', attempts: 1 } });
+    const [step] = await client.listSteps(task.task_uuid);
+    // the whole failed step, through the wait route's compiled serializer
+    expect(error).toMatchObject({
+      state: 'error',
+      failedStep: { step_uuid: step?.step_uuid, name: 'only', attempts: 1 },
+    });
+    expect(Object.keys((error as TaskFailedError).failedStep ?? {}).sort()).toEqual([
+      'attempts',
+      'name',
+      'step_uuid',
+    ]);
   });
 
   test('rejects on timeout with the last state', async () => {
