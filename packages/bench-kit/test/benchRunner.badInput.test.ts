@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, test } from 'vitest';
+import { processesMentioning } from './processesMentioning.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const benchScript = join(repoRoot, 'scripts/bench.ts');
@@ -79,19 +80,6 @@ function filesUnder(dir: string): { path: string; text: string }[] {
     .map((entry) => join(dir, String(entry)))
     .filter((path) => statSync(path).isFile())
     .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
-}
-
-function processesMentioning(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 describe('pnpm bench refuses bad input', () => {

@@ -4,12 +4,13 @@
  * Ctrl-C — and a bad DATABASE_URL fails fast with a message that names the problem.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, describe, expect, inject, test } from 'vitest';
+import { processesMentioning } from './processesMentioning.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const vitestBin = join(repoRoot, 'node_modules/vitest/vitest.mjs');
@@ -58,20 +59,6 @@ function startFixtureRun(
     child.on('close', (code) => resolve({ code, output, ms: performance.now() - started }));
   });
   return { child, done };
-}
-
-/** PIDs of processes whose command line mentions `needle` (e.g. a data directory). */
-function processesMentioning(needle: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(needle)) found.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
 }
 
 function expectNothingLeft(tmpDir: string): void {

@@ -5,6 +5,30 @@ import { afterAll, expect, test } from 'vitest';
 import { repoTmpDir } from '../provision/paths.ts';
 import { addWorktree, resolveCommit } from './worktree.ts';
 
+/** `git init -b` needs 2.28; bench:ab's `git worktree add --detach` / `remove --force` are older. */
+const GIT_REQUIRED = { major: 2, minor: 28 };
+
+/** git missing or too old: one line naming the requirement, before any git command fails. */
+function requireGit(): void {
+  const needed = `git >= ${GIT_REQUIRED.major}.${GIT_REQUIRED.minor} (bench:ab's worktrees; README: what a machine needs)`;
+  let version: string;
+  try {
+    version = execFileSync('git', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch (error) {
+    throw new Error(
+      `this test needs ${needed}, and git did not run: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  if (major < GIT_REQUIRED.major || (major === GIT_REQUIRED.major && minor < GIT_REQUIRED.minor)) {
+    throw new Error(`this test needs ${needed}; found ${version}`);
+  }
+}
+requireGit();
+
 // a tiny repository of its own, so the test never touches the project's worktree list
 mkdirSync(repoTmpDir(), { recursive: true });
 const repo = mkdtempSync(join(repoTmpDir(), 'worktree-test-'));
