@@ -12,9 +12,10 @@ import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 
-// allErrors stays off (Fastify's advice: with it a crafted body costs the validator more); the
-// first problem is the one reported
-const SHARED: Options = { allErrors: false };
+// allErrors stays off (Fastify's advice: with it a crafted body costs the validator more): the
+// first problem is the one reported; addUsedSchema off as in Fastify: every server of the process
+// compiles its routes here, and a schema with an $id would be refused the second time
+const SHARED: Options = { allErrors: false, addUsedSchema: false };
 
 const bodyAjv = ajvFormats.default(
   new Ajv({ ...SHARED, coerceTypes: false, removeAdditional: false, useDefaults: false }),
