@@ -10,7 +10,15 @@
  * (`send (single)`, `send (batch 100)`, `read + archive (batch 100)`, …). Each round starts on a
  * new queue, so no round inherits another's dead tuples (the depth bench measures a used queue).
  */
-import { activeProfile, benchSettings, median, record, benchTest as test } from '@tasker/bench-kit';
+import {
+  activeProfile,
+  benchSettings,
+  median,
+  queueLength,
+  record,
+  sampleInterleaved,
+  benchTest as test,
+} from '@tasker/bench-kit';
 import type pg from 'pg';
 import { expect } from 'vitest';
 
@@ -135,21 +143,19 @@ test('pgmq send → read → archive round trip', async ({ bench, db }) => {
   try {
     await client.query('select pgmq.create($1)', [queue]);
     let archived = 0;
+    let sent = 0;
     const result = await bench('send → read → archive', async () => {
       await client.query(sql.send(queue));
+      sent++;
       const { rows } = await client.query<{ msg_id: string }>(sql.read(queue, 1));
       const msgId = rows[0]?.msg_id;
       if (msgId === undefined) throw new Error('the message just sent was not read back');
       archived += (await client.query(sql.archive(queue, [msgId]))).rowCount ?? 0;
     }).run(benchSettings('db'));
-    expect(archived).toBeGreaterThan(0);
-    expect(result.latency.samplesCount).toBeGreaterThan(0);
+    expect(result.latency.samplesCount).toBeGreaterThanOrEqual(benchSettings('db').iterations);
     // every message that was sent was read and archived: the queue is empty again
-    const { rows } = await client.query<{ queue_length: string }>(
-      'select queue_length from pgmq.metrics($1)',
-      [queue],
-    );
-    expect(Number(rows[0]?.queue_length)).toBe(0);
+    expect(archived).toBe(sent);
+    expect(await queueLength(client, queue)).toBe(0);
   } finally {
     await client.query('select pgmq.drop_queue($1)', [queue]).catch(() => undefined);
     client.release();
@@ -212,10 +218,13 @@ test('read latency by queue depth', async ({ bench, db, task }) => {
         },
       ).run(hookedSettings());
       medians.push(result.latency.p50 ?? result.latency.mean);
+      // each read message was replaced: the depth it was measured at held throughout
+      expect(await queueLength(client, queue)).toBe(depth);
       await client.query('select pgmq.drop_queue($1)', [queue]);
     }
     const first = medians[0] ?? Number.NaN;
     const last = medians[medians.length - 1] ?? Number.NaN;
+    expect(Number.isFinite(last / first) && last / first > 0, `growth ${last} / ${first}`).toBe(true);
     await record(task, 'read latency growth depth 100 → 100K', {
       kind: 'growth',
       ratio: last / first,
@@ -228,55 +237,74 @@ test('read latency by queue depth', async ({ bench, db, task }) => {
   }
 });
 
-test('logged vs unlogged queues', async ({ bench, db, task }) => {
+test('logged vs unlogged queues', async ({ db, task }) => {
   const queues = { logged: 'bench_logged', unlogged: 'bench_unlogged' } as const;
   const client = await db.pool.connect();
   try {
     await client.query('select pgmq.create($1)', [queues.logged]);
     await client.query('select pgmq.create_unlogged($1)', [queues.unlogged]);
     type Kind = keyof typeof queues;
-    const sendBatch = (kind: Kind) =>
-      bench(`${kind}: send (batch 100)`, async () => {
-        await client.query(sql.sendBatch(queues[kind], 100));
-      });
-    const drain = (kind: Kind) =>
-      bench(
-        `${kind}: read + archive (batch 100)`,
-        {
-          beforeEach: async () => {
-            await fill(client, queues[kind], 100);
+    const kinds = Object.keys(queues) as Kind[];
+    const settings = benchSettings('db');
+    const rounds = { rounds: settings.iterations, warmupRounds: settings.warmupIterations };
+    // A/B on one connection: the two kinds alternate call by call (sampleInterleaved), so load on
+    // the shared machine hits both alike
+    const handled = { send: 0, drained: 0 };
+    const sends = await sampleInterleaved(
+      Object.fromEntries(
+        kinds.map((kind) => [
+          kind,
+          async () => {
+            handled.send += (await client.query(sql.sendBatch(queues[kind], 100))).rowCount ?? 0;
           },
-        },
-        async () => {
-          const { rows } = await client.query<{ msg_id: string }>(sql.read(queues[kind], 100));
-          await client.query(
-            sql.archive(
-              queues[kind],
-              rows.map((row) => row.msg_id),
-            ),
-          );
-        },
-      );
-    const sends = await bench.compare(sendBatch('logged'), sendBatch('unlogged'), benchSettings('db'));
-    const drains = await bench.compare(drain('logged'), drain('unlogged'), hookedSettings());
-    const p50 = (result: { latency: { p50?: number } }) => result.latency.p50 ?? Number.NaN;
-    for (const [what, logged, unlogged] of [
-      [
-        'send (batch 100)',
-        p50(sends.get('logged: send (batch 100)')),
-        p50(sends.get('unlogged: send (batch 100)')),
-      ],
-      [
-        'read + archive (batch 100)',
-        p50(drains.get('logged: read + archive (batch 100)')),
-        p50(drains.get('unlogged: read + archive (batch 100)')),
-      ],
+        ]),
+      ),
+      rounds,
+    );
+    const drains = await sampleInterleaved(
+      Object.fromEntries(
+        kinds.map((kind) => [
+          kind,
+          {
+            beforeEach: () => fill(client, queues[kind], 100),
+            fn: async () => {
+              const { rows } = await client.query<{ msg_id: string }>(sql.read(queues[kind], 100));
+              handled.drained +=
+                (
+                  await client.query(
+                    sql.archive(
+                      queues[kind],
+                      rows.map((row) => row.msg_id),
+                    ),
+                  )
+                ).rowCount ?? 0;
+            },
+          },
+        ]),
+      ),
+      rounds,
+    );
+    // every batch call sent or drained its 100 messages
+    const calls = kinds.length * (settings.iterations + settings.warmupIterations);
+    expect(handled).toEqual({ send: calls * 100, drained: calls * 100 });
+    for (const [what, samples] of [
+      ['send (batch 100)', sends],
+      ['read + archive (batch 100)', drains],
     ] as const) {
+      for (const kind of kinds)
+        await record(task, `${kind}: ${what}`, {
+          kind: 'latency',
+          samplesMs: samples.get(kind) ?? [],
+          note: `${settings.iterations} calls after ${settings.warmupIterations} warm-up rounds, logged and unlogged alternating call by call`,
+        });
+      const logged = median(samples.get('logged') ?? []);
+      const unlogged = median(samples.get('unlogged') ?? []);
+      expect(Number.isFinite(logged / unlogged) && logged / unlogged > 0, what).toBe(true);
       await record(task, `unlogged speed-up: ${what}`, {
         kind: 'value',
         value: logged / unlogged,
         unit: 'x',
-        note: `median call: logged ${logged.toFixed(3)} ms, unlogged ${unlogged.toFixed(3)} ms (an unlogged queue skips WAL and the commit's WAL flush; it is emptied after a crash)`,
+        note: `median call: logged ${logged.toFixed(3)} ms, unlogged ${unlogged.toFixed(3)} ms, alternating call by call (an unlogged queue skips WAL and the commit's WAL flush; it is emptied after a crash)`,
       });
     }
   } finally {

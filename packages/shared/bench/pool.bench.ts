@@ -4,10 +4,22 @@
  * error once `connectionTimeoutMillis` passes); and the project's two drivers, `pg` and `postgres`
  * (porsager), side by side on the hot SQL calls.
  *
- * The runtime uses `pg` (the services, PgEventListener and every SQL wrapper in @tasker/shared take a
- * pg client or pool); the driver comparison below records why that choice costs nothing.
+ * The runtime uses `pg`: the services, PgEventListener (LISTEN on a dedicated pg.Client) and every
+ * SQL wrapper in @tasker/shared take a pg client or pool, so one driver carries pooling, typed errors
+ * (DatabaseError.code → TaskerError) and notifications. The driver comparison below records why that
+ * choice costs nothing: a one-connection call is the server's time plus a few µs of driver, and
+ * neither driver wins consistently across runs on these machines, so a second driver in the runtime
+ * would buy no reliable speed for a second connection stack. The two alternate call by call
+ * (sampleInterleaved), as `bench.compare` in Vitest 5.1 would run one after the other.
  */
-import { benchSettings, median, record, benchTest as test } from '@tasker/bench-kit';
+import {
+  benchSettings,
+  median,
+  queueLength,
+  record,
+  sampleInterleaved,
+  benchTest as test,
+} from '@tasker/bench-kit';
 import pg from 'pg';
 import postgres from 'postgres';
 import { expect } from 'vitest';
@@ -45,12 +57,15 @@ test('acquisition latency at concurrency 1, 10, 50 (pool of 10)', async ({ bench
     for (const concurrency of CONCURRENCY) {
       const waits: number[] = [];
       let peakWaiting = 0;
+      let rounds = 0;
+      let served = 0;
       const caller = async () => {
         const asked = performance.now();
         const client = await pool.connect();
         if (waits.length < MAX_WAIT_SAMPLES) waits.push(performance.now() - asked);
         try {
           await client.query(HOLD_QUERY);
+          served++;
         } finally {
           client.release();
         }
@@ -67,10 +82,15 @@ test('acquisition latency at concurrency 1, 10, 50 (pool of 10)', async ({ bench
           const callers = Array.from({ length: concurrency }, caller);
           peakWaiting = Math.max(peakWaiting, pool.waitingCount);
           await Promise.all(callers);
+          rounds++;
         },
       ).run(benchSettings('db'));
-      expect(result.latency.samplesCount).toBeGreaterThan(0);
+      expect(result.latency.samplesCount).toBeGreaterThanOrEqual(benchSettings('db').iterations);
+      // every caller of every round (warm-up included) got a connection and ran its query; the pool
+      // never grew past its size, and beyond it callers queued
+      expect(served).toBe(rounds * concurrency);
       expect(pool.totalCount).toBeLessThanOrEqual(POOL_SIZE);
+      if (concurrency > POOL_SIZE) expect(peakWaiting).toBeGreaterThan(0);
       await record(task, `acquire wait (concurrency ${concurrency})`, {
         kind: 'latency',
         samplesMs: waits,
@@ -137,7 +157,7 @@ test('exhaustion: callers queue, then time out with a clear error', async ({ db,
   }
 });
 
-test('drivers: pg vs postgres on the hot SQL calls', async ({ bench, db, sample, task }) => {
+test('drivers: pg vs postgres on the hot SQL calls', async ({ db, sample, task }) => {
   const tasks = sample.tasks.map((t) => t.taskUuid);
   expect(tasks.length).toBeGreaterThan(0);
   const client = new pg.Client({ connectionString: db.connectionString });
@@ -163,52 +183,39 @@ test('drivers: pg vs postgres on the hot SQL calls', async ({ bench, db, sample,
         () => sql.unsafe(send, [DRIVER_QUEUE, message], { prepare: true }),
       ],
     ] as const;
-    const ratios: string[] = [];
+    const settings = benchSettings('db');
+    let sends = 0;
     for (const [name, viaPg, viaPostgres] of calls) {
-      const results = await bench.compare(
-        bench(`pg: ${name}`, async () => {
-          await viaPg();
-        }),
-        bench(`postgres: ${name}`, async () => {
-          await viaPostgres();
-        }),
-        benchSettings('db'),
+      const samples = await sampleInterleaved(
+        {
+          pg: async () => {
+            const result = await viaPg();
+            if (result.rows.length === 0) throw new Error(`pg: ${name} returned no rows`);
+          },
+          postgres: async () => {
+            const rows = await viaPostgres();
+            if (rows.length === 0) throw new Error(`postgres: ${name} returned no rows`);
+          },
+        },
+        { rounds: settings.iterations, warmupRounds: settings.warmupIterations },
       );
-      expect(results.get(`pg: ${name}`).latency.samplesCount).toBeGreaterThan(0);
-      // tinybench runs the two one after the other, so load on a shared machine can favour either;
-      // the ratio is taken from a paired run that alternates the drivers call by call
-      const paired = { pg: [] as number[], postgres: [] as number[] };
-      for (let k = 0; k < benchSettings('db').iterations; k++) {
-        for (const [driver, call] of [
-          ['pg', viaPg],
-          ['postgres', viaPostgres],
-        ] as const) {
-          const started = performance.now();
-          await call();
-          paired[driver].push(performance.now() - started);
-        }
-      }
-      const ratio = median(paired.postgres) / median(paired.pg);
-      ratios.push(`${name} ${ratio.toFixed(2)}x`);
+      if (name === 'pgmq send') sends += 2 * (settings.iterations + settings.warmupIterations);
+      const pgMs = samples.get('pg') ?? [];
+      const postgresMs = samples.get('postgres') ?? [];
+      const note = `${pgMs.length} calls each after ${settings.warmupIterations} warm-up rounds, the drivers alternating call by call; one connection each, prepared statements`;
+      await record(task, `pg: ${name}`, { kind: 'latency', samplesMs: pgMs, note });
+      await record(task, `postgres: ${name}`, { kind: 'latency', samplesMs: postgresMs, note });
+      const ratio = median(postgresMs) / median(pgMs);
+      expect(Number.isFinite(ratio) && ratio > 0, `postgres / pg = ${ratio}`).toBe(true);
       await record(task, `postgres / pg median latency: ${name}`, {
         kind: 'value',
         value: ratio,
         unit: 'x',
-        note: `alternating call by call, ${paired.pg.length} each: median pg ${median(paired.pg).toFixed(3)} ms, postgres ${median(paired.postgres).toFixed(3)} ms; one connection each, prepared statements (above 1: pg is faster)`,
+        note: `median pg ${median(pgMs).toFixed(3)} ms, postgres ${median(postgresMs).toFixed(3)} ms, alternating call by call (above 1: pg is faster)`,
       });
     }
-    await record(task, 'runtime driver: pg', {
-      kind: 'value',
-      value: 1,
-      unit: 'driver',
-      note:
-        'the runtime uses pg: the services, PgEventListener (LISTEN on a dedicated pg.Client) and every SQL ' +
-        'wrapper in @tasker/shared take a pg client or pool, so one driver carries pooling, typed errors ' +
-        `(DatabaseError.code → TaskerError) and notifications. postgres / pg median latency here: ${ratios.join(', ')}; ` +
-        'a one-connection call is the server time plus a few µs of driver, and neither driver wins consistently ' +
-        'across runs on these machines, so a second driver in the runtime would buy no reliable speed for a ' +
-        'second connection stack',
-    });
+    // every send of either driver reached the queue
+    expect(await queueLength(client, DRIVER_QUEUE)).toBe(sends);
   } finally {
     await client.query('select pgmq.drop_queue($1)', [DRIVER_QUEUE]).catch(() => undefined);
     await client.end();
