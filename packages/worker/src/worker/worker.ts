@@ -58,7 +58,9 @@ export interface WorkerOptions {
    * Run the handlers in worker threads (a HandlerThreadPool of `size` threads, default 2), so that
    * CPU-bound handlers do not block claiming and submitting. The threads' handlers are the built-ins
    * plus `handlerModule`'s (a module URL: functions cannot cross a thread), not `handlers`.
-   * Handlers in threads get no `context.db`.
+   * Handlers in threads get no `context.db`. A claimed step waits for a free thread, and the wait
+   * counts toward handlerTimeoutMs (its lease runs meanwhile): for CPU-bound handlers keep
+   * `concurrency` near `size`.
    */
   handlerThreads?: Omit<HandlerThreadPoolOptions, 'onError'>;
   /** a claim's lease, seconds (default 30); a dead worker's steps are retried after it */
