@@ -1,9 +1,9 @@
 /**
  * How the SQL functions grow with the data: the same functions on datasets of 5K and 10K tasks (quick
- * profile), and also 50K and 100K (full profile), each size in its own database. The absolute figures
- * come from bench.compare, which in Vitest 5.1 runs the sizes one after another; the growth ratio
- * (median at the largest size ÷ median at 5K) comes from a separate loop that alternates the sizes
- * call by call, so machine drift during the run hits every size alike.
+ * profile), and also 50K and 100K (full profile), each size in its own database. The sizes alternate
+ * call by call (sampleInterleaved: `bench.compare` in Vitest 5.1 would run them one after another),
+ * so machine drift during the run hits every size alike; each size's latencies and the growth ratio
+ * (median at the largest size ÷ median at 5K) come from the same calls, whose rows are checked.
  */
 import {
   activeProfile,
@@ -13,6 +13,7 @@ import {
   record,
   type SeededDataset,
   type StratifiedSample,
+  sampleInterleaved,
   seedDataset,
   stratifiedSample,
   benchTest as test,
@@ -28,7 +29,7 @@ import pg from 'pg';
 import { expect } from 'vitest';
 
 const SIZES = activeProfile() === 'full' ? [5_000, 10_000, 50_000, 100_000] : [5_000, 10_000];
-/** Calls per size in the alternating loop that gives the growth ratio. */
+/** Calls per size, the sizes alternating. */
 const ALTERNATING_ROUNDS = activeProfile() === 'full' ? 500 : 300;
 const label = (size: number) => `${size / 1000}K`;
 
@@ -43,27 +44,37 @@ interface SizedDatabase {
 
 type Call = (db: SizedDatabase, i: number) => Promise<number>;
 
-/** The functions measured at every size; each returns how many rows it got (consumed, and checked). */
-const FUNCTIONS: Record<string, { call: Call; inTransaction?: boolean }> = {
+/**
+ * The functions measured at every size; each returns how many rows it got. `everyCall`: each call
+ * must return some (every sampled task has steps and a context; the ready tasks are rolled back);
+ * otherwise the calls of a size must return some between them (a root step has no ancestors, a
+ * task may have no ready step).
+ */
+const FUNCTIONS: Record<string, { call: Call; inTransaction?: boolean; everyCall: boolean }> = {
   get_next_ready_tasks: {
     call: async ({ client }) => (await nextReadyTasks(client, 10)).length,
     inTransaction: true,
+    everyCall: true,
   },
   get_step_readiness_status: {
     call: async ({ client, sample }, i) =>
       (await stepReadiness(client, pick(sample.tasks, i).taskUuid)).length,
+    everyCall: true,
   },
   get_task_execution_context: {
     call: async ({ client, sample }, i) =>
       (await taskExecutionContext(client, pick(sample.tasks, i).taskUuid)) ? 1 : 0,
+    everyCall: true,
   },
   get_step_transitive_dependencies: {
     call: async ({ client, sample }, i) =>
-      (await stepTransitiveDependencies(client, pick(sample.steps, i).stepUuid)).length + 1,
+      (await stepTransitiveDependencies(client, pick(sample.steps, i).stepUuid)).length,
+    everyCall: false,
   },
   'ready steps (enqueuer)': {
     call: async ({ client, sample }, i) =>
-      (await readySteps(client, [pick(sample.tasks, i).taskUuid])).length + 1,
+      (await readySteps(client, [pick(sample.tasks, i).taskUuid])).length,
+    everyCall: false,
   },
 };
 
@@ -71,7 +82,7 @@ function pick<T>(items: readonly T[], i: number): T {
   return items[i % items.length] as T;
 }
 
-test(`SQL functions at ${SIZES.map(label).join(', ')} tasks`, async ({ bench, task }) => {
+test(`SQL functions at ${SIZES.map(label).join(', ')} tasks`, async ({ task }) => {
   const databases: SizedDatabase[] = [];
   try {
     for (const size of SIZES) {
@@ -88,45 +99,52 @@ test(`SQL functions at ${SIZES.map(label).join(', ')} tasks`, async ({ bench, ta
     }
     const smallest = databases[0] as SizedDatabase;
     const largest = databases.at(-1) as SizedDatabase;
-    for (const [name, { call, inTransaction }] of Object.entries(FUNCTIONS)) {
-      const results = await bench.compare(
-        ...databases.map((db) => {
-          let i = 0;
-          let rows = 0;
-          const hooks = inTransaction
-            ? {
-                beforeEach: () => db.client.query('begin').then(() => undefined),
-                afterEach: () => db.client.query('rollback').then(() => undefined),
-              }
-            : {};
-          return bench(`${name} @ ${label(db.size)}`, hooks, async () => {
-            rows += await call(db, i++);
-            if (rows === 0) throw new Error(`${name} returned nothing at ${label(db.size)}`);
-          });
-        }),
-        benchSettings('db'),
+    const warmupRounds = benchSettings('db').warmupIterations;
+    for (const [name, { call, inTransaction, everyCall }] of Object.entries(FUNCTIONS)) {
+      const rows = new Map<number, number>(databases.map((db) => [db.size, 0]));
+      const samples = await sampleInterleaved(
+        Object.fromEntries(
+          databases.map((db) => {
+            let i = 0;
+            return [
+              label(db.size),
+              {
+                ...(inTransaction
+                  ? {
+                      beforeEach: () => db.client.query('begin'),
+                      afterEach: () => db.client.query('rollback'),
+                    }
+                  : {}),
+                fn: async () => {
+                  const got = await call(db, i++);
+                  if (everyCall && got === 0)
+                    throw new Error(`${name} returned nothing at ${label(db.size)}`);
+                  rows.set(db.size, (rows.get(db.size) ?? 0) + got);
+                },
+              },
+            ];
+          }),
+        ),
+        { rounds: ALTERNATING_ROUNDS, warmupRounds },
       );
-      expect(results.get(`${name} @ ${label(smallest.size)}`).latency.samplesCount).toBeGreaterThan(0);
-      // growth: the sizes alternate call by call (A B A B …), medians compared
-      const samples = new Map<number, number[]>(databases.map((db) => [db.size, []]));
-      for (let round = 0; round < ALTERNATING_ROUNDS; round++) {
-        for (const db of databases) {
-          if (inTransaction) await db.client.query('begin');
-          const started = performance.now();
-          await call(db, round);
-          samples.get(db.size)?.push(performance.now() - started);
-          if (inTransaction) await db.client.query('rollback');
-        }
+      const note = `${ALTERNATING_ROUNDS} calls per size after ${warmupRounds} warm-up rounds, sizes alternating call by call`;
+      for (const db of databases) {
+        expect(rows.get(db.size), `${name} @ ${label(db.size)}: rows over all calls`).toBeGreaterThan(0);
+        await record(task, `${name} @ ${label(db.size)}`, {
+          kind: 'latency',
+          samplesMs: samples.get(label(db.size)) ?? [],
+          note,
+        });
       }
-      const base = median(samples.get(smallest.size) ?? []);
-      const top = median(samples.get(largest.size) ?? []);
-      expect(base).toBeGreaterThan(0);
+      const base = median(samples.get(label(smallest.size)) ?? []);
+      const top = median(samples.get(label(largest.size)) ?? []);
+      expect(Number.isFinite(top / base) && top / base > 0, `${name} growth ${top} / ${base}`).toBe(true);
       await record(task, `${name} growth ${label(smallest.size)} → ${label(largest.size)}`, {
         kind: 'growth',
         ratio: top / base,
         from: `${label(smallest.size)} tasks, median ${base.toFixed(3)} ms`,
         to: `${label(largest.size)} tasks, median ${top.toFixed(3)} ms`,
-        note: `${ALTERNATING_ROUNDS} calls per size, sizes alternating call by call`,
+        note,
       });
     }
   } finally {
