@@ -32,7 +32,7 @@ const options = parseServiceOptionsOrExit({
       max: 65535,
       default: 8080,
       valueName: 'P',
-      description: 'HTTP port (0: any free port)',
+      description: 'HTTP port, 0 for any free one',
     },
     host: { type: 'string', default: '0.0.0.0', valueName: 'H', description: 'HTTP interface' },
     migrate: { type: 'boolean', description: 'install PGMQ and apply the migrations first' },

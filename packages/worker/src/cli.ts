@@ -40,14 +40,14 @@ const options = parseServiceOptionsOrExit({
       max: 65535,
       default: 8081,
       valueName: 'P',
-      description: '/health and /metrics (0: any free port)',
+      description: 'port of /health and /metrics, 0 for any free one',
     },
     host: { type: 'string', valueName: 'H', description: 'interface of /health and /metrics' },
     'pool-size': {
       type: 'integer',
       min: 1,
       valueName: 'N',
-      description: 'database connections (default concurrency + 2)',
+      description: 'database connections; default concurrency + 2',
     },
     'visibility-timeout': {
       type: 'integer',
@@ -65,13 +65,13 @@ const options = parseServiceOptionsOrExit({
       type: 'integer',
       min: 0,
       valueName: 'MS',
-      description: 'the polling fallback behind LISTEN (0: none)',
+      description: 'the polling fallback behind LISTEN, 0 for none',
     },
     'handler-threads': {
       type: 'integer',
       min: 1,
       valueName: 'N',
-      description: 'run handlers in N worker threads, off the event loop (default: on it)',
+      description: 'run handlers in N worker threads, off the event loop; default in-process',
     },
     'result-handoff': {
       type: 'enum',
