@@ -391,6 +391,7 @@ export class PgEventListener<T = unknown> {
       checking = true;
       const timeoutMs = this.#livenessTimeoutMs;
       const timer = setTimeout(() => {
+        if (client !== this.#client) return; // already replaced or closed
         this.#stats.livenessFailures++;
         this.#lost(
           client,
