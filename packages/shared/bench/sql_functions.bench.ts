@@ -24,6 +24,13 @@ import type pg from 'pg';
 import { expect } from 'vitest';
 
 const BATCH_SIZES = [1, 10, 50, 100] as const;
+/**
+ * An autocommit transition uses up its row (it has moved on). Without time floors tinybench runs
+ * exactly warmupIterations + iterations calls (it otherwise runs until both a time and a count are
+ * reached), so the rows needed are known before the bench starts.
+ */
+const autocommitSettings = () => ({ ...benchSettings('db'), iterations: 50, time: 0, warmupTime: 0 });
+const autocommitCalls = () => autocommitSettings().warmupIterations + autocommitSettings().iterations;
 
 /** Round-robin over a non-empty list. */
 function cycle<T>(items: readonly T[]): () => T {
@@ -65,12 +72,16 @@ test('get_next_ready_tasks at batch sizes 1, 10, 50, 100', async ({ bench, db, d
       [10],
     );
     for (const size of BATCH_SIZES) {
-      let returned = 0;
+      const counts = new Set<number>();
       await bench(`get_next_ready_tasks (batch ${size})`, inRolledBackTransaction(client), async () => {
-        returned += (await nextReadyTasks(client, size)).length;
+        counts.add((await nextReadyTasks(client, size)).length);
       }).run(benchSettings('db'));
-      // tasks with work exist in the dataset, so every call returns some
+      // each call started from the same state (the one before was rolled back): every call returned
+      // the same number of tasks, some (tasks with work exist in the dataset), at most the batch
+      expect(counts.size, `batch ${size}: distinct counts ${[...counts].join(', ')}`).toBe(1);
+      const [returned = 0] = counts;
       expect(returned).toBeGreaterThan(0);
+      expect(returned).toBeLessThanOrEqual(size);
     }
     let autocommitReturned = 0;
     await bench('get_next_ready_tasks (batch 10, autocommit incl. commit)', async () => {
@@ -90,11 +101,14 @@ test('get_step_readiness_status over the sampled tasks', async ({ bench, db, sam
       'select * from tasker.get_step_readiness_status($1)',
       [sample.tasks[0]?.taskUuid],
     );
-    let rows = 0;
+    let calls = 0;
+    let answered = 0;
     await bench('get_step_readiness_status', async () => {
-      rows += (await stepReadiness(client, nextTask().taskUuid)).length;
+      calls++;
+      // every task has steps, so every call answers with one row or more
+      if ((await stepReadiness(client, nextTask().taskUuid)).length > 0) answered++;
     }).run(benchSettings('db'));
-    expect(rows).toBeGreaterThan(0);
+    expect(answered).toBe(calls);
   });
 });
 
@@ -108,11 +122,14 @@ test('get_task_execution_context over the sampled tasks', async ({ bench, db, sa
       'select * from tasker.get_task_execution_context($1)',
       [sample.tasks[0]?.taskUuid],
     );
+    let calls = 0;
     let found = 0;
     await bench('get_task_execution_context', async () => {
+      calls++;
       if (await taskExecutionContext(client, nextTask().taskUuid)) found++;
     }).run(benchSettings('db'));
-    expect(found).toBeGreaterThan(0);
+    // every sampled task exists, so every call found its context
+    expect(found).toBe(calls);
   });
 });
 
@@ -176,7 +193,8 @@ test('transition_task_state_atomic: steps_in_process → evaluating_results', as
 }) => {
   expect(dataset.taskStates.steps_in_process ?? 0).toBeGreaterThan(0);
   await withClient(db.pool, async (client) => {
-    const nextTask = cycle(await idsInState(client, 'tasks', 'steps_in_process'));
+    const ids = await idsInState(client, 'tasks', 'steps_in_process');
+    const nextTask = cycle(ids);
     let current = nextTask();
     await recordQueryPlan(
       task,
@@ -201,6 +219,7 @@ test('transition_task_state_atomic: steps_in_process → evaluating_results', as
     expect(won).toBeGreaterThan(0);
     expect(lost).toBe(0);
     // autocommit: the transition commits (each task used once, then it has moved on)
+    expect(ids.length).toBeGreaterThanOrEqual(autocommitCalls());
     won = 0;
     lost = 0;
     await bench(
@@ -213,15 +232,18 @@ test('transition_task_state_atomic: steps_in_process → evaluating_results', as
       async () => {
         count(await transitionTaskState(client, current, 'steps_in_process', 'evaluating_results'));
       },
-    ).run({ ...benchSettings('db'), iterations: 50, time: 0 });
-    expect(won).toBeGreaterThan(0);
+    ).run(autocommitSettings());
+    // each call moved a row of its own, and committed: exactly that many rows have moved on
+    expect({ won, lost }).toEqual({ won: autocommitCalls(), lost: 0 });
+    expect(await idsInState(client, 'tasks', 'steps_in_process')).toHaveLength(ids.length - won);
   });
 });
 
 test('transition_step_state_atomic: pending → enqueued', async ({ bench, db, dataset, task }) => {
   expect(dataset.stepStates.pending ?? 0).toBeGreaterThan(0);
   await withClient(db.pool, async (client) => {
-    const nextStep = cycle(await idsInState(client, 'workflow_steps', 'pending'));
+    const ids = await idsInState(client, 'workflow_steps', 'pending');
+    const nextStep = cycle(ids);
     let current = nextStep();
     await recordQueryPlan(
       task,
@@ -244,6 +266,7 @@ test('transition_step_state_atomic: pending → enqueued', async ({ bench, db, d
     ).run(benchSettings('db'));
     expect(won).toBeGreaterThan(0);
     expect(lost).toBe(0);
+    expect(ids.length).toBeGreaterThanOrEqual(autocommitCalls());
     won = 0;
     lost = 0;
     await bench(
@@ -256,7 +279,9 @@ test('transition_step_state_atomic: pending → enqueued', async ({ bench, db, d
       async () => {
         count(await transitionStepState(client, current, 'pending', 'enqueued'));
       },
-    ).run({ ...benchSettings('db'), iterations: 50, time: 0 });
-    expect(won).toBeGreaterThan(0);
+    ).run(autocommitSettings());
+    // each call moved a row of its own, and committed: exactly that many rows have moved on
+    expect({ won, lost }).toEqual({ won: autocommitCalls(), lost: 0 });
+    expect(await idsInState(client, 'workflow_steps', 'pending')).toHaveLength(ids.length - won);
   });
 });
