@@ -24,7 +24,7 @@ export default defineConfig({
       : 30_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
-    // Tests and benches import the code natively (Node 22 strips the types; the code uses only
+    // Tests and benches import the code natively (Node strips the types; the code uses only
     // erasable syntax and .ts imports), as the services run it. Vite's module runner would turn every
     // imported binding into a getter that micro benches pay for on each call; reports record which
     // loader ran (environment → module loading).
