@@ -16,6 +16,7 @@ import {
   benchSettings,
   median,
   record,
+  recordContext,
   sampleInterleaved,
   benchTest as test,
 } from '@tasker/bench-kit';
@@ -36,12 +37,12 @@ test('tasker vs graphile-worker vs pg-boss', { timeout: TIMEOUT_MS }, async ({ d
     peers.push(await startPgBossPeer(db.connectionString));
     const taskers = peers.filter((peer) => peer.name.startsWith('tasker'));
     const others = peers.filter((peer) => !peer.name.startsWith('tasker'));
-    await record(task, 'configuration', {
-      kind: 'value',
-      value: peers.length,
-      unit: 'systems',
-      note: peers.map((peer) => peer.configuration).join(' | '),
-    });
+    await recordContext(
+      task,
+      'configuration',
+      `${peers.length} systems`,
+      peers.map((peer) => peer.configuration).join(' | '),
+    );
 
     // (a) throughput, one at a time (each saturates the machine)
     const perSecond = new Map<string, number>();

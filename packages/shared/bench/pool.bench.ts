@@ -17,6 +17,7 @@ import {
   median,
   queueLength,
   record,
+  recordContext,
   sampleInterleaved,
   benchTest as test,
 } from '@tasker/bench-kit';
@@ -185,6 +186,7 @@ test('drivers: pg vs postgres on the hot SQL calls', async ({ db, sample, task }
     ] as const;
     const settings = benchSettings('db');
     let sends = 0;
+    const ratios: string[] = [];
     for (const [name, viaPg, viaPostgres] of calls) {
       const samples = await sampleInterleaved(
         {
@@ -207,6 +209,7 @@ test('drivers: pg vs postgres on the hot SQL calls', async ({ db, sample, task }
       await record(task, `postgres: ${name}`, { kind: 'latency', samplesMs: postgresMs, note });
       const ratio = median(postgresMs) / median(pgMs);
       expect(Number.isFinite(ratio) && ratio > 0, `postgres / pg = ${ratio}`).toBe(true);
+      ratios.push(`${name} ${ratio.toFixed(2)}x`);
       await record(task, `postgres / pg median latency: ${name}`, {
         kind: 'value',
         value: ratio,
@@ -216,6 +219,12 @@ test('drivers: pg vs postgres on the hot SQL calls', async ({ db, sample, task }
     }
     // every send of either driver reached the queue
     expect(await queueLength(client, DRIVER_QUEUE)).toBe(sends);
+    await recordContext(
+      task,
+      'runtime driver',
+      'pg',
+      `why: see the header of pool.bench.ts; postgres / pg median latency here: ${ratios.join(', ')}`,
+    );
   } finally {
     await client.query('select pgmq.drop_queue($1)', [DRIVER_QUEUE]).catch(() => undefined);
     await client.end();
