@@ -101,7 +101,7 @@ describe('pnpm bench refuses bad input', () => {
     const result = await run(['--baseline', 'never_saved'], { TASKER_TMP_DIR: tmp });
     expect(result.code).toBe(1);
     expect(result.output).toContain('never_saved');
-    expect(result.output).not.toContain('tasker prerequisites');
+    expect(result.output).not.toContain('VERIFYING PREREQUISITES');
   }, 60_000);
 
   test('a corrupt baseline: exit 1, the file named, no bare stack trace', async () => {
