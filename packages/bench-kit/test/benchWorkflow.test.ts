@@ -1,6 +1,6 @@
 /**
  * The structure of .github/workflows/bench.yml: its triggers, its two jobs and what each runs, and
- * that every `pnpm <script>` it calls exists in the root package.json.
+ * that every `$PNPM <script>` it calls exists in the root package.json.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +71,10 @@ test('pushes to main: a full run saved as baseline "main", history kept across r
 test('every pnpm script the workflow calls exists in package.json', () => {
   const called = Object.values(workflow.jobs)
     .flatMap((j) => j.steps)
-    .flatMap((s) => [...(s.run ?? '').matchAll(/pnpm(?:@\d+)? ([\w:-]+)/g)].map((m) => m[1] as string))
+    // `$PNPM` is the pinned pnpm that .github/actions/setup exports
+    .flatMap((s) =>
+      [...(s.run ?? '').matchAll(/(?:\$PNPM|pnpm(?:@[\d.]+)?) ([\w:-]+)/g)].map((m) => m[1] as string),
+    )
     .filter((name) => name !== 'install');
   expect(called.length).toBeGreaterThanOrEqual(3);
   for (const name of called) expect(scripts, `pnpm ${name}`).toHaveProperty([name]);
