@@ -1,4 +1,12 @@
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -7,7 +15,7 @@ import { buildCiReport } from './ciJson.ts';
 import { eventPropagation, FIXTURE_FLOOR, fixtureEnvironment, pgmqSuite } from './reportFixture.ts';
 import { buildSuiteReport } from './suiteReport.ts';
 import { compileJsonSchema } from './validateJsonSchema.ts';
-import { writeReports } from './writeReports.ts';
+import { pointLatestAt, writeReports } from './writeReports.ts';
 
 const validateCiJson = compileJsonSchema(
   JSON.parse(
@@ -47,6 +55,21 @@ test('latest/ points at the dated logs: relative symlinks here, replaced by the 
   writeReports(out, reports, later, { savePlans: false });
   expect(readlinkSync(latest)).toBe(join('..', '2025-02-01_090000-pgmq.log'));
   expect(readFileSync(latest, 'utf8')).toBe(readFileSync(join(out, '2025-02-01_090000-pgmq.log'), 'utf8'));
+});
+
+test('where the file system refuses a symlink, latest/ holds a copy, and says so', () => {
+  const log = join(out, 'refused.log');
+  writeFileSync(log, 'the dated log\n');
+  const latest = join(out, 'latest', 'refused.log');
+  const refuse = () => {
+    throw Object.assign(new Error('EPERM: operation not permitted, symlink'), { code: 'EPERM' });
+  };
+  expect(pointLatestAt(log, latest, refuse)).toBe('copy');
+  expect(lstatSync(latest).isSymbolicLink()).toBe(false);
+  expect(readFileSync(latest, 'utf8')).toBe('the dated log\n');
+  // the next run with symlinks replaces the copy
+  expect(pointLatestAt(log, latest)).toBe('symlink');
+  expect(lstatSync(latest).isSymbolicLink()).toBe(true);
 });
 
 test('the floor and the figures in round trips reach the CI JSON', () => {

@@ -70,12 +70,17 @@ export function writeReports(
 /**
  * Makes `latest` point at `log`: a relative symlink (`../<date>-<suite>.log`, so the directory can
  * move), or a copy where symlinks are refused (Windows without the privilege, some mounted shares).
- * An older entry — a link or a copy from an earlier run — is replaced.
+ * An older entry — a link or a copy from an earlier run — is replaced. (`link` is the symlink call,
+ * replaceable so a test can refuse it as such a file system does.)
  */
-export function pointLatestAt(log: string, latest: string): 'symlink' | 'copy' {
+export function pointLatestAt(
+  log: string,
+  latest: string,
+  link: (target: string, path: string) => void = symlinkSync,
+): 'symlink' | 'copy' {
   rmSync(latest, { force: true });
   try {
-    symlinkSync(relative(dirname(latest), log), latest);
+    link(relative(dirname(latest), log), latest);
     return 'symlink';
   } catch {
     copyFileSync(log, latest);
