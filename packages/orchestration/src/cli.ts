@@ -11,20 +11,14 @@
  * finish in-flight requests and results, close the listener and the pool, exit 0. A usage error
  * exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
-import { parseServiceOptionsOrExit } from '@tasker/shared';
+import { commonServiceOptions, parseServiceOptionsOrExit } from '@tasker/shared';
 import { startOrchestration } from './startOrchestration.ts';
 
 const options = parseServiceOptionsOrExit({
   name: 'tasker-orchestration',
   summary: 'The orchestration service: the HTTP API, result processing, retries and completions.',
   options: {
-    'database-url': {
-      type: 'string',
-      env: 'DATABASE_URL',
-      required: true,
-      valueName: 'URL',
-      description: 'the tasker database',
-    },
+    'database-url': commonServiceOptions['database-url'],
     port: {
       type: 'integer',
       env: 'PORT',
@@ -55,12 +49,7 @@ const options = parseServiceOptionsOrExit({
       valueName: 'MS',
       description: 'the polling fallback of the result processor',
     },
-    notify: {
-      type: 'enum',
-      values: ['in_transaction', 'after_commit'],
-      default: 'in_transaction',
-      description: 'when wake-ups are sent',
-    },
+    notify: commonServiceOptions.notify,
   },
 });
 

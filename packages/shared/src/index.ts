@@ -1,5 +1,6 @@
 /** @tasker/shared: schema, SQL functions, state machines and PGMQ messaging of the tasker core. */
 export {
+  commonServiceOptions,
   type EnumOption,
   type FlagOption,
   formatUsage,

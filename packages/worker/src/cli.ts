@@ -11,7 +11,7 @@
  * (0 = any free port; the chosen one is printed). SIGTERM / SIGINT: stop claiming, finish the steps
  * in flight, exit 0. A usage error exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
-import { parseServiceOptionsOrExit } from '@tasker/shared';
+import { commonServiceOptions, parseServiceOptionsOrExit } from '@tasker/shared';
 import { startHealthServer } from './http/healthServer.ts';
 import { startWorker } from './worker/worker.ts';
 
@@ -20,13 +20,7 @@ const options = parseServiceOptionsOrExit({
   summary: 'Claims steps of the given namespaces, runs their handlers and hands the results back.',
   options: {
     namespaces: { type: 'list', required: true, description: 'namespaces to serve' },
-    'database-url': {
-      type: 'string',
-      env: 'DATABASE_URL',
-      required: true,
-      valueName: 'URL',
-      description: 'the tasker database',
-    },
+    'database-url': commonServiceOptions['database-url'],
     concurrency: {
       type: 'integer',
       min: 1,
@@ -79,12 +73,7 @@ const options = parseServiceOptionsOrExit({
       default: 'queue',
       description: 'how results reach orchestration',
     },
-    notify: {
-      type: 'enum',
-      values: ['in_transaction', 'after_commit'],
-      default: 'in_transaction',
-      description: 'when wake-ups are sent',
-    },
+    notify: commonServiceOptions.notify,
   },
 });
 

@@ -225,3 +225,20 @@ export function parseServiceOptionsOrExit<const O extends Record<string, OptionS
   }
   return parsed.values;
 }
+
+/** The options every tasker service takes with the same meaning, declared once for both CLIs. */
+export const commonServiceOptions = {
+  'database-url': {
+    type: 'string',
+    env: 'DATABASE_URL',
+    required: true,
+    valueName: 'URL',
+    description: 'the tasker database',
+  },
+  notify: {
+    type: 'enum',
+    values: ['in_transaction', 'after_commit'],
+    default: 'in_transaction',
+    description: 'when wake-ups are sent',
+  },
+} as const satisfies Record<string, OptionSpec>;
