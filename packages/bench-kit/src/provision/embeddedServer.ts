@@ -15,12 +15,20 @@ import { assertPostgresUserCanReach, embeddedPostgresBinary } from './postgresUs
 
 /** The superuser role initdb creates (the database role, not the OS user). */
 const USER = 'postgres';
-/** Settings the benches depend on: enough connections for pool and cluster benches, loopback only. */
+/**
+ * Settings the benches depend on: enough connections for pool and cluster benches, loopback only;
+ * pg_stat_statements preloaded (the cost meter counts statements with it; the embedded binaries ship
+ * it) and auto_explain loaded but off until a session turns it on (`bench:profile --db`). Both cost
+ * nothing measurable while unused: pg_stat_statements adds one hash update per top-level statement.
+ */
 const SERVER_SETTINGS = {
   listen_addresses: '127.0.0.1',
   unix_socket_directories: '',
   max_connections: '300',
   shared_buffers: '256MB',
+  shared_preload_libraries: 'pg_stat_statements,auto_explain',
+  'pg_stat_statements.max': '10000',
+  'pg_stat_statements.track_utility': 'off',
 };
 
 interface OwnerRecord {
