@@ -1,4 +1,4 @@
-/** @tasker/bench-kit: the harness every test and bench uses (provisioning now; fixtures, sampling, targets and reports build on it). */
+/** @tasker/bench-kit: the harness every test and bench uses (provisioning, fixtures, sampling, the cost meter, targets and reports). */
 
 export { BaselineError } from './baseline/baselineError.ts';
 export { type BaselineRun, loadBaseline, saveBaseline } from './baseline/baselineFile.ts';
@@ -16,6 +16,20 @@ export {
   type RunFigures,
   runFigures,
 } from './baseline/runFigures.ts';
+export {
+  type CostCount,
+  type CostFigures,
+  type CostMeter,
+  type CostMeterOptions,
+  startCostMeter,
+} from './cost/costMeter.ts';
+export {
+  addCosts,
+  type CostPerUnit,
+  type CostUnit,
+  costPerUnit,
+  recordCost,
+} from './cost/recordCost.ts';
 export {
   DEFAULT_SEED,
   DEFAULT_TEMPLATE_MIX,
