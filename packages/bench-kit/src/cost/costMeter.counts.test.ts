@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { expect, test } from 'vitest';
 import { useTestDatabase } from '../provision/testDatabase.ts';
 import { type CostCount, startCostMeter } from './costMeter.ts';
@@ -38,6 +39,9 @@ test('100 committed inserts: 100 statements, ≥ 100 commits, WAL written, Postg
   // 100 rows of ~130 bytes and their index entries, each insert with its commit record
   expect(cost.walBytes).toBeGreaterThan(100 * 130);
   expect(measured(cost.cpuMs.postgres)).toBeGreaterThan(50);
+  // and no more than every core busy for the whole window: a reading of the wrong processes, or a
+  // child counted twice, would break one bound or the other
+  expect(measured(cost.cpuMs.postgres)).toBeLessThan(cost.durationMs * availableParallelism() + 20);
   expect(cost.durationMs).toBeGreaterThan(0);
 });
 

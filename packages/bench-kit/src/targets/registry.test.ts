@@ -4,11 +4,22 @@ import { targetRegistry } from './registry.ts';
 test('every entry is keyed <suite>/<name> and carries positive thresholds with a reference', () => {
   for (const [key, entry] of Object.entries(targetRegistry)) {
     expect(key).toMatch(/^[a-z_0-9]+\/\S.*$/);
-    expect(entry.targets.length).toBeGreaterThan(0);
+    // an entry without targets is a reported figure, listed only for its baseline noise
+    if (entry.targets.length === 0) expect(entry.noise, key).toBeGreaterThan(0);
     for (const target of entry.targets) {
       expect(target.threshold).toBeGreaterThan(0);
-      expect(target.reference).toMatch(/^issue 1[5-8]: /);
+      expect(target.reference).toMatch(/^issue (1[5-8]|25)\b.*: /);
     }
+  }
+});
+
+test("the issue 25 cost targets: CPU per step at most graphile-worker's per job; counts reported", () => {
+  for (const tasker of ['tasker', 'tasker (inline hand-off)']) {
+    expect(targetRegistry[`step_cost/ratio ${tasker}/graphile-worker: CPU ms per step`]?.targets).toEqual([
+      expect.objectContaining({ metric: 'value-max', threshold: 1 }),
+    ]);
+    for (const figure of ['statements per step', 'WAL bytes per step'])
+      expect(targetRegistry[`step_cost/${tasker}: ${figure}`]).toEqual({ targets: [], noise: 0.1 });
   }
 });
 

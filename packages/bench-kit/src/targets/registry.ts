@@ -1,8 +1,9 @@
 /**
  * The target registry: every performance target of the suite in one place, keyed by the stable
  * `<suite>/<name>` of the bench or recorded measurement (see target.ts). Benches use these names
- * exactly; a bench that is not listed reports "no target". Figures from issues 15–18 (2-core
- * machines, embedded PostgreSQL); the reference says where each comes from.
+ * exactly; a bench that is not listed reports "no target". Figures from issues 15–18 and 25 (2-core
+ * machines, embedded PostgreSQL); the reference says where each comes from. An entry without
+ * targets is a reported figure: listed for the noise its baseline comparison uses.
  */
 import type { BenchTargets, Target, TargetRegistry } from './target.ts';
 
@@ -33,6 +34,12 @@ const TASK_INITIALIZATION: Target[] = [
   { metric: 'p99', threshold: 10, reference: 'issue 16: POST /v1/tasks p99 ≤ 10 ms' },
 ];
 
+/**
+ * Baseline noise of a per-step count (statements, WAL bytes): the same code does the same work, but
+ * wake-ups that find an empty queue and full-page images after a checkpoint vary run to run.
+ */
+const COUNT_NOISE = 0.1;
+
 const sqlFunctions = [
   'get_next_ready_tasks (batch 1)',
   'get_next_ready_tasks (batch 10)',
@@ -51,7 +58,7 @@ const entries: Array<[string, BenchTargets]> = [
     `sql_functions/${name}`,
     { targets: [SQL_FUNCTION_MEAN] },
   ]),
-  // the same aim for both result hand-offs: the default (queue) and the inline one (migration 000017)
+  // the same aim for both result hand-offs: the default (queue) and the inline one (11_worker_claim_submit.sql)
   ...['tasker', 'tasker (inline hand-off)'].map((tasker): [string, BenchTargets] => [
     `peers/ratio ${tasker}/graphile-worker: chain of 4 p50`,
     {
@@ -65,6 +72,28 @@ const entries: Array<[string, BenchTargets]> = [
       ],
     },
   ]),
+  // issue 25: what a step costs the machine (step_cost.bench.ts, the cost meter), both hand-offs
+  ...['tasker', 'tasker (inline hand-off)'].flatMap(
+    (tasker): Array<[string, BenchTargets]> => [
+      [
+        `step_cost/ratio ${tasker}/graphile-worker: CPU ms per step`,
+        {
+          targets: [
+            {
+              metric: 'value-max',
+              threshold: 1,
+              reference:
+                "issue 25 (must): tasker's CPU per no-op step (PostgreSQL + system) at most graphile-worker's per no-op job",
+            },
+          ],
+        },
+      ],
+      // reported, without a threshold: counts of the engine's own work, which do not drift with the
+      // machine as times do, so a baseline holds a change to a narrow noise
+      [`step_cost/${tasker}: statements per step`, { targets: [], noise: COUNT_NOISE }],
+      [`step_cost/${tasker}: WAL bytes per step`, { targets: [], noise: COUNT_NOISE }],
+    ],
+  ),
   // growth of every function over the sizes of each profile (quick: 5K → 10K, full: 5K → 100K)
   ...[
     'get_next_ready_tasks',

@@ -16,6 +16,7 @@ export interface Target {
 }
 
 export interface BenchTargets {
+  /** empty for a reported figure: no threshold, only its `noise` for baseline comparisons */
   targets: Target[];
   /** relative change of the median a baseline comparison treats as noise (default 0.15) */
   noise?: number;
