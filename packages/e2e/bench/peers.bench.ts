@@ -6,8 +6,9 @@
  * 4-step workflow, POST → completion event). (b) and (c) call the systems in turn, one call each per
  * round (sampleInterleaved: `bench.compare` in Vitest 5.1 runs its benches one after another, which
  * let a busy minute of the shared machine fall on one system only); every figure is also recorded as
- * a ratio to tasker, and to tasker with the inline result hand-off (migration 000017), which runs as
- * a fourth system. Afterwards each system must have finished exactly the jobs it was given.
+ * a ratio to tasker, and to tasker with the inline result hand-off (11_worker_claim_submit.sql), which runs as
+ * a fourth system. Afterwards each system must have finished exactly the jobs it was given. (a) runs
+ * under the cost meter: CPU, statements, commits and WAL per job (per step), beside the rate.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -17,7 +18,9 @@ import {
   median,
   record,
   recordContext,
+  recordCost,
   sampleInterleaved,
+  startCostMeter,
   benchTest as test,
 } from '@tasker/bench-kit';
 import { expect } from 'vitest';
@@ -44,10 +47,17 @@ test('tasker vs graphile-worker vs pg-boss', { timeout: TIMEOUT_MS }, async ({ d
       peers.map((peer) => peer.configuration).join(' | '),
     );
 
-    // (a) throughput, one at a time (each saturates the machine)
+    // (a) throughput, one at a time (each saturates the machine), each under the cost meter
     const perSecond = new Map<string, number>();
     for (const peer of peers) {
+      const meter = await startCostMeter({ connectionString: db.connectionString });
       const ms = await peer.noopThroughput(NOOP_JOBS);
+      const cost = await meter.stop();
+      await recordCost(task, peer.name, cost, {
+        count: NOOP_JOBS,
+        unit: peer.name.startsWith('tasker') ? 'step' : 'job',
+        note: `${NOOP_JOBS} no-op jobs enqueued at once, then drained; the other systems idle in the same process and database meanwhile, and their polling counts (step_cost.bench.ts meters each system alone)`,
+      });
       perSecond.set(peer.name, (NOOP_JOBS * 1000) / ms);
       await record(task, `${peer.name}: ${NOOP_JOBS} no-op jobs`, {
         kind: 'throughput',

@@ -3,22 +3,37 @@
  * concurrency 10 each):
  * - closed loop: bulk-create TASKS linear tasks with no worker running, start N = 1, 2, 4 workers,
  *   time from the first claim to the last task completed (database timestamps: start-up excluded);
- *   then 2 workers with the inline result hand-off (no trip through orchestration_step_results)
+ *   then 2 workers with the inline result hand-off (no trip through orchestration_step_results);
+ *   each run also under the cost meter: CPU, statements, commits and WAL per step
  * - open loop with 2 workers: fixed arrival rates, latency from each task's scheduled arrival to
  *   its completion event (no coordinated omission)
  */
-import { activeProfile, record, benchTest as test } from '@tasker/bench-kit';
+import {
+  activeProfile,
+  addCosts,
+  record,
+  recordCost,
+  startCostMeter,
+  benchTest as test,
+} from '@tasker/bench-kit';
 import { TaskerClient } from '@tasker/client';
 import { mathematicalSequence } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
-import { awaitTasksComplete, createTasks, runOpenLoop, startSystem, verifyTasks } from '../src/index.ts';
+import {
+  awaitTasksComplete,
+  createTasks,
+  liveChildPids,
+  runOpenLoop,
+  startSystem,
+  verifyTasks,
+} from '../src/index.ts';
 
 const FULL = activeProfile() === 'full';
 const TASKS = FULL ? 2_000 : 150;
 /**
- * 1, 2, 4 workers with the default queue hand-off, then 2 with the inline one (migration 000017),
- * then 2 with the inline one whose wake-ups are sent after the commit (migration 000018).
+ * 1, 2, 4 workers with the default queue hand-off, then 2 with the inline one (11_worker_claim_submit.sql),
+ * then 2 with the inline one whose wake-ups are sent after the commit (03_messaging.sql).
  */
 const RUNS = [
   { workers: 1, resultHandoff: 'queue' },
@@ -51,9 +66,18 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
     for (const run of RUNS) {
       const { workers, resultHandoff } = run;
       const notify = 'notify' in run ? run.notify : 'in_transaction';
+      // metered in two windows, creating the tasks and draining them, so the workers' start-up
+      // (a node process each) is not in the cost
+      const meterOptions = { connectionString: db.connectionString, pids: liveChildPids };
+      const creating = await startCostMeter(meterOptions);
       const uuids = await createTasks(system, mathematicalSequence, TASKS);
+      const created = await creating.stop();
       const group = await system.startWorkers(workers, { resultHandoff, notify });
+      const meterStart = performance.now();
+      const draining = await startCostMeter(meterOptions);
+      const meterStartMs = performance.now() - meterStart;
       await awaitTasksComplete(db.pool, db.connectionString, uuids);
+      const drained = await draining.stop();
       await group.stop();
       const verified = await verifyTasks(db.pool, mathematicalSequence, uuids);
       expect(verified.problems).toEqual([]);
@@ -77,6 +101,11 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
         count: TASKS * STEPS_PER_TASK,
         durationMs: windowMs,
         note,
+      });
+      await recordCost(task, `linear steps (${label})`, addCosts(created, drained), {
+        count: TASKS * STEPS_PER_TASK,
+        unit: 'step',
+        note: `creating the ${TASKS} tasks, then from the workers' ready line to the last completion (their start-up and stop left out; what they did in the ${meterStartMs.toFixed(0)} ms the meter took to start is too); system = this process and every service process; the wait's once-a-second poll is in the statements`,
       });
     }
   } finally {
