@@ -16,3 +16,15 @@ export class PrerequisiteError extends Error {
     this.hint = hint;
   }
 }
+
+/**
+ * `bench:profile --db` could not do one of its parts (turn the settings on, sample, read the
+ * statistics or the log); the message says which, the cause says why.
+ */
+export class DbProfileError extends Error {
+  readonly code = 'TASKER_DB_PROFILE';
+  constructor(message: string, options?: ErrorOptions) {
+    super(`bench:profile --db: ${message}`, options);
+    this.name = 'DbProfileError';
+  }
+}

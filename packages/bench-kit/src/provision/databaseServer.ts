@@ -11,6 +11,9 @@ export interface DatabaseServer {
   adminUrl: string;
   /** One line for the prerequisites banner, e.g. "embedded PostgreSQL on 127.0.0.1:41234". */
   description: string;
+  /** The server's log file, where we started the server and it logs to a file we can read (embedded);
+   *  `bench:profile --db` reads auto_explain's plans from it. */
+  serverLog?: string;
   /** Stops what was started and removes its files; safe to call twice. */
   stop(): Promise<void>;
 }

@@ -83,7 +83,10 @@ export async function startEmbeddedServer(): Promise<DatabaseServer> {
   const record: OwnerRecord = { ownerPid: process.pid, dataDir, port, startedAt: new Date().toISOString() };
   writeFileSync(ownerFile, JSON.stringify(record));
 
-  const log = (message: unknown) => appendFileSync(logFile, `${String(message)}\n`);
+  // stderr chunks are written as they come: a chunk can end inside a line (a long auto_explain plan),
+  // so adding a newline after each would split it; errors are whole lines
+  const log = (message: unknown) => appendFileSync(logFile, String(message));
+  const logError = (error: unknown) => appendFileSync(logFile, `${String(error)}\n`);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -94,7 +97,7 @@ export async function startEmbeddedServer(): Promise<DatabaseServer> {
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
     onLog: log,
-    onError: log,
+    onError: logError,
   });
 
   let stopped = false;
@@ -136,6 +139,7 @@ export async function startEmbeddedServer(): Promise<DatabaseServer> {
     kind: 'embedded',
     adminUrl: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     description: `embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`,
+    serverLog: logFile,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { PrerequisiteError } from '../errors.ts';
 import { type MachineFloor, measureFloor } from '../floor/measureFloor.ts';
+import { type DbProfile, startDbProfile } from '../profile/dbProfile.ts';
 import { type DatabaseServer, withDatabase } from './databaseServer.ts';
 import { formatPrerequisites, type PrerequisiteLine, provisionedPrerequisites } from './prerequisites.ts';
 import './providedContext.ts';
@@ -34,10 +35,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const runId = newRunId();
   let cleaned = false;
+  let dbProfile: DbProfile | undefined;
   const cleanup = async () => {
     if (cleaned) return;
     cleaned = true;
     try {
+      // before the databases are dropped and the server (and its log) goes
+      await dbProfile?.finish().catch((error: unknown) => console.error(`❌ ${describe(error)}`));
       await dropRunDatabases(server.adminUrl, runId);
     } finally {
       await server.stop();
@@ -68,9 +72,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       templateDatabase: template.name,
       serverVersion: template.serverVersion,
       pgmq: template.pgmq,
+      serverLog: server.serverLog,
       settings: template.settings,
       floor,
     });
+    dbProfile = await dbProfileIfAsked(server, runId);
   } catch (error) {
     await cleanup().catch(() => undefined);
     const lines = provisionedPrerequisites({ ...facts, floor: undefined });
@@ -87,6 +93,24 @@ async function floorOfServer(adminUrl: string, runId: string): Promise<MachineFl
     return await measureFloor(withDatabase(adminUrl, scratch));
   } finally {
     await dropDatabase(adminUrl, scratch);
+  }
+}
+
+/**
+ * `bench:profile --db` (scripts/bench-profile.ts) sets TASKER_DB_PROFILE to its output directory.
+ * Started after the floor, so the banner's floor is the plain server's; a profile that cannot start
+ * is reported and the benches run without it.
+ */
+async function dbProfileIfAsked(server: DatabaseServer, runId: string): Promise<DbProfile | undefined> {
+  const outDir = process.env.TASKER_DB_PROFILE;
+  if (!outDir) return undefined;
+  const { adminUrl, kind: provider, description, serverLog } = server;
+  try {
+    return await startDbProfile({ outDir, adminUrl, runId, provider, description, serverLog });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause !== undefined ? `: ${describe(error.cause)}` : '';
+    console.error(`❌ ${describe(error)}${cause}`);
+    return undefined;
   }
 }
 

@@ -8,6 +8,8 @@ import type { ProviderKind } from './databaseServer.ts';
 export interface ProvisionedDatabase {
   provider: ProviderKind;
   description: string;
+  /** the server's log file when it is readable from here (embedded server), else undefined */
+  serverLog?: string;
   /** Admin connection string (contains the password: never print it; use redactConnectionString). */
   adminUrl: string;
   runId: string;

@@ -29,6 +29,17 @@ export function cloneName(runId: string, label: string): string {
   return `tasker_${runId}_${slug.slice(0, Math.max(0, room))}_${suffix}`;
 }
 
+/**
+ * The label part of a database name of the run (`tasker_<run>_<label>_<suffix>` → `<label>`, the
+ * slug cloneName made), `tpl` for the template; a name from another run is returned whole.
+ */
+export function cloneLabel(runId: string, name: string): string {
+  const prefix = `tasker_${runId}_`;
+  if (!name.startsWith(prefix)) return name;
+  const rest = name.slice(prefix.length);
+  return rest === 'tpl' ? rest : rest.replace(/_[0-9a-f]{6}$/, '');
+}
+
 export interface TemplateInfo {
   name: string;
   serverVersion: string;
