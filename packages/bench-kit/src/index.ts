@@ -47,7 +47,7 @@ export {
   type Stratum,
   stratifiedSample,
 } from './dataset/stratifiedSample.ts';
-export { PrerequisiteError } from './errors.ts';
+export { DbProfileError, PrerequisiteError } from './errors.ts';
 export { type ExplainOptions, explainQuery, recordQueryPlan } from './explain/explainQuery.ts';
 export { type PlanSummary, summarizePlan } from './explain/planSummary.ts';
 export { type BenchDatabase, benchTest, SAMPLE_PER_STRATUM, SAMPLE_SEED } from './fixtures/benchTest.ts';
@@ -62,6 +62,37 @@ export {
   type ProfileName,
 } from './measure/profiles.ts';
 export { queueLength } from './measure/queueLength.ts';
+export {
+  groupSlowStatements,
+  type LoggedPlan,
+  type ParsedLog,
+  type PlanNode,
+  parseAutoExplainLog,
+  planOutline,
+  type SlowStatement,
+} from './profile/autoExplainLog.ts';
+export {
+  AUTO_EXPLAIN_MIN_MS,
+  type DbProfile,
+  type DbProfileOptions,
+  startDbProfile,
+  WAIT_SAMPLE_INTERVAL_MS,
+} from './profile/dbProfile.ts';
+export {
+  buildDbProfileReport,
+  type DbProfileInput,
+  type DbProfileReport,
+  type DbProfileSection,
+  formatDbProfile,
+} from './profile/dbProfileReport.ts';
+export { combineStatements, readStatementStats, type StatementStat } from './profile/statementStats.ts';
+export {
+  firstWords,
+  startWaitSampler,
+  type WaitCount,
+  type WaitSampler,
+  type WaitSamples,
+} from './profile/waitSampler.ts';
 export type { DatabaseServer, ProviderKind } from './provision/databaseServer.ts';
 export { withDatabase } from './provision/databaseServer.ts';
 export { embeddedRootDir, reapAbandonedServers } from './provision/embeddedServer.ts';
