@@ -1,8 +1,9 @@
 /**
  * The migration runner on a real database: order, records, idempotence, edited-migration detection,
- * rollback of a failing migration, and two concurrent runners applying each migration once.
+ * rollback of a failing migration, two concurrent runners applying each migration once, and a
+ * directory migration (the baseline's form: its part files concatenated in name order).
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,10 +23,21 @@ afterEach(async () => {
 });
 
 /** `prefix`: the temp directory's name before mkdtemp's random suffix. */
-function migrationsDir(files: Record<string, string>, prefix = 'tasker-migrations-'): string {
+/** `files`: a name → its SQL, or a directory name → its part files. */
+function migrationsDir(
+  files: Record<string, string | Record<string, string>>,
+  prefix = 'tasker-migrations-',
+): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   dirs.push(dir);
-  for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
+  for (const [name, content] of Object.entries(files)) {
+    if (typeof content === 'string') {
+      writeFileSync(join(dir, name), content);
+      continue;
+    }
+    mkdirSync(join(dir, name));
+    for (const [part, sql] of Object.entries(content)) writeFileSync(join(dir, name, part), sql);
+  }
   return dir;
 }
 
@@ -131,5 +143,50 @@ describe('migrate', () => {
   test('files not named NNNNNN_name.sql are refused', async () => {
     const dir = migrationsDir({ '1_bad.sql': 'select 1;' });
     await expect(loadMigrations(dir)).rejects.toThrow(/not named NNNNNN_name.sql/);
+  });
+
+  // the parts end without a newline in a comment: joined blindly, the next part's first statement
+  // would be commented out
+  const DIRECTORY = {
+    '900001_base': {
+      '02_fill.sql': 'insert into mig_test.items values (1), (2); -- two rows',
+      '01_create.sql': 'create schema mig_test; create table mig_test.items (id int primary key); -- a table',
+      '10_more.sql': 'insert into mig_test.items values (10);',
+    },
+    '900002_later.sql': 'insert into mig_test.items values (3);',
+  };
+
+  test('a directory is one migration: its parts in name order, each ended by a newline, under one checksum', async () => {
+    const dir = migrationsDir(DIRECTORY);
+    const [base, later] = await loadMigrations(dir);
+    expect(base?.name).toBe('base');
+    expect(base?.sql).toBe(
+      'create schema mig_test; create table mig_test.items (id int primary key); -- a table\n' +
+        'insert into mig_test.items values (1), (2); -- two rows\n' +
+        'insert into mig_test.items values (10);\n',
+    );
+    expect(later?.version).toBe(900002);
+    const result = await withClient((client) => migrate(client, dir));
+    expect(result.applied).toEqual(['900001_base', '900002_later']);
+    const { rows } = await db.pool.query('select array_agg(id order by id) as ids from mig_test.items');
+    expect(rows[0].ids).toEqual([1, 2, 3, 10]);
+
+    writeFileSync(join(dir, '900001_base', '10_more.sql'), 'insert into mig_test.items values (11);');
+    await expect(withClient((client) => migrate(client, dir))).rejects.toThrow(
+      /900001_base changed after it was applied/,
+    );
+  });
+
+  test('a directory holding anything but NN_part.sql files, or a directory named like a file, is refused', async () => {
+    const stray = migrationsDir({ '900001_base': { '01_create.sql': 'select 1;', 'notes.txt': 'x' } });
+    await expect(loadMigrations(stray)).rejects.toThrow(/holds notes.txt/);
+    const misnamed = migrationsDir({ '900001_base.sql': { '01_create.sql': 'select 1;' } });
+    await expect(loadMigrations(misnamed)).rejects.toThrow(/is not named NNNNNN_name.sql/);
+  });
+
+  test("the checkout's first migration is the baseline directory", async () => {
+    const [baseline] = await loadMigrations();
+    expect(baseline).toMatchObject({ version: 1, name: 'baseline' });
+    expect(baseline?.sql).toMatch(/^-- tasker's tables and indexes/);
   });
 });

@@ -1,9 +1,12 @@
 /**
- * Applies the numbered SQL migrations of `sql/migrations` (`000001_schema.sql`, …) to a database.
+ * Applies the numbered SQL migrations of `sql/migrations` to a database: the baseline
+ * `000001_baseline/` (a directory: its `NN_concept.sql` files, concatenated in name order, are one
+ * migration), then each later `NNNNNN_name.sql` file.
  *
  * Each migration runs in its own transaction and is recorded in `tasker.schema_migrations` with a
- * checksum, so an edited, already-applied migration is reported instead of silently skipped. A
- * session-level advisory lock makes two processes that migrate at once take turns.
+ * checksum (of the text applied: a directory's concatenation), so an edited, already-applied
+ * migration is reported instead of silently skipped. A session-level advisory lock makes two
+ * processes that migrate at once take turns.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -17,7 +20,9 @@ export const defaultMigrationsDir = fileURLToPath(new URL('../../sql/migrations/
 /** Arbitrary constant shared by every process that migrates a tasker database. */
 const MIGRATION_LOCK_KEY = 7_382_114_905;
 
-const MIGRATION_FILE = /^(\d{6})_([a-z0-9_]+)\.sql$/;
+/** A migration: a file `NNNNNN_name.sql`, or a directory `NNNNNN_name` of `NN_part.sql` files. */
+const MIGRATION_ENTRY = /^(\d{6})_([a-z0-9_]+)(\.sql)?$/;
+const MIGRATION_PART = /^\d+_[a-z0-9_]+\.sql$/;
 
 export interface Migration {
   version: number;
@@ -34,12 +39,17 @@ export interface MigrateResult {
 /** `dir`: a path or a file: URL (a URL is converted with fileURLToPath, escapes and all). */
 export async function loadMigrations(dir: string | URL = defaultMigrationsDir): Promise<Migration[]> {
   if (dir instanceof URL) dir = fileURLToPath(dir);
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.sql')).sort();
+  const entries = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory() || entry.name.endsWith('.sql'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const migrations: Migration[] = [];
-  for (const file of files) {
-    const match = MIGRATION_FILE.exec(file);
-    if (!match?.[1] || !match[2]) {
-      throw new MigrationError(`migration file ${file} in ${dir} is not named NNNNNN_name.sql`);
+  for (const entry of entries) {
+    const file = entry.name;
+    const match = MIGRATION_ENTRY.exec(file);
+    if (!match?.[1] || !match[2] || entry.isDirectory() === Boolean(match[3])) {
+      throw new MigrationError(
+        `migration ${file} in ${dir} is not named NNNNNN_name.sql (a file) or NNNNNN_name (a directory of NN_part.sql files)`,
+      );
     }
     const version = Number(match[1]);
     const previous = migrations.at(-1);
@@ -48,7 +58,9 @@ export async function loadMigrations(dir: string | URL = defaultMigrationsDir): 
     }
     // a file-system path, never a hand-built file:// URL (a '#' or '%' in the checkout's path would
     // be read as a fragment or an escape)
-    const sql = await readFile(join(dir, file), 'utf8');
+    const sql = entry.isDirectory()
+      ? await readMigrationDirectory(join(dir, file))
+      : await readFile(join(dir, file), 'utf8');
     migrations.push({
       version,
       name: match[2],
@@ -57,6 +69,20 @@ export async function loadMigrations(dir: string | URL = defaultMigrationsDir): 
     });
   }
   return migrations;
+}
+
+/** A directory migration's text: its parts in name order, each ending in a newline. */
+async function readMigrationDirectory(dir: string): Promise<string> {
+  const names = (await readdir(dir)).sort();
+  const misnamed = names.filter((name) => !MIGRATION_PART.test(name));
+  if (misnamed.length > 0) {
+    throw new MigrationError(
+      `migration directory ${dir} holds ${misnamed.join(', ')}: only NN_part.sql files belong there`,
+    );
+  }
+  if (names.length === 0) throw new MigrationError(`migration directory ${dir} is empty`);
+  const parts = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')));
+  return parts.map((part) => (part.endsWith('\n') ? part : `${part}\n`)).join('');
 }
 
 export async function migrate(

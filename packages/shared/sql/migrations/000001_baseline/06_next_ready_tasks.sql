@@ -1,8 +1,8 @@
 -- tasker next ready tasks: the orchestrator's claim of tasks that have work, by age-boosted priority, skipping tasks another orchestrator holds.
 --
 -- A task has work when tasks.ready_at is set and past: pending tasks, and tasks with a ready step (or a
--- retry whose backoff has run out). The transition functions keep ready_at current (000004), so this
--- query never looks at steps: it walks tasks_ready_score_idx (000001), which holds only tasks with
+-- retry whose backoff has run out). The transition functions keep ready_at current (02_state_machine.sql), so this
+-- query never looks at steps: it walks tasks_ready_score_idx (01_schema.sql), which holds only tasks with
 -- work, in age-boosted priority order, and stops after limit_count rows it could lock.
 
 -- get_next_ready_tasks: claims up to limit_count tasks with work, highest computed priority first
@@ -14,12 +14,8 @@ RETURNS TABLE (
   task_uuid uuid, namespace_name text, task_name text, task_version text, current_state text,
   priority integer, computed_priority double precision, requested_at timestamptz, correlation_id uuid)
 LANGUAGE plpgsql VOLATILE
--- one cached plan per session: custom plans (re-planned on every call, ~1.5 ms) win the cost
--- comparison for NULL/array parameters although the generic plan is the same index walk
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 #variable_conflict use_column

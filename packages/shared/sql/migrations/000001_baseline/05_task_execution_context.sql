@@ -1,6 +1,6 @@
 -- tasker task execution context: step counts by state, ready steps, execution status and the recommended next action of one task.
 --
--- get_task_execution_context aggregates tasker._step_readiness (000003) over the task's own steps, so
+-- get_task_execution_context aggregates tasker._step_readiness (04_step_readiness.sql) over the task's own steps, so
 -- it costs one index scan of those steps and their parents, whatever the size of the tables.
 --
 -- execution_status, first match wins (progress where progress is possible, as tasker-core does):
@@ -20,12 +20,8 @@ RETURNS TABLE (
   ready_steps integer, permanently_blocked_steps integer, next_retry_at timestamptz,
   execution_status text, recommended_action text, completion_percentage double precision)
 LANGUAGE plpgsql STABLE
--- one cached plan per session: custom plans (re-planned on every call, ~1.5 ms) win the cost
--- comparison for NULL/array parameters although the generic plan is the same index walk
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 #variable_conflict use_column

@@ -69,12 +69,8 @@ RETURNS TABLE (
   total_parents integer, completed_parents integer, attempts integer, max_attempts integer,
   retryable boolean, backoff_request_seconds integer, in_process boolean, processed boolean)
 LANGUAGE plpgsql STABLE
--- one cached plan per session: custom plans (re-planned on every call, ~1.5 ms) win the cost
--- comparison for NULL/array parameters although the generic plan is the same index walk
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 #variable_conflict use_column
@@ -101,12 +97,8 @@ RETURNS TABLE (
   workflow_step_uuid uuid, task_uuid uuid, name text, handler text, namespace_name text,
   correlation_id uuid, current_state text, attempts integer)
 LANGUAGE plpgsql STABLE
--- one cached plan per session: custom plans (re-planned on every call, ~1.5 ms) win the cost
--- comparison for NULL/array parameters although the generic plan is the same index walk
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 #variable_conflict use_column
@@ -133,12 +125,8 @@ COMMENT ON FUNCTION tasker.get_ready_steps(uuid[]) IS
 CREATE OR REPLACE FUNCTION tasker._task_ready_at(task_uuid uuid, task_state text, requested_at timestamptz)
 RETURNS timestamptz
 LANGUAGE plpgsql STABLE
--- one cached plan per session: custom plans (re-planned on every call, ~1.5 ms) win the cost
--- comparison for NULL/array parameters although the generic plan is the same index walk
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 BEGIN

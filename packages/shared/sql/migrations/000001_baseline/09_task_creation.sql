@@ -9,106 +9,12 @@
 --   task_completed            every task; payload {"task_uuid","state","correlation_id","failed_step"}
 --   task_completed.<uuid>     the same payload on a per-task channel (51 bytes, within the 63-byte limit)
 --
+-- The state changes go through the set-based helpers of 02_state_machine.sql (_advance_task,
+-- _transition_steps); _enqueue_ready_steps is also the enqueuer of the evaluation cycle
+-- (10_result_processing.sql).
+--
 -- Errors, class TK:
 --   TKT01  no registered template matches namespace/name(/version)
-
--- _advance_task: moves a task along p_path (p_path[1] its expected current state, then each next
--- state), recording one transition per hop, in one update of the task row: the set-based sibling of
--- transition_task_state_atomic (same columns: ready_at refreshed once at the end, complete and
--- completed_at on complete). Locks: the task row (through the UPDATE) until the caller's transaction
--- ends. Raises TK001 for a hop not in allowed_task_transitions. Returns true if the task was in
--- p_path[1] and moved, false otherwise.
-CREATE OR REPLACE FUNCTION tasker._advance_task(p_task_uuid uuid, p_path text[], p_metadata jsonb DEFAULT '{}')
-RETURNS boolean
-LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
-SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
-SET enable_seqscan = off
-AS $$
-DECLARE
-  v_last text := p_path[cardinality(p_path)];
-  v_prev_key integer;
-  v_bad integer;
-BEGIN
-  SELECT min(i) INTO v_bad FROM generate_subscripts(p_path, 1) i
-  WHERE i > 1 AND NOT EXISTS (
-    SELECT FROM tasker.allowed_task_transitions a WHERE a.from_state = p_path[i - 1] AND a.to_state = p_path[i]);
-  IF v_bad IS NOT NULL THEN
-    PERFORM tasker._raise_illegal_transition('task', p_path[v_bad - 1], p_path[v_bad]);
-  END IF;
-
-  UPDATE tasker.tasks t
-  SET current_state = v_last,
-    ready_at = tasker._task_ready_at(t.task_uuid, v_last, t.requested_at),
-    complete = v_last = 'complete',
-    completed_at = CASE WHEN v_last = 'complete' THEN now() END,
-    updated_at = now()
-  WHERE t.task_uuid = p_task_uuid AND t.current_state = p_path[1];
-  IF NOT FOUND THEN
-    RETURN false;
-  END IF;
-
-  UPDATE tasker.task_transitions tt SET most_recent = false
-  WHERE tt.task_uuid = p_task_uuid AND tt.most_recent
-  RETURNING tt.sort_key INTO v_prev_key;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1,
-    i = cardinality(p_path)
-  FROM generate_series(2, cardinality(p_path)) i;
-  RETURN true;
-END
-$$;
-
--- _transition_steps: moves every step in p_step_uuids whose current state may go to p_to_state
--- (per allowed_step_transitions) to p_to_state and records the transitions: the set-based sibling of
--- transition_step_state_atomic, with its column side effects. It does not refresh tasks.ready_at: the
--- caller does (through _advance_task). Locks: the task rows must already be held by the caller (task
--- before step, as everywhere); the step rows through the UPDATE. Returns the steps moved.
-CREATE OR REPLACE FUNCTION tasker._transition_steps(p_step_uuids uuid[], p_to_state text, p_metadata jsonb DEFAULT '{}')
-RETURNS SETOF uuid
-LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
-SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
-SET enable_seqscan = off
-AS $$
-BEGIN
-  -- one statement: the new transition row of a step is inserted only after its old one was flipped
-  -- (the insert reads the flip's RETURNING), so the most_recent unique index never sees two
-  RETURN QUERY
-  WITH moved AS (
-    UPDATE tasker.workflow_steps s
-    SET current_state = p_to_state,
-      attempts = s.attempts + (p_to_state = 'in_progress')::integer,
-      last_attempted_at = CASE WHEN p_to_state = 'in_progress' THEN now() ELSE s.last_attempted_at END,
-      last_failure_at = CASE WHEN p_to_state = 'enqueued_as_error_for_orchestration' THEN now()
-        ELSE s.last_failure_at END,
-      in_process = p_to_state IN
-        ('enqueued', 'in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration'),
-      processed = s.processed OR p_to_state IN ('complete', 'resolved_manually'),
-      processed_at = CASE WHEN p_to_state IN ('complete', 'resolved_manually') THEN now() ELSE s.processed_at END,
-      updated_at = now()
-    WHERE s.workflow_step_uuid = ANY (p_step_uuids)
-      AND EXISTS (SELECT FROM tasker.allowed_step_transitions a
-                  WHERE a.from_state = s.current_state AND a.to_state = p_to_state)
-    RETURNING s.workflow_step_uuid
-  ), flipped AS (
-    UPDATE tasker.workflow_step_transitions st SET most_recent = false
-    FROM moved m
-    WHERE st.workflow_step_uuid = m.workflow_step_uuid AND st.most_recent
-    RETURNING st.workflow_step_uuid, st.to_state AS from_state, st.sort_key
-  )
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT f.workflow_step_uuid, f.from_state, p_to_state, coalesce(p_metadata, '{}'), f.sort_key + 1, true
-  FROM flipped f
-  RETURNING workflow_step_uuid;
-END
-$$;
 
 -- _enqueue_ready_steps: the step enqueuer for one task: discovers its ready steps
 -- (tasker.get_ready_steps), moves them pending / waiting_for_retry → enqueued, and sends one
@@ -122,11 +28,8 @@ CREATE OR REPLACE FUNCTION tasker._enqueue_ready_steps(
   OUT enqueued integer, OUT discovery_ms double precision, OUT mark_ms double precision,
   OUT publish_ms double precision)
 LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -136,7 +39,7 @@ DECLARE
   v_ready uuid[];
   v_moved uuid[];
 BEGIN
-  -- the shared discovery query (000003), whose plan is tuned for exactly this walk
+  -- the shared discovery query (04_step_readiness.sql), whose plan is tuned for exactly this walk
   SELECT coalesce(array_agg(r.workflow_step_uuid ORDER BY r.workflow_step_uuid), '{}') INTO v_ready
   FROM tasker.get_ready_steps(ARRAY[p_task_uuid]) r;
   v_t1 := clock_timestamp();
@@ -166,11 +69,8 @@ $$;
 CREATE OR REPLACE FUNCTION tasker._notify_task_finished(p_task_uuid uuid, p_state text, p_correlation_id uuid)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -203,11 +103,8 @@ CREATE OR REPLACE FUNCTION tasker.create_task(
   p_tags text[] DEFAULT '{}', p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 DECLARE

@@ -1,4 +1,4 @@
--- Messaging: PGMQ sends that also wake listeners with pg_notify (pgmq_send_with_notify, pgmq_send_batch_with_notify).
+-- Messaging: PGMQ sends that also wake listeners with pg_notify (pgmq_send_with_notify, pgmq_send_batch_with_notify), and the fixed queue of step results.
 --
 -- Depends only on the pgmq schema (the real extension or tasker's compatible layer), never on
 -- tasker tables. Channels: 'pgmq_message_ready.<namespace>' and the global 'pgmq_message_ready';
@@ -11,6 +11,20 @@
 -- "message"/"messages" carry the message(s) when the whole payload stays under 7000 bytes;
 -- otherwise they are null and "signal_only" is true (the listener reads the queue instead).
 -- A batch sends one notification per channel per 256 ids (one in all but huge batches).
+--
+-- Notify after commit. PostgreSQL serialises the commits of every transaction that has NOTIFYed (a
+-- cluster-wide lock from the pre-commit queue insert to the end of the commit). Sampled
+-- pg_stat_activity during the closed-loop throughput bench: submit_step_result and
+-- process_step_result spent most of their time waiting on that lock ("Lock: object"), not running,
+-- while the machine's two cores were half idle. So a session with tasker.notify = 'after_commit' (set
+-- per connection, e.g. the libpq option -c tasker.notify=after_commit) sends the messages without
+-- notifying; the caller sends a signal-only notification on the same channel once its transaction
+-- has committed, through a notifier that keeps at most one notification per channel in flight and
+-- coalesces the requests made meanwhile into one more (packages/shared/src/queue/afterCommitNotifier.ts).
+-- Listeners see the same channels and a payload of the signal-only shape; they read the queue either
+-- way. Trade-off: a process that dies between its commit and its notification loses the wake-up,
+-- never the message: the listeners' polling fallback finds it within one poll interval. Any other
+-- session (the default, the setting unset) notifies inside the transaction.
 --
 -- Errors, class TK (tasker):
 --   TKM01  queue name not usable in a channel name (must be [a-z0-9_] after lower-casing, and its
@@ -53,10 +67,11 @@ COMMENT ON FUNCTION tasker._queue_namespace(text) IS
   'Namespace of a queue (worker_<ns>_queue -> <ns>, orchestration* -> orchestration, else the name); raises TKM01 for a name unusable in a channel.';
 
 -- pgmq_send_with_notify: sends one message through pgmq.send (invisible for delay seconds), then
--- notifies the queue's namespace channel and the global channel; listeners get the notification
--- when the caller's transaction commits. Locks: as pgmq.send (ROW EXCLUSIVE on pgmq.q_<queue>);
--- NOTIFY adds a brief global lock at commit that serialises notifying transactions.
--- Returns the new msg_id. Raises TKM01 for a name unusable in a channel, TKQ01 / TKQ02 via pgmq.
+-- notifies the queue's namespace channel and the global channel, unless the session has
+-- tasker.notify = 'after_commit' (see above); listeners get the notification when the caller's
+-- transaction commits. Locks: as pgmq.send (ROW EXCLUSIVE on pgmq.q_<queue>); NOTIFY adds a brief
+-- global lock at commit that serialises notifying transactions. Returns the new msg_id. Raises TKM01
+-- for a name unusable in a channel, TKQ01 / TKQ02 via pgmq.
 CREATE OR REPLACE FUNCTION tasker.pgmq_send_with_notify(queue_name text, message jsonb, delay integer DEFAULT 0)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE
@@ -75,18 +90,21 @@ BEGIN
   IF octet_length(v_payload) >= 7000 THEN
     v_payload := v_head || ',"message":null,"signal_only":true}';
   END IF;
-  PERFORM pg_notify('pgmq_message_ready.' || v_ns, v_payload), pg_notify('pgmq_message_ready', v_payload);
+  IF current_setting('tasker.notify', true) IS DISTINCT FROM 'after_commit' THEN
+    PERFORM pg_notify('pgmq_message_ready.' || v_ns, v_payload), pg_notify('pgmq_message_ready', v_payload);
+  END IF;
   RETURN v_id;
 END
 $$;
 COMMENT ON FUNCTION tasker.pgmq_send_with_notify(text, jsonb, integer) IS
-  'Sends a message through pgmq.send and pg_notifies pgmq_message_ready.<namespace> and pgmq_message_ready (message inline when the payload is under 7000 bytes, else signal only); returns the msg_id.';
+  'Sends a message through pgmq.send and pg_notifies pgmq_message_ready.<namespace> and pgmq_message_ready (message inline when the payload is under 7000 bytes, else signal only; no notification when tasker.notify = after_commit); returns the msg_id.';
 
 -- pgmq_send_batch_with_notify: sends messages through pgmq.send_batch (invisible for delay
 -- seconds), then notifies the namespace channel and the global channel once per 256 ids, each
--- notification carrying its ids (and its messages when the payload stays under 7000 bytes).
--- Locks: as pgmq.send_batch (ROW EXCLUSIVE on pgmq.q_<queue>). Returns the new msg_ids in the
--- order of messages; an empty or NULL array sends and notifies nothing. Raises TKM01, TKQ01 / TKQ02.
+-- notification carrying its ids (and its messages when the payload stays under 7000 bytes); no
+-- notification under tasker.notify = 'after_commit'. Locks: as pgmq.send_batch (ROW EXCLUSIVE on
+-- pgmq.q_<queue>). Returns the new msg_ids in the order of messages; an empty or NULL array sends and
+-- notifies nothing. Raises TKM01, TKQ01 / TKQ02.
 CREATE OR REPLACE FUNCTION tasker.pgmq_send_batch_with_notify(queue_name text, messages jsonb[], delay integer DEFAULT 0)
 RETURNS SETOF bigint
 LANGUAGE plpgsql VOLATILE
@@ -116,11 +134,18 @@ BEGIN
     IF octet_length(v_payload) >= 7000 THEN
       v_payload := v_head || ',"messages":null,"signal_only":true}';
     END IF;
-    PERFORM pg_notify('pgmq_message_ready.' || v_ns, v_payload), pg_notify('pgmq_message_ready', v_payload);
+    IF current_setting('tasker.notify', true) IS DISTINCT FROM 'after_commit' THEN
+      PERFORM pg_notify('pgmq_message_ready.' || v_ns, v_payload), pg_notify('pgmq_message_ready', v_payload);
+    END IF;
     v_from := v_to + 1;
   END LOOP;
   RETURN QUERY SELECT unnest(v_ids);
 END
 $$;
 COMMENT ON FUNCTION tasker.pgmq_send_batch_with_notify(text, jsonb[], integer) IS
-  'Sends messages through pgmq.send_batch and pg_notifies pgmq_message_ready.<namespace> and pgmq_message_ready once per 256 ids (messages inline when under 7000 bytes); returns the msg_ids in order.';
+  'Sends messages through pgmq.send_batch and pg_notifies pgmq_message_ready.<namespace> and pgmq_message_ready once per 256 ids (messages inline when under 7000 bytes; no notification when tasker.notify = after_commit); returns the msg_ids in order.';
+
+-- The queue workers send step results to (submit_step_result, 11_worker_claim_submit.sql) and the
+-- orchestrator's result processor reads (process_step_result, 10_result_processing.sql). Worker
+-- queues are created per namespace when a template is registered (08_registry.sql).
+SELECT pgmq.create('orchestration_step_results');

@@ -5,16 +5,13 @@
 -- commit and enqueues the step that needed both (no lost fan-in), and no step is enqueued twice.
 -- Several orchestrators may call them concurrently on one database.
 --
--- The evaluation cycle (tasker._evaluate_task) after a step changed, task states of 000004:
+-- The evaluation cycle (tasker._evaluate_task) after a step changed, task states of 02_state_machine.sql:
 --   ready steps               → evaluating_results → enqueuing_steps → steps_in_process (steps enqueued)
 --   steps still in flight     stays in steps_in_process / waiting_for_dependencies
 --   all steps complete        → evaluating_results → complete            (completion notification)
 --   a step failed for good    → evaluating_results → blocked_by_failures → error (notification)
 --   a retry backing off       → evaluating_results → waiting_for_retry   (ready_at = next retry; the
 --                               orchestrator's poller calls enqueue_due_tasks when it is due)
-
--- the queue workers send step results to (idempotent: a no-op where it exists)
-SELECT pgmq.create('orchestration_step_results');
 
 -- _evaluate_task: runs the evaluation cycle above on one task. Locks: the task row FOR NO KEY UPDATE
 -- (the caller usually holds it already), step rows and the worker queue as _enqueue_ready_steps.
@@ -23,11 +20,8 @@ CREATE OR REPLACE FUNCTION tasker._evaluate_task(
   p_task_uuid uuid, OUT task_state text, OUT enqueued integer, OUT discovery_ms double precision,
   OUT mark_ms double precision, OUT publish_ms double precision)
 LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -102,11 +96,8 @@ CREATE OR REPLACE FUNCTION tasker.process_step_result(
   OUT outcome text, OUT task_uuid uuid, OUT task_state text, OUT enqueued integer,
   OUT discovery_ms double precision, OUT mark_ms double precision, OUT publish_ms double precision)
 LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -169,11 +160,8 @@ COMMENT ON FUNCTION tasker.process_step_result(uuid, text, bigint) IS
 -- claimed task rows to commit, then as _evaluate_task. Returns the tasks evaluated and the steps enqueued.
 CREATE OR REPLACE FUNCTION tasker.enqueue_due_tasks(p_limit integer DEFAULT 50, OUT tasks integer, OUT enqueued integer)
 LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -200,11 +188,8 @@ COMMENT ON FUNCTION tasker.enqueue_due_tasks(integer) IS
 CREATE OR REPLACE FUNCTION tasker.cancel_task(
   p_task_uuid uuid, OUT outcome text, OUT task_state text, OUT steps_cancelled integer)
 LANGUAGE plpgsql VOLATILE
--- one cached generic plan per session (custom plans re-plan the readiness walk on every call)
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
 AS $$
 DECLARE

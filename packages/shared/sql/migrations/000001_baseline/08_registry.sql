@@ -1,14 +1,14 @@
 -- Template registry: register_named_task upserts a namespace, a named task and its named steps from a workflow template, and creates the namespace's worker queue.
 --
 -- The template is stored whole in named_tasks.configuration (the JSON of a WorkflowTemplate from
--- packages/shared/src/templates): task creation (000011) reads the step dependencies from there to
+-- packages/shared/src/templates): task creation (09_task_creation.sql) reads the step dependencies from there to
 -- build each task's edges. A namespace/name/version is immutable once registered: registering it
 -- again with the same steps is a no-op, with different steps an error (bump the version instead).
 --
 -- Errors, class TK:
 --   TKR01  the template's namespace/name/version is registered with different steps
 --   TKR02  the template JSON is malformed (no steps array, a step without name or handler)
--- Parameters are prefixed p_ throughout this file and 000011–000012, so they never shadow columns.
+-- Parameters are prefixed p_ throughout this file, 09_task_creation.sql and 10_result_processing.sql, so they never shadow columns.
 
 -- register_named_task: registers p_template (a WorkflowTemplate as jsonb). Locks: ROW EXCLUSIVE on
 -- task_namespaces, named_tasks and named_steps; concurrent registrations of one template serialise

@@ -3,6 +3,19 @@
 -- A recursive walk up workflow_step_edges from one step through workflow_step_edges_to_step_idx
 -- (index-only, child → parents): it touches only that step's ancestors. The depth cap (50) also ends
 -- the walk if a cycle ever slipped into the edges.
+--
+-- Why the walk is pinned to nested loops: like every key-lookup function it keeps one generic plan
+-- per session, made from the statistics of the moment it is first called (see "Plans" in
+-- 01_schema.sql). A worker that starts on a young database (a few hundred steps) would cache a plan
+-- that hash-joins the recursion against a full index scan of workflow_step_edges and the result
+-- against a full index scan of workflow_steps: cheap then, but O(table) per call as the tables grow.
+-- Seen in the throughput bench under pg_stat_statements and auto_explain: 10.5 ms mean per call
+-- (600 steps read to return 3) after a few thousand tasks, 40% of the database's time; the scaling
+-- bench did not see it because its plans are made after seeding and ANALYZE. Every join here is "the
+-- rows of this key", so hash, merge and bitmap scans (which read a whole side or a whole bitmap) are
+-- ruled out: the only plans left are nested loops over index lookups, whose cost follows the step's
+-- ancestors, not the table. packages/shared/src/tasks/keyLookupPlans.test.ts guards it by counting
+-- the tuples a call reads after the tables grow under a cached plan.
 
 -- get_step_transitive_dependencies: the ancestors of step_uuid, each once, at its shortest distance
 -- (1 = a parent). Takes no locks. Returns one row per ancestor, nearest first, then by name.
@@ -10,13 +23,11 @@ CREATE OR REPLACE FUNCTION tasker.get_step_transitive_dependencies(step_uuid uui
 RETURNS TABLE (
   workflow_step_uuid uuid, name text, current_state text, results jsonb, processed boolean, distance integer)
 LANGUAGE plpgsql STABLE
--- one cached plan per session: custom plans (re-planned on every call, ~1.5 ms) win the cost
--- comparison for NULL/array parameters although the generic plan is the same index walk
 SET plan_cache_mode = force_generic_plan
--- that one plan is made from the statistics of the moment: in a new database the tables are empty
--- and a sequential scan looks cheapest, and the cached plan would keep scanning as they grow; every
--- lookup here is by key, so seq scans are ruled out (tables without a usable index still get one)
 SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
+SET enable_bitmapscan = off
 AS $$
 #variable_conflict use_column
 BEGIN
@@ -39,4 +50,5 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION tasker.get_step_transitive_dependencies(uuid) IS
-  'Every ancestor of a step (depth-capped at 50) with its shortest distance, state and results.';
+  'Every ancestor of a step (depth-capped at 50) with its shortest distance, state and results; '
+  'nested-loop key lookups only, whatever the statistics were when its plan was cached.';

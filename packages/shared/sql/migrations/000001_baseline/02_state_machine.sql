@@ -1,7 +1,28 @@
--- tasker state machines: the allowed task and step transitions, and the compare-and-swap transition functions.
+-- tasker's state machines: the allowed task and step transitions, and the functions that move a task or a step along them (compare-and-swap, one at a time or set-based).
 --
 -- The tables are the SQL copy of packages/shared/src/state/transitions.ts (a test asserts they are
--- identical; change both together, in a new migration). Errors use SQLSTATE class TK:
+-- identical; change both together, in a new migration). Every state change goes through the
+-- functions below, which record it in task_transitions / workflow_step_transitions (most_recent
+-- flipped, sort_key + 1) and keep the denormalised columns current (tasks.ready_at, the step's
+-- attempts, in_process, processed).
+--
+-- Step states, and what moves a step on:
+--   pending                              created; ready (04_step_readiness.sql) → enqueued with its message
+--   enqueued                             a worker's claim → in_progress (attempts + 1)
+--   in_progress                          the handler's result → enqueued_for_orchestration, or its
+--                                        failure → enqueued_as_error_for_orchestration
+--   enqueued_for_orchestration           result processing → complete
+--   enqueued_as_error_for_orchestration  result processing → waiting_for_retry (retryable, attempts
+--                                        left) or → error
+--   waiting_for_retry                    backoff over → enqueued (or back to pending); → error
+--   complete, cancelled                  final; error → resolved_manually by an operator
+--   every state that is not final        → cancelled, with its task (10_result_processing.sql)
+-- Task states: pending → initializing → enqueuing_steps → steps_in_process at creation
+-- (09_task_creation.sql), then the evaluation cycle of 10_result_processing.sql after each step
+-- result (evaluating_results → enqueuing_steps / waiting_for_dependencies / waiting_for_retry /
+-- blocked_by_failures → error / complete); cancelled from any state before the end.
+--
+-- Errors, class TK:
 --   TK001  illegal transition (from → to is not in the table)
 --   TK002  no such task / step
 
@@ -195,3 +216,95 @@ COMMENT ON FUNCTION tasker.transition_step_state_atomic(uuid, text, text, jsonb)
   'Compare-and-swap of a workflow step''s state: true if this caller moved it from from_state to '
   'to_state, false if it was not in from_state. Raises TK001 for an illegal transition, TK002 for an '
   'unknown step.';
+
+-- _advance_task: moves a task along p_path (p_path[1] its expected current state, then each next
+-- state), recording one transition per hop, in one update of the task row: the set-based sibling of
+-- transition_task_state_atomic (same columns: ready_at refreshed once at the end, complete and
+-- completed_at on complete). Locks: the task row (through the UPDATE) until the caller's transaction
+-- ends. Raises TK001 for a hop not in allowed_task_transitions. Returns true if the task was in
+-- p_path[1] and moved, false otherwise.
+CREATE OR REPLACE FUNCTION tasker._advance_task(p_task_uuid uuid, p_path text[], p_metadata jsonb DEFAULT '{}')
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+AS $$
+DECLARE
+  v_last text := p_path[cardinality(p_path)];
+  v_prev_key integer;
+  v_bad integer;
+BEGIN
+  SELECT min(i) INTO v_bad FROM generate_subscripts(p_path, 1) i
+  WHERE i > 1 AND NOT EXISTS (
+    SELECT FROM tasker.allowed_task_transitions a WHERE a.from_state = p_path[i - 1] AND a.to_state = p_path[i]);
+  IF v_bad IS NOT NULL THEN
+    PERFORM tasker._raise_illegal_transition('task', p_path[v_bad - 1], p_path[v_bad]);
+  END IF;
+
+  UPDATE tasker.tasks t
+  SET current_state = v_last,
+    ready_at = tasker._task_ready_at(t.task_uuid, v_last, t.requested_at),
+    complete = v_last = 'complete',
+    completed_at = CASE WHEN v_last = 'complete' THEN now() END,
+    updated_at = now()
+  WHERE t.task_uuid = p_task_uuid AND t.current_state = p_path[1];
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+
+  UPDATE tasker.task_transitions tt SET most_recent = false
+  WHERE tt.task_uuid = p_task_uuid AND tt.most_recent
+  RETURNING tt.sort_key INTO v_prev_key;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1,
+    i = cardinality(p_path)
+  FROM generate_series(2, cardinality(p_path)) i;
+  RETURN true;
+END
+$$;
+
+-- _transition_steps: moves every step in p_step_uuids whose current state may go to p_to_state
+-- (per allowed_step_transitions) to p_to_state and records the transitions: the set-based sibling of
+-- transition_step_state_atomic, with its column side effects. It does not refresh tasks.ready_at: the
+-- caller does (through _advance_task). Locks: the task rows must already be held by the caller (task
+-- before step, as everywhere); the step rows through the UPDATE. Returns the steps moved.
+CREATE OR REPLACE FUNCTION tasker._transition_steps(p_step_uuids uuid[], p_to_state text, p_metadata jsonb DEFAULT '{}')
+RETURNS SETOF uuid
+LANGUAGE plpgsql VOLATILE
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+AS $$
+BEGIN
+  -- one statement: the new transition row of a step is inserted only after its old one was flipped
+  -- (the insert reads the flip's RETURNING), so the most_recent unique index never sees two
+  RETURN QUERY
+  WITH moved AS (
+    UPDATE tasker.workflow_steps s
+    SET current_state = p_to_state,
+      attempts = s.attempts + (p_to_state = 'in_progress')::integer,
+      last_attempted_at = CASE WHEN p_to_state = 'in_progress' THEN now() ELSE s.last_attempted_at END,
+      last_failure_at = CASE WHEN p_to_state = 'enqueued_as_error_for_orchestration' THEN now()
+        ELSE s.last_failure_at END,
+      in_process = p_to_state IN
+        ('enqueued', 'in_progress', 'enqueued_for_orchestration', 'enqueued_as_error_for_orchestration'),
+      processed = s.processed OR p_to_state IN ('complete', 'resolved_manually'),
+      processed_at = CASE WHEN p_to_state IN ('complete', 'resolved_manually') THEN now() ELSE s.processed_at END,
+      updated_at = now()
+    WHERE s.workflow_step_uuid = ANY (p_step_uuids)
+      AND EXISTS (SELECT FROM tasker.allowed_step_transitions a
+                  WHERE a.from_state = s.current_state AND a.to_state = p_to_state)
+    RETURNING s.workflow_step_uuid
+  ), flipped AS (
+    UPDATE tasker.workflow_step_transitions st SET most_recent = false
+    FROM moved m
+    WHERE st.workflow_step_uuid = m.workflow_step_uuid AND st.most_recent
+    RETURNING st.workflow_step_uuid, st.to_state AS from_state, st.sort_key
+  )
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT f.workflow_step_uuid, f.from_state, p_to_state, coalesce(p_metadata, '{}'), f.sort_key + 1, true
+  FROM flipped f
+  RETURNING workflow_step_uuid;
+END
+$$;

@@ -1,9 +1,35 @@
--- tasker core schema: namespaces, task and step templates, tasks, workflow steps, edges, state transitions.
+-- tasker's tables and indexes, with the functions they need to exist: uuid_v7 (every primary key), _task_score (an index key) and the insert triggers that record initial states.
 --
--- Current state is denormalised onto tasks.current_state / workflow_steps.current_state and kept in step
--- with the transitions tables (the audit trail) by tasker.transition_*_state_atomic (000004) and by the
--- insert triggers below; the hot queries read only the columns. Indexes were chosen from EXPLAIN
--- (ANALYZE, BUFFERS) on 5K and 100K loaded tasks; each says which query needs it.
+-- The baseline. Migration 1 is this directory's files, concatenated in name order and applied in
+-- one transaction; each file holds one concept, and each function is defined once, in its final
+-- form, with its contract at its top: what it does, the locks it takes, what it returns, the errors
+-- it raises. Later schema changes are numbered migrations beside this directory (000019_….sql, …),
+-- applied after it. The schema they produce together, dumped from the catalog, is committed as
+-- packages/shared/sql/schema.sql (`pnpm schema:dump`; CI and a test diff it).
+--
+-- Current state is denormalised onto tasks.current_state / workflow_steps.current_state and kept in
+-- step with the transitions tables (the audit trail) by the transition functions of
+-- 02_state_machine.sql and by the insert triggers below; the hot queries read only the columns.
+-- Indexes were chosen from EXPLAIN (ANALYZE, BUFFERS) on 5K and 100K loaded tasks; each says which
+-- query needs it.
+--
+-- Conventions of every file:
+--   Errors carry SQLSTATEs of class TK (TK001, TKM01, …), each listed in the header of the file that
+--   raises it, so TypeScript maps them to typed errors (src/tasks/sqlErrors.ts and the packages'
+--   errors.ts) instead of matching messages.
+--   Lock order: a task row before any of its step rows, everywhere, so two transactions working on
+--   one task wait for each other instead of deadlocking.
+--   Plans. The PL/pgSQL functions that read by key carry two settings:
+--     SET plan_cache_mode = force_generic_plan — one cached plan per session: custom plans
+--       (re-planned on every call, ~1.5 ms) win the cost comparison for NULL/array parameters
+--       although the generic plan is the same index walk;
+--     SET enable_seqscan = off — that one plan is made from the statistics of the moment: in a new
+--       database the tables are empty and a sequential scan looks cheapest, and the cached plan would
+--       keep scanning as they grow; every lookup is by key, so seq scans are ruled out (tables
+--       without a usable index still get one).
+--   The dependency walk (07_step_dependencies.sql) rules out hash, merge and bitmap joins as well; its
+--   header says why. src/tasks/keyLookupPlans.test.ts guards both by counting the tuples a call reads
+--   after the tables grow under a cached plan.
 
 CREATE SCHEMA IF NOT EXISTS tasker;
 
@@ -27,6 +53,7 @@ END;
 
 -- uuid_v7: the primary-key default of every tasker table. On PostgreSQL 18+ the built-in uuidv7()
 -- (sub-millisecond ordering inside one backend), else _uuid_v7_portable(). Decided once, here.
+-- Takes no locks. Returns a new uuid.
 DO $$
 BEGIN
   IF current_setting('server_version_num')::int >= 180000 THEN

@@ -1,4 +1,4 @@
--- Worker hot path in two round trips: claim_step_messages (read + CAS enqueued → in_progress + handler context) and submit_step_result (CAS + result message + archive).
+-- Worker hot path in two round trips: claim_step_messages (read + CAS enqueued → in_progress + handler context) and submit_step_result (CAS + result message + archive), or submit_step_result_inline (CAS + the result applied in the same transaction + archive).
 --
 -- Leases and exactly-once completion. A claimed step's lease is the visibility timeout of the
 -- message it was claimed through; `workflow_steps.attempts` is the fencing token: every claim,
@@ -7,13 +7,28 @@
 -- stalls past its lease, or dies, is taken over: at-least-once execution), but exactly one
 -- attempt completes: the stale worker's submit is fenced out and changes nothing.
 --
--- Durability: both functions commit asynchronously (set_config('synchronous_commit', 'off', true),
+-- Durability: the three functions commit asynchronously (set_config('synchronous_commit', 'off', true),
 -- i.e. SET LOCAL: the caller's transaction only). A server crash can lose the last few hundred ms of
 -- them, never half of one, and the lease recovers either loss: a lost claim leaves the step enqueued
 -- and its message visible again; a lost submit leaves the step in_progress, so its message comes back
 -- after vt and the step is taken over. Anything durable that depends on them (orchestration's
 -- synchronous commit of the step's completion) flushes the WAL past them first. Saves a WAL flush
 -- (~0.4 ms here) on each of the two round trips every step makes.
+--
+-- Result hand-off. By default (submit_step_result) the result goes through the queue
+-- orchestration_step_results to the orchestrator's process_step_result (10_result_processing.sql),
+-- which keeps orchestration the only writer of task states. That hop costs every step a second
+-- message (send, read, archive: three dynamic statements), a notification, a wake-up of the
+-- orchestrator and a transaction of its own; the e2e phase breakdown shows it as "result queue wait" +
+-- "result processing", about a third of a linear workflow's latency. So a worker may opt in
+-- (resultHandoff: 'inline') to submit_step_result_inline, which runs the same work at the end of its
+-- submit: the step still passes through enqueued_for_orchestration (or the error state) in its audit
+-- trail, then process_step_result moves it on, enqueues the steps it made ready and finalizes the
+-- task, and the claimed message is archived — one commit. It locks the task row first (FOR NO KEY
+-- UPDATE), then the step row — the order orchestration uses (process_step_result, cancel_task,
+-- enqueue_due_tasks), so an inline submit never deadlocks with them, and the results of two steps of
+-- one task are applied one after the other, as in process_step_result. Exactly-once completion is
+-- kept by the same fencing token (attempt).
 --
 -- Outcomes of a message in claim_step_messages (the worker runs a handler only for the first two):
 --   claimed     step enqueued → in_progress (attempts + 1)
@@ -202,3 +217,64 @@ COMMENT ON FUNCTION tasker.submit_step_result(text, bigint, uuid, integer, text,
   'Hands a claimed step back: CAS in_progress → status under the caller''s attempt (fencing token), '
   'results stored, result message sent to orchestration_step_results with notify, claimed message '
   'archived. Returns submitted, fenced (taken over since) or stale (no longer in_progress; archived).';
+
+-- submit_step_result_inline: as submit_step_result (same arguments, same 'submitted' / 'fenced' /
+-- 'stale' outcomes, TKW01 for another status), but instead of sending the result message it runs
+-- process_step_result on the step in the same transaction (the inline hand-off above). Locks: the
+-- task row (FOR NO KEY UPDATE), then the step row, then as process_step_result and pgmq.archive.
+-- Returns the outcome.
+CREATE OR REPLACE FUNCTION tasker.submit_step_result_inline(
+  queue_name text, msg_id bigint, step_uuid uuid, attempt integer, status text, results jsonb,
+  retryable boolean DEFAULT NULL, backoff_request_seconds integer DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+-- one generic plan of key lookups (see "Plans" in 01_schema.sql)
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_task uuid;
+  s record;
+BEGIN
+  IF status IS NULL OR status NOT IN ('enqueued_for_orchestration', 'enqueued_as_error_for_orchestration') THEN
+    RAISE EXCEPTION 'invalid step result status %', coalesce(status, 'NULL')
+      USING ERRCODE = 'TKW01',
+        HINT = 'use enqueued_for_orchestration or enqueued_as_error_for_orchestration';
+  END IF;
+  PERFORM set_config('synchronous_commit', 'off', true);
+
+  -- task first: the step's task never changes, so reading it unlocked is safe
+  SELECT ws.task_uuid INTO v_task
+  FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = submit_step_result_inline.step_uuid;
+  IF FOUND THEN
+    PERFORM FROM tasker.tasks t WHERE t.task_uuid = v_task FOR NO KEY UPDATE;
+  END IF;
+  SELECT ws.current_state, ws.attempts INTO s
+  FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = submit_step_result_inline.step_uuid
+  FOR NO KEY UPDATE;
+
+  IF NOT FOUND OR s.current_state <> 'in_progress' THEN
+    PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
+    RETURN 'stale';
+  END IF;
+  IF s.attempts <> submit_step_result_inline.attempt THEN
+    RETURN 'fenced';
+  END IF;
+
+  UPDATE tasker.workflow_steps ws
+  SET results = submit_step_result_inline.results,
+    retryable = ws.retryable AND coalesce(submit_step_result_inline.retryable, true),
+    backoff_request_seconds = coalesce(submit_step_result_inline.backoff_request_seconds, ws.backoff_request_seconds)
+  WHERE ws.workflow_step_uuid = submit_step_result_inline.step_uuid;
+  PERFORM tasker.transition_step_state_atomic(submit_step_result_inline.step_uuid, 'in_progress', status,
+    jsonb_build_object('attempt', attempt, 'msg_id', submit_step_result_inline.msg_id, 'handoff', 'inline'));
+  PERFORM tasker.process_step_result(submit_step_result_inline.step_uuid);
+  PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
+  RETURN 'submitted';
+END
+$$;
+COMMENT ON FUNCTION tasker.submit_step_result_inline(text, bigint, uuid, integer, text, jsonb, boolean, integer) IS
+  'submit_step_result, then process_step_result in the same transaction (no result message): the step '
+  'is applied, newly ready steps enqueued, the task finalized; locks task then step. '
+  'Returns submitted, fenced or stale.';
