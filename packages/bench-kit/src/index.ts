@@ -109,6 +109,13 @@ export type { Measurement, MeasurementKind } from './record/measurement.ts';
 export { type MeasurementArtifact, record } from './record/record.ts';
 export { type ContextArtifact, recordContext } from './record/recordContext.ts';
 export { BenchReporter } from './report/reporter.ts';
+export {
+  dumpSchema,
+  SchemaDumpError,
+  type SchemaDumpOptions,
+  TASKER_SCHEMA_DUMP,
+  TASKER_SCHEMA_DUMP_FILE,
+} from './schema/dumpSchema.ts';
 export { bootstrapMedianRatio, type RatioInterval } from './stats/bootstrapMedianRatio.ts';
 export { type MannWhitneyResult, mannWhitneyU } from './stats/mannWhitney.ts';
 export { median } from './stats/median.ts';
