@@ -1,7 +1,7 @@
 /**
- * .github/workflows/ci.yml keeps its promise: typecheck, lint and the tests (all in .ci/run) on every
- * pull request and every push to main, on the README's fresh-machine path (embedded PostgreSQL, the
- * npm-shipped Chromium), and each action at one major across all workflows.
+ * .github/workflows/ci.yml keeps its promise: typecheck, lint, the schema dump check and the tests (all
+ * in .ci/run) on every pull request and every push to main, on the README's fresh-machine path
+ * (embedded PostgreSQL, the npm-shipped Chromium), and each action at one major across all workflows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,11 +24,17 @@ test('runs on every pull request (any branch) and on pushes to main', () => {
   expect(ci.on.push?.branches).toEqual(['main']);
 });
 
-test('runs .ci/run, whose steps are the typecheck, the lint and the tests', () => {
+test('runs .ci/run, whose steps are the typecheck, the lint, the schema dump check and the tests', () => {
   const runs = Object.values(ci.jobs).flatMap((job) => job.steps.map((step) => step.run ?? ''));
   expect(runs).toContain('bash .ci/run');
   const script = read('.ci/run');
-  for (const step of ['step pnpm run typecheck', 'step pnpm run lint', 'step pnpm test']) {
+  const steps = [
+    'step pnpm run typecheck',
+    'step pnpm run lint',
+    'step pnpm exec node scripts/dump-schema.ts --check',
+    'step pnpm test',
+  ];
+  for (const step of steps) {
     expect(script).toContain(step);
   }
 });
