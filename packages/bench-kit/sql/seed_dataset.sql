@@ -139,7 +139,7 @@ JOIN seed_shape_edges e ON e.template_idx = p.template_idx
 JOIN seed_steps parent ON parent.task_uuid = p.task_uuid AND parent.step_ordinal = e.from_ordinal
 JOIN seed_steps child ON child.task_uuid = p.task_uuid AND child.step_ordinal = e.to_ordinal;
 
--- ready_at of in-flight tasks, as tasker._task_ready_at (000003) defines it, computed set-based
+-- ready_at of in-flight tasks, as tasker._task_ready_at (04_step_readiness.sql) defines it, computed set-based
 -- (one call per task would cost ~100 µs each): the earliest next_retry_at of the task's steps that
 -- are pending or waiting for retry, not in process, retry eligible and with every parent complete,
 -- a step ready now counting as -infinity. tasker._next_retry_at is the engine's own formula.

@@ -1,5 +1,5 @@
 -- Records the initial transition (NULL → current state) of every seeded task and step, set-based:
--- what the insert triggers of 000001_schema.sql do, for the fast seeding path that runs with
+-- what the insert triggers of 01_schema.sql (the baseline migration) do, for the fast seeding path that runs with
 -- session_replication_role = replica (where triggers do not fire). Same transaction as seed_dataset.sql.
 
 INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, sort_key, most_recent)

@@ -2,7 +2,7 @@
  * The result hand-off, queue against inline, on one in-process system and one database: a linear
  * workflow (mathematical_sequence) whose results travel through orchestration_step_results (the
  * default), beside a copy of it in a namespace of its own served by a worker with
- * resultHandoff: 'inline' (the submit applies the result; migration 000017). The two alternate call
+ * resultHandoff: 'inline' (the submit applies the result; 11_worker_claim_submit.sql). The two alternate call
  * by call (sampleInterleaved: A B, B A, …), so drift hits both alike; each sample is POST →
  * completion event. Records both latency distributions and the ratio of medians (inline / queue);
  * afterwards every task of both must be complete with the predicted results.

@@ -1,5 +1,5 @@
 /**
- * The inline result hand-off (worker option resultHandoff: 'inline', migration 000017): every
+ * The inline result hand-off (worker option resultHandoff: 'inline', 11_worker_claim_submit.sql): every
  * built-in template completes with the predicted results without a single message on
  * orchestration_step_results; each step's audit trail still passes through
  * enqueued_for_orchestration; and a diamond's two branches finishing together enqueue the join

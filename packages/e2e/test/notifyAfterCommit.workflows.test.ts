@@ -1,5 +1,5 @@
 /**
- * Wake-ups sent after the commit (notify: 'after_commit', migration 000018) for orchestration and
+ * Wake-ups sent after the commit (notify: 'after_commit', 03_messaging.sql) for orchestration and
  * workers, with either result hand-off: every built-in template completes with the predicted
  * results, and 40 concurrent diamonds execute each step exactly once.
  */

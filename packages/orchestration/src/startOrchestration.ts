@@ -42,7 +42,7 @@ export type OrchestrationOptions = {
   /**
    * When workers are woken for the steps that task creation and result processing enqueue: inside
    * those transactions, delivered at commit ('in_transaction', default: the lowest latency), or
-   * after the commit by a coalescing notifier ('after_commit', migration 000018), so they never
+   * after the commit by a coalescing notifier ('after_commit', 03_messaging.sql), so they never
    * queue on PostgreSQL's NOTIFY commit lock: more throughput under load, one more round trip per
    * hop when idle. The retry poller always notifies in its transactions.
    */
@@ -94,7 +94,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
     application_name: options.applicationName ?? 'tasker-orchestration',
   };
   // With notify 'after_commit', task creation (API) and result processing run on sessions that
-  // leave the workers' wake-up to a notifier after the commit (migration 000018). The retry poller,
+  // leave the workers' wake-up to a notifier after the commit (03_messaging.sql). The retry poller,
   // which does not know which namespaces its due tasks enqueue into, notifies in its transactions
   // on a small pool of its own.
   const afterCommit = options.notify === 'after_commit';

@@ -1,5 +1,5 @@
 /**
- * tasker.claim_step_messages / submit_step_result (migration 000015) on a real database: each claim
+ * tasker.claim_step_messages / submit_step_result (11_worker_claim_submit.sql) on a real database: each claim
  * outcome, the fencing token, and the claim race scripted on two connections (PGMQ's isolation-spec
  * style: begin A, claim A, claim B blocks on the step row, commit A, B loses).
  */

@@ -1,5 +1,5 @@
 /**
- * tasker.submit_step_result_inline (migration 000017) keeps submit_step_result's fencing: after a
+ * tasker.submit_step_result_inline (11_worker_claim_submit.sql) keeps submit_step_result's fencing: after a
  * lease was taken over, the stale claim's submit is 'fenced' and changes nothing, the new holder's
  * is applied at once (the step is complete in the same transaction, no result message is sent) and
  * a late submit of the old claim is 'stale'; a status other than the two orchestration states is

@@ -3,7 +3,7 @@
  * 10): a job is a one-step task; the chain of 4 is mathematical_sequence (each step enqueued when its
  * parent's result has been applied). Two peers share the system, each with namespaces of its own:
  * `tasker` (results through orchestration_step_results, the default) and `tasker (inline hand-off)`
- * (the worker's submit applies the result; migration 000017). A bulk run ends at the completion
+ * (the worker's submit applies the result; 11_worker_claim_submit.sql). A bulk run ends at the completion
  * notification (task_completed) of its last task.
  */
 import { CompletionWaiters, TASK_COMPLETED_CHANNEL, type TaskFinished } from '@tasker/orchestration';

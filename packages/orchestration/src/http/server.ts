@@ -41,7 +41,7 @@ import { validatorCompiler } from './validatorCompiler.ts';
 export type ServerDeps = {
   pool: pg.Pool;
   /**
-   * Set when `pool`'s sessions send with tasker.notify = 'after_commit' (migration 000018): a new
+   * Set when `pool`'s sessions send with tasker.notify = 'after_commit' (03_messaging.sql): a new
    * task's initially enqueued steps wake the workers through it, after the commit.
    */
   notifier?: AfterCommitNotifier;

@@ -1,6 +1,6 @@
 /**
  * Waiters for task completion, woken by the `task_completed` notification that tasker sends when a
- * task reaches complete, error or cancelled (migration 000011). One LISTEN serves every waiter of
+ * task reaches complete, error or cancelled (09_task_creation.sql). One LISTEN serves every waiter of
  * the process, whichever orchestrator finalized the task.
  */
 

@@ -1,5 +1,5 @@
 /**
- * One step result through tasker.process_step_result (migration 000012): the step transition, the
+ * One step result through tasker.process_step_result (10_result_processing.sql): the step transition, the
  * evaluation cycle (newly ready steps enqueued, finalization) and the archive of the result message,
  * in one statement and so one transaction.
  */
@@ -27,7 +27,7 @@ const PROCESS_SQL = `select outcome, task_uuid, task_state, enqueued, discovery_
   from tasker.process_step_result($1::uuid, $2::text, $3::bigint)`;
 
 // for a caller that sends the workers' wake-up itself after the commit (tasker.notify =
-// 'after_commit', migration 000018): the task's namespace rides along, three key lookups in the
+// 'after_commit', 03_messaging.sql): the task's namespace rides along, three key lookups in the
 // same statement
 const PROCESS_WITH_NAMESPACE_SQL = `select r.outcome, r.task_uuid, r.task_state, r.enqueued, r.discovery_ms, r.mark_ms,
     r.publish_ms, tn.name as namespace

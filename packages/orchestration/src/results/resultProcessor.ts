@@ -41,7 +41,7 @@ export type ResultProcessorOptions = {
   onProcessed?: (result: ProcessedResult) => void;
   onError?: (error: Error) => void;
   /**
-   * Set when `pool`'s sessions send with tasker.notify = 'after_commit' (migration 000018): the
+   * Set when `pool`'s sessions send with tasker.notify = 'after_commit' (03_messaging.sql): the
    * workers' wake-up for the steps a result enqueued is sent through it after the commit.
    */
   notifier?: AfterCommitNotifier;

@@ -1,4 +1,4 @@
-/** Cancellation through tasker.cancel_task (migration 000012): the task and its cancellable steps. */
+/** Cancellation through tasker.cancel_task (10_result_processing.sql): the task and its cancellable steps. */
 import type { CancelledTask } from '@tasker/shared/api';
 import type pg from 'pg';
 import { TaskNotCancellableError, TaskNotFoundError } from '../errors.ts';

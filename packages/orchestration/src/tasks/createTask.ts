@@ -1,5 +1,5 @@
 /**
- * Task initialization: one call of tasker.create_task (migration 000011) creates the task, its
+ * Task initialization: one call of tasker.create_task (09_task_creation.sql) creates the task, its
  * steps, edges and transitions and enqueues the ready steps, in one statement and so one
  * transaction; the identity hash is computed here by strategy.
  */

@@ -53,7 +53,7 @@ export const CreatedTask = Type.Object({
 });
 export type CreatedTask = Static<typeof CreatedTask>;
 
-/** tasker.get_task_execution_context (migration 000005) of one task. */
+/** tasker.get_task_execution_context (05_task_execution_context.sql) of one task. */
 export const ExecutionContext = Type.Object({
   total_steps: Type.Integer(),
   pending_steps: Type.Integer(),

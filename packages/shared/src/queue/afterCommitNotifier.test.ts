@@ -1,5 +1,5 @@
 /**
- * Notify after commit (migration 000018 and AfterCommitNotifier): a session with
+ * Notify after commit (03_messaging.sql and AfterCommitNotifier): a session with
  * tasker.notify = 'after_commit' sends without notifying, every other session still notifies at
  * commit; the notifier sends a signal-only notification per request, coalescing the requests made
  * while one is in flight into one more, and never loses the last request.

@@ -1,6 +1,6 @@
 /**
  * Wakes listeners after a commit, for sessions that send with tasker.notify = 'after_commit'
- * (migration 000018): `notify(channel)` sends a signal-only notification on the channel, with at
+ * (03_messaging.sql): `notify(channel)` sends a signal-only notification on the channel, with at
  * most one in flight per channel; requests made while one is in flight are coalesced into exactly
  * one more, sent when it returns. So every request is followed by a notification sent after it
  * (no lost wake-up for a commit that preceded the request), and a burst of commits costs two
@@ -60,7 +60,7 @@ export class AfterCommitNotifier {
       do {
         state.again = false;
         try {
-          // the payload has the signal-only shape of 000002: listeners read the queue
+          // the payload has the signal-only shape of 03_messaging.sql: listeners read the queue
           await this.#pool.query('select pg_notify($1, $2)', [channel, SIGNAL_ONLY]);
           this.#notifications++;
         } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * Notifying sends (000002_messaging.sql through the messaging.ts wrappers): which channels hear a
+ * Notifying sends (03_messaging.sql through the messaging.ts wrappers): which channels hear a
  * send, what the payload carries, when it falls back to signal-only, and which names are refused.
  * A plain pg.Client LISTENs here, so these tests do not depend on PgEventListener.
  */

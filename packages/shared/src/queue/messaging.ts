@@ -1,5 +1,5 @@
 /**
- * Typed wrappers over PGMQ and tasker's notifying sends (migration 000002_messaging.sql). Queue
+ * Typed wrappers over PGMQ and tasker's notifying sends (03_messaging.sql of the baseline migration). Queue
  * names are checked in TypeScript before any query; database errors come back typed
  * (InvalidQueueNameError, UnknownQueueError, see toMessagingError). msg_ids are strings, as pg
  * returns bigints. The hot calls use named prepared statements: parsed once per connection.

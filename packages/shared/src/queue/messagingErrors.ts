@@ -1,6 +1,6 @@
 /**
  * Typed errors of tasker's messaging layer (queue and namespace names, notifying sends). Database
- * errors raised by migration 000002_messaging.sql (SQLSTATE TKM01) map to InvalidQueueNameError.
+ * errors raised by 03_messaging.sql of the baseline migration (SQLSTATE TKM01) map to InvalidQueueNameError.
  */
 import { TaskerError } from '../errors.ts';
 import { InvalidQueueNameError, toPgmqError } from './pgmqErrors.ts';

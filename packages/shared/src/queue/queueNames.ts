@@ -4,7 +4,7 @@
  *
  * Queues:   worker_<namespace>_queue (one per namespace), orchestration_step_results.
  * Channels: pgmq_message_ready.<namespace>, pgmq_message_ready (every queue).
- * The SQL side (tasker._queue_namespace in 000002_messaging.sql) derives namespaces the same way.
+ * The SQL side (tasker._queue_namespace in 03_messaging.sql) derives namespaces the same way.
  */
 import { InvalidNamespaceError } from './messagingErrors.ts';
 import { InvalidQueueNameError } from './pgmqErrors.ts';

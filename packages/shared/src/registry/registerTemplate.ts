@@ -1,5 +1,5 @@
 /**
- * Registers workflow templates in the database (tasker.register_named_task, migration 000010): the
+ * Registers workflow templates in the database (tasker.register_named_task, 08_registry.sql): the
  * namespace, the named task with the whole template as its configuration, its named steps (with
  * their retry policy) and the namespace's worker queue `worker_<namespace>_queue`. Idempotent for
  * an identical template; a changed template under a registered version is a TemplateConflictError.

@@ -1,4 +1,4 @@
-/** Typed errors of the template registry (SQLSTATEs TKR01 / TKR02 of migration 000010). */
+/** Typed errors of the template registry (SQLSTATEs TKR01 / TKR02 of 08_registry.sql). */
 import { TaskerError } from '../errors.ts';
 
 /** The template's namespace/name/version is registered already with different steps. */

@@ -1,5 +1,5 @@
 /**
- * The TypeScript transition table and the one SQL enforces (seeded by migration 000004) are identical,
+ * The TypeScript transition table and the one SQL enforces (seeded by 02_state_machine.sql) are identical,
  * and the states the tables use are the ones the columns' CHECK constraints accept.
  */
 import { useTestDatabase } from '@tasker/bench-kit';

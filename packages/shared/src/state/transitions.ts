@@ -1,6 +1,6 @@
 /**
  * The task and step state machines: the one table of allowed transitions. The same table is seeded
- * into SQL (`tasker.allowed_task_transitions` / `allowed_step_transitions`, migration 000004), which
+ * into SQL (`tasker.allowed_task_transitions` / `allowed_step_transitions`, 02_state_machine.sql), which
  * is what enforces it; `transitions.sqlMatches.test.ts` asserts the two are identical.
  *
  * Task states, and the event that moves a task on:

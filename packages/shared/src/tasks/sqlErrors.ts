@@ -1,5 +1,5 @@
 /**
- * Maps the SQLSTATEs raised by tasker's SQL functions (class TK, see migration 000004) to typed errors.
+ * Maps the SQLSTATEs raised by tasker's SQL functions (class TK, listed in the header of each baseline file, e.g. 02_state_machine.sql) to typed errors.
  */
 import { IllegalTransitionError, NotFoundError } from '../errors.ts';
 

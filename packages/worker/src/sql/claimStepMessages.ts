@@ -1,5 +1,5 @@
 /**
- * One round trip that claims work: tasker.claim_step_messages (migration 000015) reads up to `qty`
+ * One round trip that claims work: tasker.claim_step_messages (11_worker_claim_submit.sql) reads up to `qty`
  * messages of a worker queue and claims each step (enqueued → in_progress, or the takeover of an
  * expired claim), returning for each claimed step everything its handler needs.
  */

@@ -1,9 +1,9 @@
 /**
- * One round trip that hands a step back: tasker.submit_step_result (migration 000015) moves the
+ * One round trip that hands a step back: tasker.submit_step_result (11_worker_claim_submit.sql) moves the
  * step in_progress → enqueued_for_orchestration / enqueued_as_error_for_orchestration under the
  * claim's attempt (fencing token), stores the results, sends the result message to
  * orchestration_step_results with notify, and archives the claimed message — one transaction.
- * With the inline hand-off, tasker.submit_step_result_inline (migration 000017) applies the result
+ * With the inline hand-off, tasker.submit_step_result_inline (11_worker_claim_submit.sql) applies the result
  * in that same transaction instead of sending the message (process_step_result: next steps
  * enqueued, the task finalized).
  */

@@ -14,7 +14,7 @@
  * dispatch in a worker thread of a HandlerThreadPool) → submit_step_result (retried
  * on connection errors; safe, because the claim's attempt fences out duplicates). A worker that
  * dies mid-step leaves the message hidden until its visibility timeout; then any worker takes the
- * expired claim over (see migration 000015).
+ * expired claim over (see 11_worker_claim_submit.sql).
  *
  * close(): stops claiming (listener and timers closed), waits for in-flight steps (up to
  * drainTimeoutMs; anything still running is left to the visibility timeout), then ends the handler
@@ -78,13 +78,13 @@ export interface WorkerOptions {
   /**
    * How a result reaches orchestration (default 'queue'): as a message on orchestration_step_results
    * that an orchestrator processes, or 'inline': applied in the submit's own transaction (next steps
-   * enqueued, task finalized; migration 000017), one hop less per step.
+   * enqueued, task finalized; 11_worker_claim_submit.sql), one hop less per step.
    */
   resultHandoff?: ResultHandoff;
   /**
    * When the wake-up of a submit's result (or, inline, of the steps it enqueued) is sent: inside the
    * submit's transaction, delivered at its commit ('in_transaction', default: the lowest latency),
-   * or by the worker after the commit, coalesced per channel ('after_commit', migration 000018), so
+   * or by the worker after the commit, coalesced per channel ('after_commit', 03_messaging.sql), so
    * submits never queue on PostgreSQL's NOTIFY commit lock: more throughput under load, one more
    * round trip per hop when idle.
    */
