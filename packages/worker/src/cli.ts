@@ -70,8 +70,9 @@ const options = parseServiceOptionsOrExit({
     'result-handoff': {
       type: 'enum',
       values: ['queue', 'inline'],
-      default: 'queue',
-      description: 'how results reach orchestration',
+      default: 'inline',
+      description:
+        'how results reach orchestration: inline (the worker applies them and runs the next steps) or queue (through orchestration_step_results)',
     },
     notify: commonServiceOptions.notify,
   },

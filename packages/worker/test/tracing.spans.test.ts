@@ -82,7 +82,11 @@ afterAll(() => {
 });
 
 test('one step: step.claim, handler.execute and result.submit with the step identifiers', async () => {
-  const worker = await startWorker({ connectionString: db.connectionString, namespaces: ['traced'] });
+  const worker = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: ['traced'],
+    resultHandoff: 'queue',
+  });
   try {
     const task = await seedTask(db.pool, singleStep('traced', 'noop'));
     const step = task.steps.get('only') ?? '';

@@ -39,6 +39,8 @@ test('eight workers, eight messages for one step: the handler runs exactly once'
     Array.from({ length: WORKERS }, () =>
       startWorker({
         connectionString: db.connectionString,
+        // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+        resultHandoff: 'queue',
         namespaces: ['race'],
         concurrency: 4,
         poolSize: 3,

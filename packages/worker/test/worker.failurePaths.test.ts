@@ -23,6 +23,8 @@ let worker: Worker | undefined;
 beforeEach(async () => {
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: [NS],
     concurrency: 4,
     visibilityTimeoutSeconds: 5,

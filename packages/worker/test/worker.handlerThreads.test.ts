@@ -27,6 +27,8 @@ afterEach(async () => {
 test('the diamond runs with every handler in a thread; results are stored and submitted', async () => {
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: [diamondPattern.namespace],
     concurrency: 4,
     handlerThreads: { size: 2, handlerModule: THREAD_HANDLERS_URL },
@@ -52,6 +54,8 @@ test('the diamond runs with every handler in a thread; results are stored and su
 test('a CPU-bound handler in a thread leaves the worker event loop running', async () => {
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: ['thread_spin'],
     handlerThreads: { size: 1, handlerModule: THREAD_HANDLERS_URL },
   });
@@ -101,6 +105,8 @@ test('in-process handlers beside handlerThreads are refused, naming both options
     () =>
       new Worker({
         connectionString: db.connectionString,
+        // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+        resultHandoff: 'queue',
         namespaces: ['thread_refused'],
         handlers: createHandlerRegistry(),
         handlerThreads: { size: 1 },
@@ -110,6 +116,8 @@ test('in-process handlers beside handlerThreads are refused, naming both options
     () =>
       new Worker({
         connectionString: db.connectionString,
+        // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+        resultHandoff: 'queue',
         namespaces: ['thread_refused'],
         handlers: createHandlerRegistry(),
         handlerThreads: { size: 1 },

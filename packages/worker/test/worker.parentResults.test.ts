@@ -45,6 +45,8 @@ async function runWorkflow(template: WorkflowTemplate) {
   const seen = new Map<string, { parents: string[]; ancestors: string[] }>();
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: [template.namespace],
     concurrency: 4,
     handlers: recordingRegistry(seen),

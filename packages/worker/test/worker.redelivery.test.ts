@@ -53,6 +53,8 @@ test('a worker process killed mid-step: another worker retries the step after th
   const killedAt = Date.now();
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: ['crash'],
     visibilityTimeoutSeconds: 2,
     handlerTimeoutMs: 1_500,
@@ -79,6 +81,8 @@ test('a claim abandoned in-process is taken over; the stale claimant cannot comp
   if (!abandoned || !isClaimed(abandoned)) throw new Error('expected a claim');
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: ['abandon'],
     visibilityTimeoutSeconds: 5,
     pollIntervalMs: 100,

@@ -22,6 +22,8 @@ afterEach(async () => {
 test('close() finishes the steps in flight, then claims nothing more', async () => {
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: ['drain'],
     concurrency: 3,
   });

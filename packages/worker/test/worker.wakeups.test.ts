@@ -19,6 +19,8 @@ afterEach(async () => {
 test('a notification wakes the worker at once', async () => {
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: ['notified'],
     pollIntervalMs: 60_000,
   });
@@ -39,6 +41,8 @@ test('a notification wakes the worker at once', async () => {
 test('a message without a notification is found by the polling fallback', async () => {
   worker = await startWorker({
     connectionString: db.connectionString,
+    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
+    resultHandoff: 'queue',
     namespaces: ['missed'],
     pollIntervalMs: 200,
   });

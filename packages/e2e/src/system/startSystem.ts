@@ -1,7 +1,7 @@
 /**
  * Starts tasker for a bench or test: a remote deployment when TASKER_TEST_ORCHESTRATION_URL(S) is
  * set, else in-process or cluster as asked. Always pair with `stop()` (the `system` fixture does).
- * TASKER_RESULT_HANDOFF=inline runs every worker that is not told otherwise with the inline result
+ * TASKER_RESULT_HANDOFF=queue (default inline) runs every worker that is not told otherwise with that result
  * hand-off, so the whole e2e suite (reliability included) can be run against it.
  */
 
@@ -18,9 +18,9 @@ export async function startSystem(options: SystemOptions): Promise<TaskerSystem>
   return options.mode === 'cluster' ? startClusterSystem(resolved) : startInProcessSystem(resolved);
 }
 
-/** TASKER_RESULT_HANDOFF (default queue); anything else is refused naming the variable. */
+/** TASKER_RESULT_HANDOFF (default inline, the worker's default); anything else is refused naming the variable. */
 export function resultHandoffFromEnv(env: NodeJS.ProcessEnv = process.env): 'queue' | 'inline' {
-  const value = env.TASKER_RESULT_HANDOFF?.trim() || 'queue';
+  const value = env.TASKER_RESULT_HANDOFF?.trim() || 'inline';
   if (value !== 'queue' && value !== 'inline')
     throw new SystemError(
       'E2E_CONFIG',

@@ -23,7 +23,7 @@ export type SystemOptions = {
   workers?: number;
   /** steps in flight per worker (default 10) */
   workerConcurrency?: number;
-  /** how workers hand results to orchestration (default 'queue'; see the worker's resultHandoff) */
+  /** how workers hand results to orchestration (default 'inline'; see the worker's resultHandoff) */
   resultHandoff?: ResultHandoff;
   /** orchestrators' and workers' wake-ups: in the transaction (default) or after the commit */
   notify?: NotifyMode;
@@ -45,7 +45,7 @@ export type SystemOptions = {
 export type WorkerGroupOptions = {
   /** the namespaces the group serves (default: every namespace of the system's templates) */
   namespaces?: readonly string[];
-  /** how its results reach orchestration (default: the system's resultHandoff, else 'queue') */
+  /** how its results reach orchestration (default: the system's resultHandoff, else 'inline') */
   resultHandoff?: ResultHandoff;
   /** when its wake-ups are sent (default: the system's notify, else 'in_transaction') */
   notify?: NotifyMode;
@@ -59,7 +59,7 @@ export function workerGroupSettings(
 ): { namespaces: readonly string[]; resultHandoff: ResultHandoff; notify: NotifyMode } {
   return {
     namespaces: group.namespaces ?? allNamespaces,
-    resultHandoff: group.resultHandoff ?? system.resultHandoff ?? 'queue',
+    resultHandoff: group.resultHandoff ?? system.resultHandoff ?? 'inline',
     notify: group.notify ?? system.notify ?? 'in_transaction',
   };
 }

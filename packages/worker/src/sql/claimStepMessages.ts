@@ -44,7 +44,8 @@ export interface SkippedMessage {
 
 export type ClaimResult = ClaimedStep | SkippedMessage;
 
-type ClaimRow = {
+/** A row of tasker.claim_step_messages (and the successor rows of tasker.complete_step). */
+export type ClaimRow = {
   msg_id: string;
   read_ct: number;
   outcome: ClaimResult['outcome'];
@@ -83,7 +84,7 @@ export async function claimStepMessages(
   return rows.map((row) => toClaimResult(queue, row));
 }
 
-function toClaimResult(queue: string, row: ClaimRow): ClaimResult {
+export function toClaimResult(queue: string, row: ClaimRow): ClaimResult {
   if (row.outcome !== 'claimed' && row.outcome !== 'reclaimed') {
     return {
       outcome: row.outcome,

@@ -40,7 +40,8 @@ import type { StepOutcome } from '../dispatch/stepOutcome.ts';
 import { WorkerClosedError, WorkerConfigError } from '../errors.ts';
 import { createHandlerRegistry, type HandlerRegistry } from '../handlers/handlerRegistry.ts';
 import { type ClaimedStep, claimStepMessages, isClaimed } from '../sql/claimStepMessages.ts';
-import { type ResultHandoff, type SubmitStatus, submitStepResult } from '../sql/submitStepResult.ts';
+import { type Completion, completeStep } from '../sql/completeStep.ts';
+import { type ResultHandoff, submitStepResult } from '../sql/submitStepResult.ts';
 import { HandlerThreadPool, type HandlerThreadPoolOptions } from '../threads/handlerThreadPool.ts';
 import { inSpan, recordClaimSpan, stepAttributes } from './tracing.ts';
 import { emptyMetrics, type WorkerMetricsSnapshot } from './workerMetrics.ts';
@@ -76,9 +77,11 @@ export interface WorkerOptions {
   /** how long close() waits for in-flight steps by default (default 30,000 ms) */
   drainTimeoutMs?: number;
   /**
-   * How a result reaches orchestration (default 'queue'): as a message on orchestration_step_results
-   * that an orchestrator processes, or 'inline': applied in the submit's own transaction (next steps
-   * enqueued, task finalized; 11_worker_claim_submit.sql), one hop less per step.
+   * How a result reaches orchestration (default 'inline'): applied by the worker in the submit's own
+   * transaction — a success through tasker.complete_step (migration 000019: next steps enqueued, or
+   * claimed for this worker at once up to its free slots, the task finalized), a failure through
+   * submit_step_result_inline (11_worker_claim_submit.sql) — or 'queue': as a message on orchestration_step_results that
+   * an orchestrator processes (the seed design: one more hop and transaction per step).
    */
   resultHandoff?: ResultHandoff;
   /**
@@ -160,7 +163,7 @@ export class Worker {
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       poolSize: options.poolSize ?? concurrency + 2,
       drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
-      resultHandoff: options.resultHandoff ?? 'queue',
+      resultHandoff: options.resultHandoff ?? 'inline',
       notify: options.notify ?? 'in_transaction',
     };
     this.#pool = new pg.Pool({
@@ -331,8 +334,9 @@ export class Worker {
       this.#metrics.handlerMs += outcome.durationMs;
       if (outcome.state === 'completed') this.#metrics.completed++;
       else this.#metrics.failed++;
-      await inSpan('result.submit', parent, attributes, async (span) => {
-        const status = await this.#submit(step, outcome).catch((error: unknown) => {
+      const submitStarted = performance.now();
+      const completion = await inSpan('result.submit', parent, attributes, async (span) => {
+        const done = await this.#submit(step, outcome).catch((error: unknown) => {
           // PostgreSQL refused the results themselves (SQLSTATE class 22: a \u0000 or a lone
           // surrogate jsonb cannot store, a number out of range): the same results would be refused on
           // every attempt, and a claim left in_progress is taken over and run again forever. Fail the
@@ -344,10 +348,18 @@ export class Worker {
           }
           return this.#submit(step, unstorableResults(outcome, error));
         });
-        span.setAttribute('tasker.submit_status', status);
+        span.setAttribute('tasker.submit_status', done.status);
         // inline: this span also enqueued the next steps (the phase breakdown reads it)
         span.setAttribute('tasker.result_handoff', this.#options.resultHandoff);
+        span.setAttribute('tasker.successors_claimed', done.successors.length);
+        return done;
       });
+      // the steps this completion made ready and claimed for this worker: no wake-up, no claim trip
+      const submitEnded = performance.now();
+      for (const successor of completion.successors) {
+        this.#metrics.claimed++;
+        this.#track(this.#execute(successor, recordClaimSpan(successor, submitStarted, submitEnded)));
+      }
     } catch (error) {
       // the claim stays in_progress; its message reappears after the visibility timeout
       this.#metrics.dbErrors++;
@@ -355,24 +367,36 @@ export class Worker {
     }
   }
 
-  async #submit(step: ClaimedStep, outcome: StepOutcome): Promise<SubmitStatus> {
+  async #submit(step: ClaimedStep, outcome: StepOutcome): Promise<Completion> {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       try {
-        const status = await submitStepResult(this.#pool, step, outcome, this.#options.resultHandoff);
+        const inline = this.#options.resultHandoff === 'inline';
+        const completion =
+          inline && outcome.state === 'completed'
+            ? await completeStep(this.#pool, step, outcome, {
+                // the slot this step frees counts: it is still among the running
+                claimQty:
+                  this.#state === 'running'
+                    ? Math.max(0, this.#options.concurrency - this.#running.size + 1)
+                    : 0,
+                visibilityTimeoutSeconds: this.#options.visibilityTimeoutSeconds,
+                workerId: this.workerId,
+              })
+            : {
+                status: await submitStepResult(this.#pool, step, outcome, this.#options.resultHandoff),
+                successors: [],
+              };
+        const { status } = completion;
         this.#metrics.submitMs += performance.now() - started;
         // queue: wake orchestration for the result; inline: wake this queue's workers for the steps
         // the submit may have enqueued
         if (status === 'submitted')
           this.#notifier?.notify(
-            messageReadyChannel(
-              this.#options.resultHandoff === 'inline'
-                ? namespaceFromQueue(step.queue)
-                : ORCHESTRATION_NAMESPACE,
-            ),
+            messageReadyChannel(inline ? namespaceFromQueue(step.queue) : ORCHESTRATION_NAMESPACE),
           );
         this.#metrics[status]++;
-        return status;
+        return completion;
       } catch (error) {
         if (attempt >= SUBMIT_RETRIES || this.#state === 'closed' || !isConnectionError(error)) throw error;
         this.#onError(toError(error));

@@ -17,7 +17,11 @@ export interface CliWorker {
 }
 
 export async function startCliWorker(args: string[]): Promise<CliWorker> {
-  const child = spawn(process.execPath, [CLI, ...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // the queue hand-off unless a test asks otherwise: these tests check the hand-back to orchestration
+  const handoff = args.includes('--result-handoff') ? [] : ['--result-handoff', 'queue'];
+  const child = spawn(process.execPath, [CLI, ...args, ...handoff, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

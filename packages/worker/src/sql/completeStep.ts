@@ -1,0 +1,73 @@
+/**
+ * One round trip that finishes a successful step: tasker.complete_step (migration 000019) stores the
+ * results under the claim's attempt (fencing token), completes the step, enqueues the children it
+ * made ready — claiming up to `claimQty` of them for this worker at once (their messages sent hidden
+ * for the lease) — finishes the task when nothing is left, and archives the claimed message. When the
+ * step's task is not simply running, it applies the result through the general inline submit
+ * (submit_step_result_inline). The worker runs the successors it got without a claim round trip.
+ */
+import type pg from 'pg';
+import type { StepOutcome } from '../dispatch/stepOutcome.ts';
+import { type ClaimedStep, type ClaimRow, toClaimResult } from './claimStepMessages.ts';
+import type { SubmitStatus } from './submitStepResult.ts';
+
+export interface CompleteOptions {
+  /** successors this worker can run now (its free slots, counting the one this step frees) */
+  claimQty: number;
+  /** the successors' lease, seconds */
+  visibilityTimeoutSeconds: number;
+  /** recorded in the successors' transition metadata */
+  workerId?: string;
+}
+
+export interface Completion {
+  status: SubmitStatus;
+  /** steps claimed for this worker by the completion: run them, then submit with their attempt */
+  successors: ClaimedStep[];
+}
+
+type CompleteRow = { status: SubmitStatus } & {
+  [K in keyof ClaimRow as K extends 'msg_id'
+    ? 'claimed_msg_id'
+    : K extends 'step_uuid'
+      ? 'claimed_step_uuid'
+      : K extends 'attempt'
+        ? 'claimed_attempt'
+        : K]: ClaimRow[K];
+};
+
+export async function completeStep(
+  client: pg.ClientBase | pg.Pool,
+  step: Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>,
+  outcome: Extract<StepOutcome, { state: 'completed' }>,
+  options: CompleteOptions,
+): Promise<Completion> {
+  const { rows } = await client.query<CompleteRow>({
+    name: 'tasker_worker_complete',
+    text: 'select * from tasker.complete_step($1, $2::bigint, $3::uuid, $4::int, $5::jsonb, $6::int, $7::int, $8::text)',
+    values: [
+      step.queue,
+      step.msgId,
+      step.stepUuid,
+      step.attempt,
+      outcome.results,
+      options.claimQty,
+      options.visibilityTimeoutSeconds,
+      options.workerId ?? null,
+    ],
+  });
+  const first = rows[0];
+  if (first === undefined) throw new Error('tasker.complete_step returned no row');
+  const successors: ClaimedStep[] = [];
+  for (const row of rows) {
+    if (row.claimed_msg_id === null) continue;
+    const claimed = toClaimResult(step.queue, {
+      ...row,
+      msg_id: row.claimed_msg_id,
+      step_uuid: row.claimed_step_uuid,
+      attempt: row.claimed_attempt,
+    });
+    if (claimed.outcome === 'claimed' || claimed.outcome === 'reclaimed') successors.push(claimed);
+  }
+  return { status: first.status, successors };
+}
