@@ -23,6 +23,7 @@ export {
   type CostMeterOptions,
   startCostMeter,
 } from './cost/costMeter.ts';
+export { processCpuMs } from './cost/procStat.ts';
 export {
   addCosts,
   type CostPerUnit,

@@ -8,20 +8,14 @@
  * - open loop with 2 workers: fixed arrival rates, latency from each task's scheduled arrival to
  *   its completion event (no coordinated omission)
  */
-import {
-  activeProfile,
-  addCosts,
-  record,
-  recordCost,
-  startCostMeter,
-  benchTest as test,
-} from '@tasker/bench-kit';
+import { activeProfile, record, recordCost, startCostMeter, benchTest as test } from '@tasker/bench-kit';
 import { TaskerClient } from '@tasker/client';
 import { mathematicalSequence } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import {
   awaitTasksComplete,
+  childStartUpCpuMs,
   createTasks,
   liveChildPids,
   runOpenLoop,
@@ -66,18 +60,18 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
     for (const run of RUNS) {
       const { workers, resultHandoff } = run;
       const notify = 'notify' in run ? run.notify : 'in_transaction';
-      // metered in two windows, creating the tasks and draining them, so the workers' start-up
-      // (a node process each) is not in the cost
-      const meterOptions = { connectionString: db.connectionString, pids: liveChildPids };
-      const creating = await startCostMeter(meterOptions);
+      // metered from before the tasks are created to the last completion; the workers start
+      // inside (a worker that is ready claims at once), their processes counted without their
+      // start-up (CPU until the ready line)
+      const meter = await startCostMeter({
+        connectionString: db.connectionString,
+        pids: liveChildPids,
+        startUpCpuMs: childStartUpCpuMs,
+      });
       const uuids = await createTasks(system, mathematicalSequence, TASKS);
-      const created = await creating.stop();
       const group = await system.startWorkers(workers, { resultHandoff, notify });
-      const meterStart = performance.now();
-      const draining = await startCostMeter(meterOptions);
-      const meterStartMs = performance.now() - meterStart;
       await awaitTasksComplete(db.pool, db.connectionString, uuids);
-      const drained = await draining.stop();
+      const cost = await meter.stop();
       await group.stop();
       const verified = await verifyTasks(db.pool, mathematicalSequence, uuids);
       expect(verified.problems).toEqual([]);
@@ -102,10 +96,10 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
         durationMs: windowMs,
         note,
       });
-      await recordCost(task, `linear steps (${label})`, addCosts(created, drained), {
+      await recordCost(task, `linear steps (${label})`, cost, {
         count: TASKS * STEPS_PER_TASK,
         unit: 'step',
-        note: `creating the ${TASKS} tasks, then from the workers' ready line to the last completion (their start-up and stop left out; what they did in the ${meterStartMs.toFixed(0)} ms the meter took to start is too); system = this process and every service process; the wait's once-a-second poll is in the statements`,
+        note: `creating the ${TASKS} tasks, starting ${workers} worker${workers === 1 ? '' : 's'} and draining them, to the last completion (the workers' stop after it); system = this process and the service processes, each worker without its CPU until ready; PostgreSQL's figures include the workers' connecting, and the wait's once-a-second poll is in the statements`,
       });
     }
   } finally {

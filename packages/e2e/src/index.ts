@@ -9,7 +9,7 @@ export { type AwaitTasksOptions, awaitTasksComplete } from './load/awaitTasks.ts
 export { createTasks, type TaskRef } from './load/createTasks.ts';
 export { arrivalSchedule, type OpenLoopResult, runOpenLoop } from './load/openLoop.ts';
 export { type TaskVerification, verifyTasks } from './load/verifyTasks.ts';
-export { liveChildPids } from './system/childProcesses.ts';
+export { childStartUpCpuMs, liveChildPids } from './system/childProcesses.ts';
 export type { ProcessMemory } from './system/memoryProtocol.ts';
 export {
   checkRemoteHealth,

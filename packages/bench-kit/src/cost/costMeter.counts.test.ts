@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { expect, test } from 'vitest';
 import { useTestDatabase } from '../provision/testDatabase.ts';
 import { type CostCount, startCostMeter } from './costMeter.ts';
+import { processCpuMs } from './procStat.ts';
 
 const db = useTestDatabase('cost_meter');
 
@@ -12,9 +13,23 @@ const measured = (count: CostCount): number => {
   return count.value;
 };
 
+/** Source that spins until the process has used `ms` more CPU (not wall time: a loaded machine
+ *  gives a wall-clock spin less CPU than its length). */
+const spinSource = (ms: number) =>
+  `{ const from = process.cpuUsage(); const used = () => { const u = process.cpuUsage(from); return (u.user + u.system) / 1000; }; while (used() < ${ms}); }`;
+/** The same spin in this process. */
+function spin(ms: number): void {
+  const from = process.cpuUsage();
+  const used = () => {
+    const u = process.cpuUsage(from);
+    return (u.user + u.system) / 1000;
+  };
+  while (used() < ms);
+}
+
 /** A child node process that spins for `ms` of CPU, then (when told) stays alive, idle. */
 function spinningChild(ms: number, { stayAlive }: { stayAlive: boolean }) {
-  const script = `const end = Date.now() + ${ms}; while (Date.now() < end); process.stdout.write('spun\\n');${
+  const script = `${spinSource(ms)}; process.stdout.write('spun\\n');${
     stayAlive ? ' setInterval(() => {}, 1000);' : ''
   }`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -61,8 +76,7 @@ test("system CPU: this process's own, a child that exits in between, and a live 
       connectionString: db.connectionString,
       pids: () => (live.child.pid === undefined ? [] : [live.child.pid]),
     });
-    const end = Date.now() + 150;
-    while (Date.now() < end); // this process: ~150 ms
+    spin(150); // this process: 150 ms
     const exiting = spinningChild(300, { stayAlive: false });
     await exiting.exited; // its ~300 ms move into this process's cutime
     await live.spun; // the live child's ~300 ms, most of them after the first reading
@@ -86,5 +100,29 @@ test('a live child the meter is not told of is not counted', async () => {
   } finally {
     live.child.kill();
     await live.exited;
+  }
+});
+
+test('a process started inside the window counts without its start-up, when the meter is told it', async () => {
+  const startUps = new Map<number, number>();
+  let booting: ReturnType<typeof spinningChild> | undefined;
+  const meter = await startCostMeter({
+    connectionString: db.connectionString,
+    pids: () => (booting?.child.pid === undefined ? [] : [booting.child.pid]),
+    startUpCpuMs: (pid) => startUps.get(pid),
+  });
+  booting = spinningChild(300, { stayAlive: true });
+  try {
+    await booting.spun; // its "start-up": ~300 ms of CPU until it says it is ready
+    const pid = booting.child.pid ?? -1;
+    startUps.set(pid, processCpuMs(pid) ?? Number.NaN);
+    spin(100); // this process: 100 ms of work in the window
+    const cost = await meter.stop();
+    // 100 ms of this process's own; with the child's start-up counted it would be ≥ 400
+    expect(measured(cost.cpuMs.system)).toBeGreaterThan(95);
+    expect(measured(cost.cpuMs.system)).toBeLessThan(250);
+  } finally {
+    booting.child.kill();
+    await booting.exited;
   }
 });

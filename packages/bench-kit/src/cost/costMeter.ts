@@ -14,7 +14,10 @@
  *                   every thread of it), its exited, waited-for children (cutime + cstime of
  *                   /proc/self/stat) and each live process `pids()` names (its utime + stime) —
  *                   cluster mode's services, which are this process's children, so one that exits
- *                   in between still counts.
+ *                   in between still counts. A named process that started after the first reading
+ *                   and lives at the second counts without its start-up (`startUpCpuMs(pid)`: its
+ *                   CPU until it was ready), so services started inside the window cost their work,
+ *                   not their boot.
  *   statements      calls of top-level statements in the database (pg_stat_statements, filtered by
  *                   the database's oid), less the meter's own one; which statements are tracked follows
  *                   `pg_stat_statements.track_utility` (off on the embedded server: BEGIN, COMMIT,
@@ -62,6 +65,8 @@ export interface CostMeterOptions {
   connectionString: string;
   /** pids of the system's processes besides this one (its children), asked at each reading */
   pids?: () => readonly number[];
+  /** CPU ms a named process spent before it was ready (its start-up), when known */
+  startUpCpuMs?: (pid: number) => number | undefined;
 }
 
 export interface CostMeter {
@@ -94,12 +99,16 @@ type StatementReading =
   | { state: 'measured'; calls: number; dealloc: number }
   | { state: 'unavailable'; reason: string };
 
-export async function startCostMeter({ connectionString, pids }: CostMeterOptions): Promise<CostMeter> {
+export async function startCostMeter({
+  connectionString,
+  pids,
+  startUpCpuMs,
+}: CostMeterOptions): Promise<CostMeter> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
     const postgres = await postgresCpu(client);
-    const system = systemCpu(pids);
+    const system = systemCpu(pids, startUpCpuMs);
     const statementsUnavailable = await statementsSetup(client);
     const statementReading = async (): Promise<StatementReading> =>
       statementsUnavailable
@@ -183,8 +192,14 @@ async function postgresCpu(client: pg.Client): Promise<CpuSource> {
   };
 }
 
-/** This process, its reaped children and the live processes `pids` names. */
-function systemCpu(pids: (() => readonly number[]) | undefined): CpuSource {
+/**
+ * This process, its reaped children and the live processes `pids` names; a named process first seen
+ * after the first reading without its start-up.
+ */
+function systemCpu(
+  pids: (() => readonly number[]) | undefined,
+  startUpCpuMs: ((pid: number) => number | undefined) | undefined,
+): CpuSource {
   const self = readProcessTimes('self');
   if (!self) {
     if (pids)
@@ -195,25 +210,31 @@ function systemCpu(pids: (() => readonly number[]) | undefined): CpuSource {
     return { state: 'measured', read: () => cpuUsageMs() };
   }
   const ticks = clockTicksPerSecond();
+  /** the named processes of the first reading: their start-up is before the window already */
+  let seenFirst: Set<number> | undefined;
   return {
     state: 'measured',
     read: () => {
       let ownMs = 0;
+      let live: ProcessTimes[] = [];
       const reading = settledReading(
         () => {
           ownMs = cpuUsageMs();
           return readProcessTimes('self');
         },
-        () =>
-          sumOwnTicks(
-            (pids?.() ?? [])
-              .filter((pid) => pid !== process.pid)
-              .flatMap((pid) => readProcessTimes(pid) ?? []),
-          ),
+        () => {
+          live = (pids?.() ?? [])
+            .filter((pid) => pid !== process.pid)
+            .flatMap((pid) => readProcessTimes(pid) ?? []);
+          return sumOwnTicks(live);
+        },
       );
       if (!reading) throw new Error('/proc/self/stat could not be read');
-      const reapedTicks = reading.parent.cutimeTicks + reading.parent.cstimeTicks;
-      return ownMs + ((reapedTicks + reading.liveTicks) * 1000) / ticks;
+      const startUpMs = seenFirst
+        ? live.reduce((sum, p) => sum + (seenFirst?.has(p.pid) ? 0 : (startUpCpuMs?.(p.pid) ?? 0)), 0)
+        : 0;
+      seenFirst ??= new Set(live.map((p) => p.pid));
+      return ownMs + ((reapedTicks(reading.parent) + reading.liveTicks) * 1000) / ticks - startUpMs;
     },
   };
 }

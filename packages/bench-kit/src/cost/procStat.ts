@@ -69,6 +69,12 @@ export function childrenOf(ppid: number): ProcessTimes[] {
   return children;
 }
 
+/** A process's own user + system CPU so far, ms; undefined when there is no such process. */
+export function processCpuMs(pid: number): number | undefined {
+  const times = readProcessTimes(pid);
+  return times && ((times.utimeTicks + times.stimeTicks) * 1000) / clockTicksPerSecond();
+}
+
 let ticksPerSecond: number | undefined;
 
 /** `getconf CLK_TCK` (usually 100), asked once per process. */

@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { processCpuMs } from '@tasker/bench-kit';
 import { ChildProcessError } from '../errors.ts';
 import type { MemoryReply, MemoryRequest, ProcessMemory } from './memoryProtocol.ts';
 
@@ -78,6 +79,17 @@ function uninstallHandlers(): void {
   process.off('SIGTERM', onSigterm);
 }
 
+/** CPU ms each live child had spent when it printed its ready line: its start-up. */
+const startUpCpu = new Map<number, number>();
+
+/**
+ * A live child's start-up CPU (ms until its ready line), for the cost meter to leave out of the
+ * work of a service started inside its window; undefined for a pid that is not a ready child.
+ */
+export function childStartUpCpuMs(pid: number): number | undefined {
+  return startUpCpu.get(pid);
+}
+
 /** Pids of the children still tracked (tests assert this is empty after a stop). */
 export function liveChildPids(): number[] {
   return [...live].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
@@ -95,6 +107,7 @@ export async function spawnService(spec: ChildSpec): Promise<ChildService> {
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => {
       live.delete(child);
+      if (child.pid !== undefined) startUpCpu.delete(child.pid);
       if (live.size === 0) uninstallHandlers();
       resolve();
     });
@@ -129,6 +142,8 @@ export async function spawnService(spec: ChildSpec): Promise<ChildService> {
       );
       onReadyLine = (value) => {
         clearTimeout(timer);
+        const startUpMs = child.pid === undefined ? undefined : processCpuMs(child.pid);
+        if (child.pid !== undefined && startUpMs !== undefined) startUpCpu.set(child.pid, startUpMs);
         resolve(value);
       };
       void exited.then(() => {
