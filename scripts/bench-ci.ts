@@ -38,6 +38,7 @@ import { targetRegistry } from '../packages/bench-kit/src/targets/registry.ts';
 export const LOAD_RUNS: Record<string, string> = {
   throughput: 'e2e load run (closed loop with 1/2/4 worker processes, open loop at fixed rates): ~15-50 s',
   peers: 'e2e comparison with graphile-worker and pg-boss: ~20 s',
+  step_cost: 'e2e no-op burn-downs of tasker, graphile-worker and pg-boss under the cost meter: ~20 s',
   memory: 'e2e sustained cluster run for leak detection: ~15 s; only conclusive in the full profile',
 };
 
