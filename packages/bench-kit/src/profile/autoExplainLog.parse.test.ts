@@ -95,6 +95,14 @@ test('a plan cut by another backend’s line is counted as unreadable; the datab
   ]);
   const [group] = groupSlowStatements(plans);
   expect(group).toMatchObject({ calls: 2, totalMs: 19.5, maxMs: 12.5 });
+  const untitled = {
+    ...plans[0],
+    queryText: ' ',
+    plan: { 'Node Type': 'Function Scan', 'Function Name': 'archive' },
+  };
+  expect(groupSlowStatements([untitled as LoggedPlan]).map((g) => g.query)).toEqual([
+    '(no text logged) Function Scan archive()',
+  ]);
   expect(planOutline(scan)).toEqual([
     'Seq Scan on tasks  rows=20000×1',
     '⚠️ Seq Scan on tasks touched 20,000 rows (> 10,000)',

@@ -82,7 +82,8 @@ export function parseAutoExplainLog(text: string): ParsedLog {
 
 /** The slow calls of one statement text: how many were logged, their time, the slowest's plan. */
 export interface SlowStatement {
-  /** the statement's text, whitespace collapsed, first 300 characters */
+  /** the statement's text, whitespace collapsed, first 300 characters; `(no text logged) <top node>`
+   *  where auto_explain logged an empty text */
   query: string;
   calls: number;
   totalMs: number;
@@ -94,7 +95,9 @@ export interface SlowStatement {
 export function groupSlowStatements(plans: readonly LoggedPlan[]): SlowStatement[] {
   const groups = new Map<string, SlowStatement>();
   for (const plan of plans) {
-    const query = plan.queryText.replace(/\s+/g, ' ').trim().slice(0, 300);
+    // a statement run from inside some functions is logged with an empty text: name it by its plan
+    const text = plan.queryText.replace(/\s+/g, ' ').trim().slice(0, 300);
+    const query = text || `(no text logged) ${planOutline(plan.plan, 1)[0]?.replace(/ {2}rows=.*$/, '')}`;
     const group = groups.get(query);
     if (!group) {
       groups.set(query, { query, calls: 1, totalMs: plan.durationMs, maxMs: plan.durationMs, slowest: plan });
