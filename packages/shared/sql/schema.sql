@@ -674,6 +674,8 @@ CREATE TABLE tasker.workflow_steps (
     processed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    claim_msg_id bigint,
+    lease_until timestamp with time zone,
     CONSTRAINT workflow_steps_backoff_request_seconds_check CHECK (backoff_request_seconds >= 0),
     CONSTRAINT workflow_steps_current_state_check CHECK (current_state = ANY (ARRAY['pending'::text, 'enqueued'::text, 'in_progress'::text, 'enqueued_for_orchestration'::text, 'enqueued_as_error_for_orchestration'::text, 'waiting_for_retry'::text, 'complete'::text, 'error'::text, 'cancelled'::text, 'resolved_manually'::text])),
     CONSTRAINT workflow_steps_max_attempts_check CHECK (max_attempts >= 1),
@@ -771,6 +773,47 @@ BEGIN
     i = cardinality(p_path)
   FROM generate_series(2, cardinality(p_path)) i;
   RETURN true;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION tasker._claim_outcome(p_queue text, p_msg_id bigint, p_vt timestamp with time zone, p_step uuid, p_worker_id text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_seqscan TO 'off'
+AS $function$
+DECLARE
+  s record;
+  v_outcome text;
+BEGIN
+  SELECT ws.current_state, ws.claim_msg_id, ws.lease_until, ws.last_attempted_at, t.current_state AS task_state
+  INTO s
+  FROM tasker.workflow_steps ws JOIN tasker.tasks t ON t.task_uuid = ws.task_uuid
+  WHERE ws.workflow_step_uuid = p_step
+  FOR NO KEY UPDATE OF ws;
+  IF NOT FOUND OR s.task_state IN ('complete', 'error', 'cancelled', 'resolved_manually')
+     OR s.current_state <> 'in_progress' THEN
+    v_outcome := 'finished';
+  -- (a claim without a recorded lease: its attempt's start plus this read's vt)
+  ELSIF coalesce(s.lease_until, s.last_attempted_at + (p_vt - clock_timestamp())) <= clock_timestamp() THEN
+    v_outcome := 'reclaimed';
+  ELSIF s.claim_msg_id IS NOT DISTINCT FROM p_msg_id THEN
+    v_outcome := 'lease_held';
+  ELSE
+    v_outcome := 'duplicate';
+  END IF;
+
+  IF v_outcome = 'reclaimed' THEN
+    UPDATE tasker.workflow_steps ws
+    SET attempts = ws.attempts + 1, last_attempted_at = now(), updated_at = now(),
+      claim_msg_id = p_msg_id, lease_until = p_vt
+    WHERE ws.workflow_step_uuid = p_step;
+    PERFORM tasker._record_step_transitions(p_step, ARRAY['in_progress', 'in_progress'],
+      jsonb_build_object('msg_id', p_msg_id, 'worker_id', p_worker_id, 'lease_until', p_vt, 'reclaimed', true));
+  ELSIF v_outcome IN ('duplicate', 'finished') THEN
+    PERFORM pgmq.archive(p_queue, p_msg_id);
+  END IF;
+  RETURN v_outcome;
 END
 $function$;
 
@@ -976,6 +1019,58 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION tasker._record_step_transitions(p_step uuid, p_path text[], p_metadata jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_seqscan TO 'off'
+AS $function$
+DECLARE
+  v_prev integer;
+BEGIN
+  UPDATE tasker.workflow_step_transitions st SET most_recent = false
+  WHERE st.workflow_step_uuid = p_step AND st.most_recent
+  RETURNING st.sort_key INTO v_prev;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT p_step, p_path[i - 1], p_path[i],
+    CASE WHEN i = cardinality(p_path) THEN coalesce(p_metadata, '{}') ELSE '{}' END,
+    coalesce(v_prev, -1) + i - 1, i = cardinality(p_path)
+  FROM generate_series(2, cardinality(p_path)) i;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION tasker._step_dependencies(p_step uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_seqscan TO 'off'
+ SET enable_hashjoin TO 'off'
+ SET enable_mergejoin TO 'off'
+ SET enable_bitmapscan TO 'off'
+BEGIN ATOMIC
+ WITH RECURSIVE ancestors(uuid, distance) AS (
+          SELECT e.from_step_uuid,
+             1 AS "?column?"
+            FROM tasker.workflow_step_edges e
+           WHERE (e.to_step_uuid = _step_dependencies.p_step)
+         UNION
+          SELECT e.from_step_uuid,
+             (a.distance + 1)
+            FROM (ancestors a
+              JOIN tasker.workflow_step_edges e ON ((e.to_step_uuid = a.uuid)))
+         ), nearest AS (
+          SELECT a.uuid,
+             min(a.distance) AS distance
+            FROM ancestors a
+           GROUP BY a.uuid
+         )
+  SELECT COALESCE(jsonb_agg(jsonb_build_object('step_uuid', s.workflow_step_uuid, 'name', ns.name, 'results', s.results, 'distance', n.distance) ORDER BY n.distance, ns.name), '[]'::jsonb) AS "coalesce"
+    FROM ((nearest n
+      JOIN tasker.workflow_steps s ON ((s.workflow_step_uuid = n.uuid)))
+      JOIN tasker.named_steps ns ON ((ns.named_step_uuid = s.named_step_uuid)));
+END;
+
 CREATE OR REPLACE FUNCTION tasker._step_readiness(p_task_uuid uuid, p_step_uuids uuid[])
  RETURNS TABLE(workflow_step_uuid uuid, task_uuid uuid, named_step_uuid uuid, name text, handler text, current_state text, dependencies_satisfied boolean, retry_eligible boolean, ready_for_execution boolean, next_retry_at timestamp with time zone, last_failure_at timestamp with time zone, last_attempted_at timestamp with time zone, total_parents integer, completed_parents integer, attempts integer, max_attempts integer, retryable boolean, backoff_request_seconds integer, in_process boolean, processed boolean)
  LANGUAGE sql
@@ -1123,22 +1218,21 @@ $function$;
 CREATE OR REPLACE FUNCTION tasker.claim_step_messages(queue_name text, vt integer, qty integer, worker_id text DEFAULT NULL::text)
  RETURNS TABLE(msg_id bigint, read_ct integer, outcome text, task_uuid uuid, step_uuid uuid, correlation_id uuid, step_name text, handler text, attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb, dependencies jsonb)
  LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_seqscan TO 'off'
 AS $function$
 #variable_conflict use_column
 DECLARE
   m record;
-  s record;
+  c record;
   v_step uuid;
-  v_meta jsonb;
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   FOR m IN SELECT r.msg_id, r.read_ct, r.vt, r.message FROM pgmq.read(queue_name, vt, qty) r LOOP
-    msg_id := m.msg_id;
-    read_ct := m.read_ct;
+    msg_id := m.msg_id; read_ct := m.read_ct;
     task_uuid := NULL; step_uuid := NULL; correlation_id := NULL; step_name := NULL; handler := NULL;
     attempt := NULL; max_attempts := NULL; retryable := NULL; inputs := NULL; task_context := NULL;
     dependencies := NULL;
-
     IF coalesce(m.message->>'step_uuid', '') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
       outcome := 'invalid';
       PERFORM pgmq.archive(queue_name, m.msg_id);
@@ -1148,71 +1242,160 @@ BEGIN
     v_step := (m.message->>'step_uuid')::uuid;
     step_uuid := v_step;
 
-    -- everything the handler needs comes with the lock (attempts as it is now: + 1 if this claims it)
-    SELECT ws.current_state AS step_state, ws.last_attempted_at, ws.task_uuid, t.current_state AS task_state,
-      t.correlation_id, ns.name, ns.handler, ws.attempts, ws.max_attempts, ws.retryable, ws.inputs, t.context
-    INTO s
-    FROM tasker.workflow_steps ws
-    JOIN tasker.tasks t ON t.task_uuid = ws.task_uuid
-    JOIN tasker.named_steps ns ON ns.named_step_uuid = ws.named_step_uuid
-    WHERE ws.workflow_step_uuid = v_step
-    FOR NO KEY UPDATE OF ws;
-
-    IF NOT FOUND OR s.task_state IN ('complete', 'error', 'cancelled', 'resolved_manually') THEN
-      outcome := 'finished';
-    ELSIF s.step_state = 'enqueued' THEN
+    UPDATE tasker.workflow_steps ws
+    SET current_state = 'in_progress', attempts = ws.attempts + 1, last_attempted_at = now(),
+      in_process = true, updated_at = now(), claim_msg_id = m.msg_id, lease_until = m.vt
+    FROM tasker.tasks t, tasker.named_steps ns
+    WHERE ws.workflow_step_uuid = v_step AND ws.current_state = 'enqueued'
+      AND t.task_uuid = ws.task_uuid
+      AND t.current_state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+      AND ns.named_step_uuid = ws.named_step_uuid
+    RETURNING ws.task_uuid, t.correlation_id, ns.name, ns.handler, ws.attempts, ws.max_attempts,
+      ws.retryable, ws.inputs, t.context
+    INTO c;
+    IF FOUND THEN
       outcome := 'claimed';
-    ELSIF s.step_state <> 'in_progress' THEN
-      outcome := 'finished';
-    ELSIF m.read_ct <= 1 THEN
-      outcome := 'duplicate';
-    ELSIF coalesce(
-        (SELECT (st.metadata->>'lease_until')::timestamptz FROM tasker.workflow_step_transitions st
-         WHERE st.workflow_step_uuid = v_step AND st.most_recent),
-        s.last_attempted_at + make_interval(secs => vt)) <= clock_timestamp() THEN
-      outcome := 'reclaimed';
+      PERFORM tasker._record_step_transitions(v_step, ARRAY['enqueued', 'in_progress'],
+        jsonb_build_object('msg_id', m.msg_id, 'worker_id', worker_id, 'lease_until', m.vt));
     ELSE
-      outcome := 'lease_held';
-    END IF;
-
-    v_meta := jsonb_build_object('msg_id', m.msg_id, 'worker_id', worker_id, 'lease_until', m.vt);
-    IF outcome = 'claimed' THEN
-      PERFORM tasker.transition_step_state_atomic(v_step, 'enqueued', 'in_progress', v_meta);
-    ELSIF outcome = 'reclaimed' THEN
-      -- not a state change, so not through transition_step_state_atomic (in_progress → in_progress is
-      -- not in the table); the same bookkeeping, and the takeover stays visible in the audit trail
-      UPDATE tasker.workflow_steps ws
-      SET attempts = ws.attempts + 1, last_attempted_at = now(), updated_at = now()
-      WHERE ws.workflow_step_uuid = v_step;
-      WITH previous AS (
-        UPDATE tasker.workflow_step_transitions st SET most_recent = false
-        WHERE st.workflow_step_uuid = v_step AND st.most_recent
-        RETURNING st.sort_key
-      )
-      INSERT INTO tasker.workflow_step_transitions
-        (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
-      SELECT v_step, 'in_progress', 'in_progress', v_meta || '{"reclaimed": true}',
-        coalesce((SELECT max(p.sort_key) FROM previous p) + 1, 0), true;
-    ELSIF outcome <> 'lease_held' THEN
-      PERFORM pgmq.archive(queue_name, m.msg_id);
-    END IF;
-
-    task_uuid := s.task_uuid;
-    IF outcome IN ('claimed', 'reclaimed') THEN
-      correlation_id := s.correlation_id; step_name := s.name; handler := s.handler;
-      attempt := s.attempts + 1; max_attempts := s.max_attempts; retryable := s.retryable;
-      inputs := s.inputs; task_context := s.context;
-      -- a root has no ancestors: skip the walk (~0.15 ms of function call and recursive CTE)
-      dependencies := '[]'::jsonb;
-      IF EXISTS (SELECT FROM tasker.workflow_step_edges e WHERE e.to_step_uuid = v_step) THEN
-        SELECT coalesce(jsonb_agg(jsonb_build_object('step_uuid', d.workflow_step_uuid, 'name', d.name,
-            'results', d.results, 'distance', d.distance) ORDER BY d.distance, d.name), '[]'::jsonb)
-        INTO dependencies
-        FROM tasker.get_step_transitive_dependencies(v_step) d;
+      outcome := tasker._claim_outcome(queue_name, m.msg_id, m.vt, v_step, worker_id);
+      IF outcome = 'reclaimed' THEN
+        SELECT ws.task_uuid, t.correlation_id, ns.name, ns.handler, ws.attempts, ws.max_attempts,
+          ws.retryable, ws.inputs, t.context
+        INTO c
+        FROM tasker.workflow_steps ws
+        JOIN tasker.tasks t ON t.task_uuid = ws.task_uuid
+        JOIN tasker.named_steps ns ON ns.named_step_uuid = ws.named_step_uuid
+        WHERE ws.workflow_step_uuid = v_step;
+      ELSE
+        SELECT ws.task_uuid INTO task_uuid FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = v_step;
+        RETURN NEXT;
+        CONTINUE;
       END IF;
     END IF;
+    task_uuid := c.task_uuid; correlation_id := c.correlation_id; step_name := c.name; handler := c.handler;
+    attempt := c.attempts; max_attempts := c.max_attempts; retryable := c.retryable; inputs := c.inputs;
+    task_context := c.context;
+    dependencies := tasker._step_dependencies(v_step);
     RETURN NEXT;
   END LOOP;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION tasker.complete_step(queue_name text, msg_id bigint, step_uuid uuid, attempt integer, results jsonb, claim_qty integer DEFAULT 0, vt integer DEFAULT 30, worker_id text DEFAULT NULL::text)
+ RETURNS TABLE(status text, claimed_msg_id bigint, read_ct integer, outcome text, task_uuid uuid, claimed_step_uuid uuid, correlation_id uuid, step_name text, handler text, claimed_attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb, dependencies jsonb)
+ LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_seqscan TO 'off'
+AS $function$
+#variable_conflict use_variable
+DECLARE
+  v_step uuid := complete_step.step_uuid;
+  v_task uuid;
+  t record;
+  v_ready uuid[];
+  v_claim uuid[];
+  v_rest uuid[];
+  v_child uuid;
+  v_msg bigint;
+  v_vt timestamptz;
+  v_left integer;
+  v_in_flight integer;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  -- the step's task never changes, so reading it unlocked is safe; then task before step
+  SELECT ws.task_uuid INTO v_task FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = v_step;
+  IF FOUND THEN
+    SELECT tk.current_state, tk.ready_at, tk.correlation_id, tk.context INTO t
+    FROM tasker.tasks tk WHERE tk.task_uuid = v_task FOR NO KEY UPDATE;
+  END IF;
+  IF NOT FOUND OR t.current_state <> 'steps_in_process' OR t.ready_at IS NOT NULL THEN
+    status := tasker.submit_step_result_inline(queue_name, msg_id, v_step, attempt,
+      'enqueued_for_orchestration', results);
+    RETURN NEXT;
+    RETURN;
+  END IF;
+
+  UPDATE tasker.workflow_steps ws
+  SET current_state = 'complete', results = complete_step.results, in_process = false, processed = true,
+    processed_at = now(), updated_at = now(), claim_msg_id = NULL, lease_until = NULL
+  WHERE ws.workflow_step_uuid = v_step AND ws.current_state = 'in_progress' AND ws.attempts = attempt;
+  IF NOT FOUND THEN
+    -- fenced or stale: the general path says which (and archives a stale message)
+    status := tasker.submit_step_result_inline(queue_name, msg_id, v_step, attempt,
+      'enqueued_for_orchestration', results);
+    RETURN NEXT;
+    RETURN;
+  END IF;
+  PERFORM tasker._record_step_transitions(v_step,
+    ARRAY['in_progress', 'enqueued_for_orchestration', 'complete'],
+    jsonb_build_object('attempt', attempt, 'msg_id', msg_id, 'handoff', 'inline'));
+  PERFORM pgmq.archive(queue_name, msg_id);
+  status := 'submitted';
+
+  -- children whose every parent is now complete (pending children only: a pending step has never
+  -- run, so it is retry-eligible with no backoff — the readiness rule of 000003 reduces to this)
+  SELECT coalesce(array_agg(c.workflow_step_uuid ORDER BY c.workflow_step_uuid), '{}') INTO v_ready
+  FROM tasker.workflow_step_edges e
+  JOIN tasker.workflow_steps c ON c.workflow_step_uuid = e.to_step_uuid
+  WHERE e.from_step_uuid = v_step AND c.current_state = 'pending' AND NOT c.in_process
+    AND NOT EXISTS (
+      SELECT FROM tasker.workflow_step_edges pe
+      JOIN tasker.workflow_steps p ON p.workflow_step_uuid = pe.from_step_uuid
+      WHERE pe.to_step_uuid = c.workflow_step_uuid AND p.current_state NOT IN ('complete', 'resolved_manually'));
+
+  IF cardinality(v_ready) > 0 THEN
+    v_claim := v_ready[1:greatest(coalesce(claim_qty, 0), 0)];
+    v_rest := v_ready[greatest(coalesce(claim_qty, 0), 0) + 1:];
+    IF cardinality(v_rest) > 0 THEN
+      UPDATE tasker.workflow_steps ws
+      SET current_state = 'enqueued', in_process = true, updated_at = now()
+      WHERE ws.workflow_step_uuid = ANY (v_rest);
+      PERFORM tasker._record_step_transitions(r, ARRAY['pending', 'enqueued'], '{}') FROM unnest(v_rest) r;
+      PERFORM tasker.pgmq_send_batch_with_notify(queue_name,
+        ARRAY(SELECT jsonb_build_object('task_uuid', v_task, 'step_uuid', r, 'correlation_id', t.correlation_id)
+              FROM unnest(v_rest) r));
+    END IF;
+    FOREACH v_child IN ARRAY v_claim LOOP
+      -- the message is sent hidden for the lease: this worker runs the step now; if it dies, the
+      -- message reappears after vt and the claim is taken over like any other
+      SELECT id INTO v_msg FROM pgmq.send(queue_name,
+        jsonb_build_object('task_uuid', v_task, 'step_uuid', v_child, 'correlation_id', t.correlation_id),
+        vt) AS id;
+      v_vt := clock_timestamp() + make_interval(secs => vt);
+      UPDATE tasker.workflow_steps ws
+      SET current_state = 'in_progress', attempts = ws.attempts + 1, last_attempted_at = now(),
+        in_process = true, updated_at = now(), claim_msg_id = v_msg, lease_until = v_vt
+      WHERE ws.workflow_step_uuid = v_child;
+      PERFORM tasker._record_step_transitions(v_child, ARRAY['pending', 'enqueued', 'in_progress'],
+        jsonb_build_object('msg_id', v_msg, 'worker_id', worker_id, 'lease_until', v_vt, 'successor_of', v_step));
+      SELECT v_msg, 0, 'claimed', v_task, v_child, t.correlation_id, ns.name, ns.handler, ws.attempts,
+        ws.max_attempts, ws.retryable, ws.inputs, t.context, tasker._step_dependencies(v_child)
+      INTO claimed_msg_id, read_ct, outcome, task_uuid, claimed_step_uuid, correlation_id, step_name, handler,
+        claimed_attempt, max_attempts, retryable, inputs, task_context, dependencies
+      FROM tasker.workflow_steps ws JOIN tasker.named_steps ns ON ns.named_step_uuid = ws.named_step_uuid
+      WHERE ws.workflow_step_uuid = v_child;
+      RETURN NEXT;
+    END LOOP;
+    IF cardinality(v_claim) = 0 THEN
+      RETURN NEXT;
+    END IF;
+    RETURN;
+  END IF;
+
+  -- nothing became ready: the task is finished when every step is, else it waits for the others
+  SELECT count(*) FILTER (WHERE s.current_state NOT IN ('complete', 'resolved_manually')),
+    count(*) FILTER (WHERE s.in_process)
+  INTO v_left, v_in_flight
+  FROM tasker.workflow_steps s WHERE s.task_uuid = v_task;
+  IF v_left = 0 THEN
+    PERFORM tasker._advance_task(v_task, ARRAY['steps_in_process', 'evaluating_results', 'complete']);
+    PERFORM tasker._notify_task_finished(v_task, 'complete', t.correlation_id);
+  ELSIF v_in_flight = 0 THEN
+    -- steps left but none running (a failed or retrying sibling): the general evaluation decides
+    PERFORM tasker._evaluate_task(v_task);
+  END IF;
+  RETURN NEXT;
 END
 $function$;
 
@@ -1859,7 +2042,9 @@ COMMENT ON FUNCTION tasker._queue_namespace(pg_catalog.text) IS 'Namespace of a 
 
 COMMENT ON FUNCTION tasker.cancel_task(pg_catalog.uuid) IS 'Cancels a task and its cancellable steps and notifies task_completed; outcome cancelled / not_cancellable / unknown_task.';
 
-COMMENT ON FUNCTION tasker.claim_step_messages(pg_catalog.text,integer,integer,pg_catalog.text) IS 'Reads up to qty step messages (hidden for vt s) and claims each step: enqueued → in_progress, or the takeover of an expired lease; archives messages that must not run. One row per message with its outcome, and for claimed steps the handler context (attempt is the fencing token for submit_step_result).';
+COMMENT ON FUNCTION tasker.claim_step_messages(pg_catalog.text,integer,integer,pg_catalog.text) IS 'Reads up to qty step messages (hidden for vt s) and claims each step (enqueued → in_progress, or the takeover of an expired lease); archives messages that must not run. One row per message with its outcome, and for claimed steps the handler context (attempt is the fencing token).';
+
+COMMENT ON FUNCTION tasker.complete_step(pg_catalog.text,bigint,pg_catalog.uuid,integer,pg_catalog.jsonb,integer,integer,pg_catalog.text) IS 'A worker''s successful step applied in one transaction: step complete, ready children claimed for the caller (up to claim_qty) or enqueued, task finished when nothing is left, message archived; the general submit_step_result_inline otherwise. Rows: the successors claimed, or one status row.';
 
 COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid) IS 'Creates a task with its steps, edges and transitions from a registered template and enqueues its ready steps (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
 
@@ -1892,6 +2077,10 @@ COMMENT ON FUNCTION tasker.transition_step_state_atomic(pg_catalog.uuid,pg_catal
 COMMENT ON FUNCTION tasker.transition_task_state_atomic(pg_catalog.uuid,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb) IS 'Compare-and-swap of a task''s state: true if this caller moved it from from_state to to_state, false if it was not in from_state. Raises TK001 for an illegal transition, TK002 for an unknown task.';
 
 COMMENT ON FUNCTION tasker.uuid_v7() IS 'A new time-ordered UUIDv7: uuidv7() on PostgreSQL 18+, a portable implementation before.';
+
+COMMENT ON COLUMN tasker.workflow_steps.claim_msg_id IS 'The message the current in_progress claim holds (the one its worker archives on completion).';
+
+COMMENT ON COLUMN tasker.workflow_steps.lease_until IS 'When the current in_progress claim expires (its message''s visibility timeout); a later reader may take it over.';
 
 -- rows of tasker.allowed_step_transitions (17)
 INSERT INTO tasker.allowed_step_transitions (from_state, to_state) VALUES ('enqueued', 'cancelled');
