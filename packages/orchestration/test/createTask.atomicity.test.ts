@@ -75,8 +75,14 @@ test('a successful creation commits everything, with the step enqueued and its m
     context: { even_number: 2 },
   });
   expect(await rowsLeft()).toMatchObject({ tasks: 1, steps: 3, edges: 2 });
-  // pending → initializing → enqueuing_steps → steps_in_process, and each step's initial pending
-  expect((await rowsLeft()).task_transitions).toBe(4);
+  // created in the state it rests in: one transition NULL → steps_in_process; the root step
+  // NULL → enqueued, the other two NULL → pending
+  expect(await rowsLeft()).toMatchObject({ task_transitions: 1, step_transitions: 3 });
+  const { rows: created_in } = await db.pool.query<{ from_state: string | null; to_state: string }>(
+    'select from_state, to_state from tasker.task_transitions where task_uuid = $1',
+    [created.task.task_uuid],
+  );
+  expect(created_in).toEqual([{ from_state: null, to_state: 'steps_in_process' }]);
   const { rows } = await db.pool.query<{
     message: { step_uuid: string; task_uuid: string; correlation_id: string };
   }>('select message from pgmq.q_worker_atomic_ok_queue');

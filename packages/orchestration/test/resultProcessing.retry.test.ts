@@ -99,7 +99,8 @@ test('a failure with a 1 s backoff waits, then the poller re-enqueues it and the
     [uuid],
   );
   expect(rows[0]?.path).toBe(
-    'pending > enqueued > in_progress > enqueued_as_error_for_orchestration > waiting_for_retry > enqueued > in_progress > enqueued_for_orchestration > complete',
+    // a root step is created enqueued (create_task, migration 000019)
+    'enqueued > in_progress > enqueued_as_error_for_orchestration > waiting_for_retry > enqueued > in_progress > enqueued_for_orchestration > complete',
   );
 });
 

@@ -14,13 +14,27 @@ test('every entry is keyed <suite>/<name> and carries positive thresholds with a
 });
 
 test("the issue 25 cost targets: CPU per step at most graphile-worker's per job; counts reported", () => {
-  for (const tasker of ['tasker', 'tasker (inline hand-off)']) {
+  for (const tasker of ['tasker', 'tasker (queue hand-off)']) {
     expect(targetRegistry[`step_cost/ratio ${tasker}/graphile-worker: CPU ms per step`]?.targets).toEqual([
       expect.objectContaining({ metric: 'value-max', threshold: 1 }),
     ]);
     for (const figure of ['statements per step', 'WAL bytes per step'])
       expect(targetRegistry[`step_cost/${tasker}: ${figure}`]).toEqual({ targets: [], noise: 0.1 });
   }
+});
+
+test('the issue 25 peer targets hold the default hand-off to 0.7x the chain and 1.5x the throughput', () => {
+  expect(targetRegistry['peers/ratio tasker/graphile-worker: chain of 4 p50']?.targets[0]).toMatchObject({
+    metric: 'value-max',
+    threshold: 0.7,
+  });
+  expect(
+    targetRegistry['peers/ratio graphile-worker/tasker: no-op jobs per second']?.targets[0]?.threshold,
+  ).toBeCloseTo(1 / 1.5);
+  expect(
+    targetRegistry['peers/ratio tasker (queue hand-off)/graphile-worker: chain of 4 p50']?.targets[0]
+      ?.threshold,
+  ).toBe(2);
 });
 
 test('the issue 15 targets are registered', () => {

@@ -2,8 +2,9 @@
  * tasker doing the peers' work, in-process (one orchestrator; one worker per hand-off, concurrency
  * 10): a job is a one-step task; the chain of 4 is mathematical_sequence (each step enqueued when its
  * parent's result has been applied). Two peers share the system, each with namespaces of its own:
- * `tasker` (results through orchestration_step_results, the default) and `tasker (inline hand-off)`
- * (the worker's submit applies the result; 11_worker_claim_submit.sql). A bulk run ends at the completion
+ * `tasker` (the default inline hand-off: the worker applies a result and runs the steps it made
+ * ready, migration 000019) and `tasker (queue hand-off)` (results through
+ * orchestration_step_results and the orchestrator, the seed design). A bulk run ends at the completion
  * notification (task_completed) of its last task.
  */
 import { CompletionWaiters, TASK_COMPLETED_CHANNEL, type TaskFinished } from '@tasker/orchestration';
@@ -15,7 +16,8 @@ import type { TaskerSystem, WorkerGroup } from '../system/taskerSystem.ts';
 import { BulkRun, type JobCounts, noJobs, type Peer, Signals } from './signals.ts';
 
 const CONCURRENCY = 10;
-const HANDOFFS = ['queue', 'inline'] as const;
+// the default first: its peer is plain `tasker`
+const HANDOFFS = ['inline', 'queue'] as const;
 
 const oneStep = (name: string, handler: string): WorkflowTemplate => ({
   namespace: name,
@@ -26,12 +28,12 @@ const oneStep = (name: string, handler: string): WorkflowTemplate => ({
 
 /** The templates of one hand-off's peer, in namespaces of its own. */
 function templatesOf(handoff: ResultHandoff) {
-  const suffix = handoff === 'queue' ? '' : `_${handoff}`;
+  const suffix = handoff === 'inline' ? '' : `_${handoff}`;
   return {
     noop: oneStep(`peer_noop${suffix}`, 'peer_noop'),
     probe: oneStep(`peer_probe${suffix}`, 'peer_probe'),
     chain:
-      handoff === 'queue'
+      handoff === 'inline'
         ? mathematicalSequence
         : { ...mathematicalSequence, namespace: `peer_linear${suffix}` },
   };
@@ -109,7 +111,7 @@ async function startPeer(
   };
   let workers: WorkerGroup = await system.startWorkers(1, groupOptions);
   return {
-    name: handoff === 'queue' ? 'tasker' : `tasker (${handoff} hand-off)`,
+    name: handoff === 'inline' ? 'tasker' : `tasker (${handoff} hand-off)`,
     done,
     configuration: `tasker in-process (${handoff} result hand-off): 1 orchestrator, 1 worker (concurrency ${CONCURRENCY}), LISTEN/NOTIFY on every queue`,
     async noopThroughput(n) {
