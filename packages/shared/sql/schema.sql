@@ -670,12 +670,12 @@ CREATE TABLE tasker.workflow_steps (
     last_attempted_at timestamp with time zone,
     last_failure_at timestamp with time zone,
     in_process boolean DEFAULT false NOT NULL,
+    claim_msg_id bigint,
+    lease_until timestamp with time zone,
     processed boolean DEFAULT false NOT NULL,
     processed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    claim_msg_id bigint,
-    lease_until timestamp with time zone,
     CONSTRAINT workflow_steps_backoff_request_seconds_check CHECK (backoff_request_seconds >= 0),
     CONSTRAINT workflow_steps_current_state_check CHECK (current_state = ANY (ARRAY['pending'::text, 'enqueued'::text, 'in_progress'::text, 'enqueued_for_orchestration'::text, 'enqueued_as_error_for_orchestration'::text, 'waiting_for_retry'::text, 'complete'::text, 'error'::text, 'cancelled'::text, 'resolved_manually'::text])),
     CONSTRAINT workflow_steps_max_attempts_check CHECK (max_attempts >= 1),
@@ -1355,7 +1355,7 @@ BEGIN
   status := 'submitted';
 
   -- children whose every parent is now complete (pending children only: a pending step has never
-  -- run, so it is retry-eligible with no backoff — the readiness rule of 000003 reduces to this)
+  -- run, so it is retry-eligible with no backoff — the readiness rule of 04_step_readiness.sql reduces to this)
   SELECT coalesce(array_agg(c.workflow_step_uuid ORDER BY c.workflow_step_uuid), '{}') INTO v_ready
   FROM tasker.workflow_step_edges e
   JOIN tasker.workflow_steps c ON c.workflow_step_uuid = e.to_step_uuid
@@ -2108,10 +2108,6 @@ COMMENT ON FUNCTION tasker.transition_step_state_atomic(pg_catalog.uuid,pg_catal
 COMMENT ON FUNCTION tasker.transition_task_state_atomic(pg_catalog.uuid,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb) IS 'Compare-and-swap of a task''s state: true if this caller moved it from from_state to to_state, false if it was not in from_state. Raises TK001 for an illegal transition, TK002 for an unknown task.';
 
 COMMENT ON FUNCTION tasker.uuid_v7() IS 'A new time-ordered UUIDv7: uuidv7() on PostgreSQL 18+, a portable implementation before.';
-
-COMMENT ON COLUMN tasker.workflow_steps.claim_msg_id IS 'The message the current in_progress claim holds (the one its worker archives on completion).';
-
-COMMENT ON COLUMN tasker.workflow_steps.lease_until IS 'When the current in_progress claim expires (its message''s visibility timeout); a later reader may take it over.';
 
 -- rows of tasker.allowed_step_transitions (17)
 INSERT INTO tasker.allowed_step_transitions (from_state, to_state) VALUES ('enqueued', 'cancelled');

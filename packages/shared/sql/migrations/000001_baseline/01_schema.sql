@@ -164,6 +164,10 @@ CREATE TABLE tasker.workflow_steps (
   -- exponential backoff
   last_failure_at timestamptz,
   in_process boolean NOT NULL DEFAULT false,
+  -- the current in_progress claim: the message it holds (its worker deletes it on completion) and
+  -- when its lease runs out (that message's visibility timeout); a later reader may then take it over
+  claim_msg_id bigint,
+  lease_until timestamptz,
   processed boolean NOT NULL DEFAULT false,
   processed_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),

@@ -308,3 +308,45 @@ BEGIN
   RETURNING workflow_step_uuid;
 END
 $$;
+
+-- _record_step_transitions: appends the hops of p_path (p_path[1] the state the step was in) to the
+-- step's audit trail in one insert, the last one most recent, p_metadata on the last hop. Locks: the
+-- step's transition rows (the caller holds the step row). Returns nothing.
+CREATE OR REPLACE FUNCTION tasker._record_step_transitions(p_step uuid, p_path text[], p_metadata jsonb)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+AS $$
+DECLARE
+  v_prev integer;
+BEGIN
+  UPDATE tasker.workflow_step_transitions st SET most_recent = false
+  WHERE st.workflow_step_uuid = p_step AND st.most_recent
+  RETURNING st.sort_key INTO v_prev;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT p_step, p_path[i - 1], p_path[i],
+    CASE WHEN i = cardinality(p_path) THEN coalesce(p_metadata, '{}') ELSE '{}' END,
+    coalesce(v_prev, -1) + i - 1, i = cardinality(p_path)
+  FROM generate_series(2, cardinality(p_path)) i;
+END
+$$;
+
+-- _record_task_transitions: the task sibling of _record_step_transitions (no metadata). Returns nothing.
+CREATE OR REPLACE FUNCTION tasker._record_task_transitions(p_task uuid, p_path text[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+AS $$
+DECLARE
+  v_prev integer;
+BEGIN
+  UPDATE tasker.task_transitions tt SET most_recent = false
+  WHERE tt.task_uuid = p_task AND tt.most_recent
+  RETURNING tt.sort_key INTO v_prev;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT p_task, p_path[i - 1], p_path[i], '{}', coalesce(v_prev, -1) + i - 1, i = cardinality(p_path)
+  FROM generate_series(2, cardinality(p_path)) i;
+END
+$$;

@@ -52,3 +52,30 @@ $$;
 COMMENT ON FUNCTION tasker.get_step_transitive_dependencies(uuid) IS
   'Every ancestor of a step (depth-capped at 50) with its shortest distance, state and results; '
   'nested-loop key lookups only, whatever the statistics were when its plan was cached.';
+
+-- _step_dependencies: every ancestor of a step with its results, nearest first, as the jsonb array
+-- handlers receive ({step_uuid, name, results, distance}); '[]' for a root. A key-lookup walk up the
+-- edges (workflow_step_edges_to_step_idx). Takes no locks.
+CREATE OR REPLACE FUNCTION tasker._step_dependencies(p_step uuid)
+RETURNS jsonb
+LANGUAGE sql STABLE
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
+SET enable_bitmapscan = off
+BEGIN ATOMIC
+  WITH RECURSIVE ancestors (uuid, distance) AS (
+    SELECT e.from_step_uuid, 1 FROM tasker.workflow_step_edges e WHERE e.to_step_uuid = p_step
+    UNION
+    SELECT e.from_step_uuid, a.distance + 1
+    FROM ancestors a JOIN tasker.workflow_step_edges e ON e.to_step_uuid = a.uuid
+  ), nearest AS (
+    SELECT a.uuid, min(a.distance) AS distance FROM ancestors a GROUP BY a.uuid
+  )
+  SELECT coalesce(jsonb_agg(jsonb_build_object('step_uuid', s.workflow_step_uuid, 'name', ns.name,
+      'results', s.results, 'distance', n.distance) ORDER BY n.distance, ns.name), '[]'::jsonb)
+  FROM nearest n
+  JOIN tasker.workflow_steps s ON s.workflow_step_uuid = n.uuid
+  JOIN tasker.named_steps ns ON ns.named_step_uuid = s.named_step_uuid;
+END;

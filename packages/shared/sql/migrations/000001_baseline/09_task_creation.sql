@@ -1,4 +1,4 @@
--- Task creation and step enqueueing: create_task builds a task, its steps, edges and transitions from a registered template and enqueues its ready steps, in one statement.
+-- Task creation and step enqueueing: create_task builds a task, its steps and edges from a registered template, created in the states they rest in (the task steps_in_process, its roots enqueued, their messages sent), in one statement; _enqueue_ready_steps is the evaluation cycle's enqueuer.
 --
 -- The enqueue rule (issue 16): a step is moved to enqueued in the same transaction that sends its
 -- message with tasker.pgmq_send_batch_with_notify, so the message and the state become visible at the
@@ -9,9 +9,9 @@
 --   task_completed            every task; payload {"task_uuid","state","correlation_id","failed_step"}
 --   task_completed.<uuid>     the same payload on a per-task channel (51 bytes, within the 63-byte limit)
 --
--- The state changes go through the set-based helpers of 02_state_machine.sql (_advance_task,
--- _transition_steps); _enqueue_ready_steps is also the enqueuer of the evaluation cycle
--- (10_result_processing.sql).
+-- create_task writes the states directly (the insert triggers of 01_schema.sql record them);
+-- _enqueue_ready_steps, the enqueuer of the evaluation cycle (10_result_processing.sql), moves steps
+-- through the set-based helpers of 02_state_machine.sql (_transition_steps).
 --
 -- Errors, class TK:
 --   TKT01  no registered template matches namespace/name(/version)
@@ -88,36 +88,40 @@ END
 $$;
 
 -- create_task: creates a task from the registered template p_namespace/p_name at p_version (NULL:
--- the highest registered version), with its steps (retry policy copied from the named steps), edges
--- and initial transitions; enqueues the steps ready at once (see the enqueue rule above); and moves
--- the task pending → initializing → enqueuing_steps → steps_in_process (→ complete for a template
--- without steps). A task whose p_identity_hash exists already is not created: the result says so and
--- names the existing task. Locks: ROW EXCLUSIVE on tasks, workflow_steps, workflow_step_edges, the
--- transition tables and the worker queue; a concurrent insert of the same identity waits for the
--- first to commit. Returns jsonb: {created: false, task_uuid} for a duplicate, else {created: true,
--- task: {...}, steps: [...], enqueued, timings: {insert_ms, discovery_ms, mark_ms, publish_ms}}.
--- Raises TKT01 for an unknown template.
+-- the highest registered version), with its steps (retry policy copied from the named steps) and
+-- edges. A task whose p_identity_hash exists already is not created: the result says so and names
+-- the existing task ({created: false, task_uuid}); else {created: true, task: {...}, steps: [...],
+-- enqueued, timings: {insert_ms, discovery_ms, mark_ms, publish_ms}}. A task whose template has steps is inserted already steps_in_process and its root steps already
+-- enqueued — the states the evaluation cycle used to reach in five more statements (the readiness
+-- walk, the step and task transitions, ready_at recomputed) — so its audit trail starts at the state
+-- it was created in (NULL → steps_in_process; NULL → enqueued for a root, NULL → pending for the
+-- rest), recorded by the insert triggers of 01_schema.sql. A root is a step whose template lists no
+-- dependencies (validateTemplate guarantees every template with steps has one). The messages of the
+-- roots are sent with notify in the same transaction (the enqueue rule). A template without steps
+-- gives a task created complete, with its completion notification. Commits synchronously: 201 Created
+-- means the task is on disk. Locks: ROW EXCLUSIVE on the tables it inserts into and the worker
+-- queue; a concurrent insert of the same identity waits for the first to commit. Raises TKT01 for
+-- an unknown template.
 CREATE OR REPLACE FUNCTION tasker.create_task(
   p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text,
   p_initiator text DEFAULT NULL, p_source_system text DEFAULT NULL, p_reason text DEFAULT NULL,
   p_tags text[] DEFAULT '{}', p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
--- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
 AS $$
 DECLARE
   v_t0 timestamptz := clock_timestamp();
+  v_t1 timestamptz;
   v_named_task uuid;
   v_version text;
   v_config jsonb;
-  v_task uuid;
-  v_correlation uuid;
+  v_has_steps boolean;
+  v_task record;
   v_existing uuid;
-  v_insert_ms double precision;
-  v_enq record;
-  v_state text;
+  v_steps jsonb;
+  v_roots jsonb[];
 BEGIN
   SELECT nt.named_task_uuid, nt.version, nt.configuration INTO v_named_task, v_version, v_config
   FROM tasker.named_tasks nt
@@ -130,25 +134,44 @@ BEGIN
     RAISE EXCEPTION 'no task template %/%@%', p_namespace, p_name, coalesce(p_version, 'latest')
       USING ERRCODE = 'TKT01', HINT = 'Register the template first (registerTemplate).';
   END IF;
+  v_has_steps := coalesce(jsonb_array_length(v_config->'steps'), 0) > 0;
 
-  INSERT INTO tasker.tasks (named_task_uuid, context, tags, priority, correlation_id, identity_hash,
-    initiator, source_system, reason)
-  VALUES (v_named_task, coalesce(p_context, '{}'), coalesce(p_tags, '{}'), coalesce(p_priority, 0),
-    coalesce(p_correlation_id, tasker.uuid_v7()), p_identity_hash, p_initiator, p_source_system, p_reason)
+  INSERT INTO tasker.tasks (named_task_uuid, current_state, ready_at, complete, completed_at, context,
+    tags, priority, correlation_id, identity_hash, initiator, source_system, reason)
+  VALUES (v_named_task, CASE WHEN v_has_steps THEN 'steps_in_process' ELSE 'complete' END, NULL,
+    NOT v_has_steps, CASE WHEN NOT v_has_steps THEN now() END, coalesce(p_context, '{}'),
+    coalesce(p_tags, '{}'), coalesce(p_priority, 0), coalesce(p_correlation_id, tasker.uuid_v7()),
+    p_identity_hash, p_initiator, p_source_system, p_reason)
   ON CONFLICT (identity_hash) DO NOTHING
-  RETURNING task_uuid, correlation_id INTO v_task, v_correlation;
-  IF v_task IS NULL THEN
+  RETURNING task_uuid, current_state, priority, tags, correlation_id, initiator, source_system, reason,
+    requested_at, completed_at, created_at
+  INTO v_task;
+  IF v_task.task_uuid IS NULL THEN
     SELECT t.task_uuid INTO v_existing FROM tasker.tasks t WHERE t.identity_hash = p_identity_hash;
     RETURN jsonb_build_object('created', false, 'task_uuid', v_existing);
   END IF;
 
-  INSERT INTO tasker.workflow_steps (task_uuid, named_step_uuid, retryable, max_attempts,
-    backoff_request_seconds, inputs)
-  SELECT v_task, ns.named_step_uuid, ns.retryable, ns.max_attempts, ns.backoff_seconds,
-    coalesce(s.value->'inputs', '{}')
-  FROM jsonb_array_elements(v_config->'steps') WITH ORDINALITY s(value, ord)
-  JOIN tasker.named_steps ns ON ns.named_task_uuid = v_named_task AND ns.name = s.value->>'name'
-  ORDER BY s.ord;
+  WITH inserted AS (
+    INSERT INTO tasker.workflow_steps (task_uuid, named_step_uuid, current_state, in_process, retryable,
+      max_attempts, backoff_request_seconds, inputs)
+    SELECT v_task.task_uuid, ns.named_step_uuid,
+      CASE WHEN coalesce(jsonb_array_length(s.value->'dependencies'), 0) = 0 THEN 'enqueued' ELSE 'pending' END,
+      coalesce(jsonb_array_length(s.value->'dependencies'), 0) = 0,
+      ns.retryable, ns.max_attempts, ns.backoff_seconds, coalesce(s.value->'inputs', '{}')
+    FROM jsonb_array_elements(v_config->'steps') WITH ORDINALITY s(value, ord)
+    JOIN tasker.named_steps ns ON ns.named_task_uuid = v_named_task AND ns.name = s.value->>'name'
+    ORDER BY s.ord
+    RETURNING workflow_step_uuid, named_step_uuid, current_state, attempts, max_attempts
+  )
+  SELECT
+    coalesce(jsonb_agg(jsonb_build_object('step_uuid', i.workflow_step_uuid, 'name', ns.name,
+      'handler', ns.handler, 'state', i.current_state, 'attempts', i.attempts,
+      'max_attempts', i.max_attempts) ORDER BY i.workflow_step_uuid), '[]'),
+    array_agg(jsonb_build_object('task_uuid', v_task.task_uuid, 'step_uuid', i.workflow_step_uuid,
+      'correlation_id', v_task.correlation_id) ORDER BY i.workflow_step_uuid)
+      FILTER (WHERE i.current_state = 'enqueued')
+  INTO v_steps, v_roots
+  FROM inserted i JOIN tasker.named_steps ns ON ns.named_step_uuid = i.named_step_uuid;
 
   INSERT INTO tasker.workflow_step_edges (from_step_uuid, to_step_uuid)
   SELECT parent.workflow_step_uuid, child.workflow_step_uuid
@@ -157,46 +180,33 @@ BEGIN
   JOIN jsonb_array_elements(v_config->'steps') s ON s->>'name' = cns.name
   CROSS JOIN jsonb_array_elements_text(s->'dependencies') d(dep)
   JOIN tasker.named_steps pns ON pns.named_task_uuid = v_named_task AND pns.name = d.dep
-  JOIN tasker.workflow_steps parent ON parent.task_uuid = v_task AND parent.named_step_uuid = pns.named_step_uuid
-  WHERE child.task_uuid = v_task;
-  v_insert_ms := extract(epoch FROM clock_timestamp() - v_t0) * 1000;
+  JOIN tasker.workflow_steps parent ON parent.task_uuid = v_task.task_uuid AND parent.named_step_uuid = pns.named_step_uuid
+  WHERE child.task_uuid = v_task.task_uuid;
+  v_t1 := clock_timestamp();
 
-  v_enq := tasker._enqueue_ready_steps(v_task, p_namespace, v_correlation);
-  IF v_enq.enqueued > 0 THEN
-    PERFORM tasker._advance_task(v_task, ARRAY['pending', 'initializing', 'enqueuing_steps', 'steps_in_process']);
-    v_state := 'steps_in_process';
-  ELSIF NOT EXISTS (SELECT FROM tasker.workflow_steps s WHERE s.task_uuid = v_task) THEN
-    PERFORM tasker._advance_task(v_task, ARRAY['pending', 'initializing', 'complete']);
-    PERFORM tasker._notify_task_finished(v_task, 'complete', v_correlation);
-    v_state := 'complete';
-  ELSE
-    -- steps but none ready: only possible for a malformed graph; fail rather than leave a stuck task
-    PERFORM tasker._advance_task(v_task, ARRAY['pending', 'initializing', 'error'],
-      '{"reason": "no step is ready at creation"}');
-    PERFORM tasker._notify_task_finished(v_task, 'error', v_correlation);
-    v_state := 'error';
+  IF cardinality(v_roots) > 0 THEN
+    PERFORM tasker.pgmq_send_batch_with_notify('worker_' || p_namespace || '_queue', v_roots);
+  ELSIF NOT v_has_steps THEN
+    PERFORM tasker._notify_task_finished(v_task.task_uuid, 'complete', v_task.correlation_id);
   END IF;
 
   RETURN jsonb_build_object(
     'created', true,
-    'enqueued', v_enq.enqueued,
-    'timings', jsonb_build_object('insert_ms', v_insert_ms, 'discovery_ms', v_enq.discovery_ms,
-      'mark_ms', v_enq.mark_ms, 'publish_ms', v_enq.publish_ms),
-    'task', (SELECT jsonb_build_object(
-        'task_uuid', t.task_uuid, 'namespace', p_namespace, 'name', p_name, 'version', v_version,
-        'state', t.current_state, 'priority', t.priority, 'tags', to_jsonb(t.tags),
-        'correlation_id', t.correlation_id, 'initiator', t.initiator, 'source_system', t.source_system,
-        'reason', t.reason, 'requested_at', t.requested_at, 'completed_at', t.completed_at,
-        'created_at', t.created_at)
-      FROM tasker.tasks t WHERE t.task_uuid = v_task),
-    'steps', (SELECT coalesce(jsonb_agg(jsonb_build_object(
-        'step_uuid', s.workflow_step_uuid, 'name', ns.name, 'handler', ns.handler, 'state', s.current_state,
-        'attempts', s.attempts, 'max_attempts', s.max_attempts) ORDER BY s.workflow_step_uuid), '[]')
-      FROM tasker.workflow_steps s JOIN tasker.named_steps ns ON ns.named_step_uuid = s.named_step_uuid
-      WHERE s.task_uuid = v_task));
+    'enqueued', coalesce(cardinality(v_roots), 0),
+    -- discovery and marking are part of the inserts now
+    'timings', jsonb_build_object('insert_ms', extract(epoch FROM v_t1 - v_t0) * 1000, 'discovery_ms', 0,
+      'mark_ms', 0, 'publish_ms', extract(epoch FROM clock_timestamp() - v_t1) * 1000),
+    'task', jsonb_build_object(
+        'task_uuid', v_task.task_uuid, 'namespace', p_namespace, 'name', p_name, 'version', v_version,
+        'state', v_task.current_state, 'priority', v_task.priority, 'tags', to_jsonb(v_task.tags),
+        'correlation_id', v_task.correlation_id, 'initiator', v_task.initiator,
+        'source_system', v_task.source_system, 'reason', v_task.reason,
+        'requested_at', v_task.requested_at, 'completed_at', v_task.completed_at,
+        'created_at', v_task.created_at),
+    'steps', v_steps);
 END
 $$;
 COMMENT ON FUNCTION tasker.create_task(text, text, text, jsonb, text, text, text, text, text[], integer, uuid) IS
-  'Creates a task with its steps, edges and transitions from a registered template and enqueues its '
-  'ready steps (state and message committed together); {created:false, task_uuid} for an existing '
+  'Creates a task with its steps, edges and transitions from a registered template, its root steps '
+  'enqueued (state and message committed together); {created:false, task_uuid} for an existing '
   'identity_hash. TKT01 for an unknown template.';
