@@ -592,17 +592,14 @@ CREATE TABLE tasker.task_namespaces (
 );
 
 CREATE TABLE tasker.task_transitions (
-    task_transition_uuid uuid DEFAULT tasker.uuid_v7() NOT NULL,
     task_uuid uuid NOT NULL,
+    sort_key integer NOT NULL,
     from_state text,
     to_state text NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    sort_key integer NOT NULL,
-    most_recent boolean NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT task_transitions_pkey PRIMARY KEY (task_transition_uuid),
-    CONSTRAINT task_transitions_task_uuid_fkey FOREIGN KEY (task_uuid) REFERENCES tasker.tasks(task_uuid) ON DELETE CASCADE,
-    CONSTRAINT task_transitions_task_uuid_sort_key_key UNIQUE (task_uuid, sort_key)
+    CONSTRAINT task_transitions_pkey PRIMARY KEY (task_uuid, sort_key),
+    CONSTRAINT task_transitions_task_uuid_fkey FOREIGN KEY (task_uuid) REFERENCES tasker.tasks(task_uuid) ON DELETE CASCADE
 );
 
 CREATE TABLE tasker.tasks (
@@ -643,17 +640,14 @@ CREATE TABLE tasker.workflow_step_edges (
 );
 
 CREATE TABLE tasker.workflow_step_transitions (
-    workflow_step_transition_uuid uuid DEFAULT tasker.uuid_v7() NOT NULL,
     workflow_step_uuid uuid NOT NULL,
+    sort_key integer NOT NULL,
     from_state text,
     to_state text NOT NULL,
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    sort_key integer NOT NULL,
-    most_recent boolean NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT workflow_step_transitions_pkey PRIMARY KEY (workflow_step_transition_uuid),
-    CONSTRAINT workflow_step_transitions_workflow_step_uuid_fkey FOREIGN KEY (workflow_step_uuid) REFERENCES tasker.workflow_steps(workflow_step_uuid) ON DELETE CASCADE,
-    CONSTRAINT workflow_step_transitions_workflow_step_uuid_sort_key_key UNIQUE (workflow_step_uuid, sort_key)
+    CONSTRAINT workflow_step_transitions_pkey PRIMARY KEY (workflow_step_uuid, sort_key),
+    CONSTRAINT workflow_step_transitions_workflow_step_uuid_fkey FOREIGN KEY (workflow_step_uuid) REFERENCES tasker.workflow_steps(workflow_step_uuid) ON DELETE CASCADE
 );
 
 CREATE TABLE tasker.workflow_steps (
@@ -702,11 +696,7 @@ CREATE UNIQUE INDEX task_namespaces_name_key ON tasker.task_namespaces USING btr
 
 CREATE UNIQUE INDEX task_namespaces_pkey ON tasker.task_namespaces USING btree (task_namespace_uuid);
 
-CREATE UNIQUE INDEX task_transitions_most_recent_idx ON tasker.task_transitions USING btree (task_uuid) WHERE most_recent;
-
-CREATE UNIQUE INDEX task_transitions_pkey ON tasker.task_transitions USING btree (task_transition_uuid);
-
-CREATE UNIQUE INDEX task_transitions_task_uuid_sort_key_key ON tasker.task_transitions USING btree (task_uuid, sort_key);
+CREATE UNIQUE INDEX task_transitions_pkey ON tasker.task_transitions USING btree (task_uuid, sort_key);
 
 CREATE INDEX tasks_correlation_id_idx ON tasker.tasks USING btree (correlation_id);
 
@@ -722,11 +712,7 @@ CREATE UNIQUE INDEX workflow_step_edges_pkey ON tasker.workflow_step_edges USING
 
 CREATE INDEX workflow_step_edges_to_step_idx ON tasker.workflow_step_edges USING btree (to_step_uuid) INCLUDE (from_step_uuid);
 
-CREATE UNIQUE INDEX workflow_step_transitions_most_recent_idx ON tasker.workflow_step_transitions USING btree (workflow_step_uuid) WHERE most_recent;
-
-CREATE UNIQUE INDEX workflow_step_transitions_pkey ON tasker.workflow_step_transitions USING btree (workflow_step_transition_uuid);
-
-CREATE UNIQUE INDEX workflow_step_transitions_workflow_step_uuid_sort_key_key ON tasker.workflow_step_transitions USING btree (workflow_step_uuid, sort_key);
+CREATE UNIQUE INDEX workflow_step_transitions_pkey ON tasker.workflow_step_transitions USING btree (workflow_step_uuid, sort_key);
 
 CREATE UNIQUE INDEX workflow_steps_pkey ON tasker.workflow_steps USING btree (workflow_step_uuid);
 
@@ -765,12 +751,9 @@ BEGIN
     RETURN false;
   END IF;
 
-  UPDATE tasker.task_transitions tt SET most_recent = false
-  WHERE tt.task_uuid = p_task_uuid AND tt.most_recent
-  RETURNING tt.sort_key INTO v_prev_key;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1,
-    i = cardinality(p_path)
+  SELECT max(tt.sort_key) INTO v_prev_key FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task_uuid;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
+  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
   RETURN true;
 END
@@ -1002,8 +985,8 @@ CREATE OR REPLACE FUNCTION tasker._record_initial_step_transitions()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, sort_key, most_recent)
-  SELECT n.workflow_step_uuid, NULL, n.current_state, 0, true FROM new_rows n;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, sort_key)
+  SELECT n.workflow_step_uuid, NULL, n.current_state, 0 FROM new_rows n;
   RETURN NULL;
 END
 $function$;
@@ -1013,8 +996,8 @@ CREATE OR REPLACE FUNCTION tasker._record_initial_task_transitions()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, sort_key, most_recent)
-  SELECT n.task_uuid, NULL, n.current_state, 0, true FROM new_rows n;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, sort_key)
+  SELECT n.task_uuid, NULL, n.current_state, 0 FROM new_rows n;
   RETURN NULL;
 END
 $function$;
@@ -1028,13 +1011,11 @@ AS $function$
 DECLARE
   v_prev integer;
 BEGIN
-  UPDATE tasker.workflow_step_transitions st SET most_recent = false
-  WHERE st.workflow_step_uuid = p_step AND st.most_recent
-  RETURNING st.sort_key INTO v_prev;
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT max(st.sort_key) INTO v_prev FROM tasker.workflow_step_transitions st WHERE st.workflow_step_uuid = p_step;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
   SELECT p_step, p_path[i - 1], p_path[i],
     CASE WHEN i = cardinality(p_path) THEN coalesce(p_metadata, '{}') ELSE '{}' END,
-    coalesce(v_prev, -1) + i - 1, i = cardinality(p_path)
+    coalesce(v_prev, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
 END
 $function$;
@@ -1048,11 +1029,9 @@ AS $function$
 DECLARE
   v_prev integer;
 BEGIN
-  UPDATE tasker.task_transitions tt SET most_recent = false
-  WHERE tt.task_uuid = p_task AND tt.most_recent
-  RETURNING tt.sort_key INTO v_prev;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT p_task, p_path[i - 1], p_path[i], '{}', coalesce(v_prev, -1) + i - 1, i = cardinality(p_path)
+  SELECT max(tt.sort_key) INTO v_prev FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
+  SELECT p_task, p_path[i - 1], p_path[i], '{}', coalesce(v_prev, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
 END
 $function$;
@@ -1159,10 +1138,12 @@ CREATE OR REPLACE FUNCTION tasker._transition_steps(p_step_uuids uuid[], p_to_st
  SET plan_cache_mode TO 'force_generic_plan'
  SET enable_seqscan TO 'off'
 AS $function$
+DECLARE
+  v_moved uuid[];
 BEGIN
-  -- one statement: the new transition row of a step is inserted only after its old one was flipped
-  -- (the insert reads the flip's RETURNING), so the most_recent unique index never sees two
-  RETURN QUERY
+  -- two statements: the update takes the step rows (waiting for any concurrent writer), and the
+  -- append, a new statement with a new snapshot, then sees each step's latest transition; the row
+  -- locks keep it the latest until commit
   WITH moved AS (
     UPDATE tasker.workflow_steps s
     SET current_state = p_to_state,
@@ -1179,16 +1160,18 @@ BEGIN
       AND EXISTS (SELECT FROM tasker.allowed_step_transitions a
                   WHERE a.from_state = s.current_state AND a.to_state = p_to_state)
     RETURNING s.workflow_step_uuid
-  ), flipped AS (
-    UPDATE tasker.workflow_step_transitions st SET most_recent = false
-    FROM moved m
-    WHERE st.workflow_step_uuid = m.workflow_step_uuid AND st.most_recent
-    RETURNING st.workflow_step_uuid, st.to_state AS from_state, st.sort_key
   )
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT f.workflow_step_uuid, f.from_state, p_to_state, coalesce(p_metadata, '{}'), f.sort_key + 1, true
-  FROM flipped f
-  RETURNING workflow_step_uuid;
+  SELECT coalesce(array_agg(m.workflow_step_uuid), '{}') INTO v_moved FROM moved m;
+  IF cardinality(v_moved) > 0 THEN
+    -- from_state: the step's latest recorded state, the one it just left
+    INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
+    SELECT u.uuid, l.to_state, p_to_state, coalesce(p_metadata, '{}'), l.sort_key + 1
+    FROM unnest(v_moved) u(uuid)
+    CROSS JOIN LATERAL (
+      SELECT st.to_state, st.sort_key FROM tasker.workflow_step_transitions st
+      WHERE st.workflow_step_uuid = u.uuid ORDER BY st.sort_key DESC LIMIT 1) l;
+  END IF;
+  RETURN QUERY SELECT unnest(v_moved);
 END
 $function$;
 
@@ -1492,18 +1475,24 @@ BEGIN
   INTO v_steps, v_roots
   FROM inserted i JOIN tasker.named_steps ns ON ns.named_step_uuid = i.named_step_uuid;
 
-  INSERT INTO tasker.workflow_step_edges (from_step_uuid, to_step_uuid)
-  SELECT parent.workflow_step_uuid, child.workflow_step_uuid
-  FROM tasker.workflow_steps child
-  JOIN tasker.named_steps cns ON cns.named_step_uuid = child.named_step_uuid
-  JOIN jsonb_array_elements(v_config->'steps') s ON s->>'name' = cns.name
-  CROSS JOIN jsonb_array_elements_text(s->'dependencies') d(dep)
-  JOIN tasker.named_steps pns ON pns.named_task_uuid = v_named_task AND pns.name = d.dep
-  JOIN tasker.workflow_steps parent ON parent.task_uuid = v_task.task_uuid AND parent.named_step_uuid = pns.named_step_uuid
-  WHERE child.task_uuid = v_task.task_uuid;
+  -- (every step a root: no edges to look for)
+  IF cardinality(v_roots) < jsonb_array_length(v_config->'steps') THEN
+    INSERT INTO tasker.workflow_step_edges (from_step_uuid, to_step_uuid)
+    SELECT parent.workflow_step_uuid, child.workflow_step_uuid
+    FROM tasker.workflow_steps child
+    JOIN tasker.named_steps cns ON cns.named_step_uuid = child.named_step_uuid
+    JOIN jsonb_array_elements(v_config->'steps') s ON s->>'name' = cns.name
+    CROSS JOIN jsonb_array_elements_text(s->'dependencies') d(dep)
+    JOIN tasker.named_steps pns ON pns.named_task_uuid = v_named_task AND pns.name = d.dep
+    JOIN tasker.workflow_steps parent ON parent.task_uuid = v_task.task_uuid AND parent.named_step_uuid = pns.named_step_uuid
+    WHERE child.task_uuid = v_task.task_uuid;
+  END IF;
   v_t1 := clock_timestamp();
 
-  IF cardinality(v_roots) > 0 THEN
+  IF cardinality(v_roots) = 1 THEN
+    -- the single-message send plans a VALUES insert, about half the batch insert's planning
+    PERFORM tasker.pgmq_send_with_notify('worker_' || p_namespace || '_queue', v_roots[1]);
+  ELSIF cardinality(v_roots) > 1 THEN
     PERFORM tasker.pgmq_send_batch_with_notify('worker_' || p_namespace || '_queue', v_roots);
   ELSIF NOT v_has_steps THEN
     PERFORM tasker._notify_task_finished(v_task.task_uuid, 'complete', v_task.correlation_id);
@@ -2010,11 +1999,10 @@ BEGIN
     RETURN false;
   END IF;
 
-  UPDATE tasker.workflow_step_transitions st SET most_recent = false
-  WHERE st.workflow_step_uuid = transition_step_state_atomic.step_uuid AND st.most_recent
-  RETURNING st.sort_key INTO previous_sort_key;
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  VALUES (step_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0), true);
+  SELECT max(st.sort_key) INTO previous_sort_key
+  FROM tasker.workflow_step_transitions st WHERE st.workflow_step_uuid = transition_step_state_atomic.step_uuid;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
+  VALUES (step_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
 
   IF affects_readiness THEN
     new_ready_at := tasker._task_ready_at(owner_task, owner_state, owner_requested_at);
@@ -2054,11 +2042,10 @@ BEGIN
     RETURN false;
   END IF;
 
-  UPDATE tasker.task_transitions tt SET most_recent = false
-  WHERE tt.task_uuid = transition_task_state_atomic.task_uuid AND tt.most_recent
-  RETURNING tt.sort_key INTO previous_sort_key;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  VALUES (task_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0), true);
+  SELECT max(tt.sort_key) INTO previous_sort_key
+  FROM tasker.task_transitions tt WHERE tt.task_uuid = transition_task_state_atomic.task_uuid;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
+  VALUES (task_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
   RETURN true;
 END
 $function$;

@@ -49,7 +49,7 @@ describe('concurrent compare-and-swap', () => {
       expect(results.filter(Boolean)).toHaveLength(1);
       const { rows } = await db.pool.query(
         `select s.attempts, (select count(*)::int from tasker.workflow_step_transitions t
-           where t.workflow_step_uuid = s.workflow_step_uuid and t.most_recent) as current_rows,
+           where t.workflow_step_uuid = s.workflow_step_uuid and t.to_state = 'in_progress') as current_rows,
            (select count(*)::int from tasker.workflow_step_transitions t
            where t.workflow_step_uuid = s.workflow_step_uuid) as all_rows
          from tasker.workflow_steps s where s.workflow_step_uuid = $1`,

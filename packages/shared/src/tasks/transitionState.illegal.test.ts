@@ -78,16 +78,17 @@ describe('legal transitions', () => {
     expect(await transitionStepState(db.pool, step, 'in_progress', 'enqueued_for_orchestration')).toBe(true);
     expect(await transitionStepState(db.pool, step, 'enqueued_for_orchestration', 'complete')).toBe(true);
     const { rows } = await db.pool.query(
-      `select from_state, to_state, sort_key, most_recent, metadata from tasker.workflow_step_transitions
+      `select from_state, to_state, sort_key, metadata from tasker.workflow_step_transitions
        where workflow_step_uuid = $1 order by sort_key`,
       [step],
     );
-    expect(rows.map((row) => [row.from_state, row.to_state, row.sort_key, row.most_recent])).toEqual([
-      [null, 'pending', 0, false],
-      ['pending', 'enqueued', 1, false],
-      ['enqueued', 'in_progress', 2, false],
-      ['in_progress', 'enqueued_for_orchestration', 3, false],
-      ['enqueued_for_orchestration', 'complete', 4, true],
+    // append-only: each change one row, in order; the latest (highest sort_key) is the current state
+    expect(rows.map((row) => [row.from_state, row.to_state, row.sort_key])).toEqual([
+      [null, 'pending', 0],
+      ['pending', 'enqueued', 1],
+      ['enqueued', 'in_progress', 2],
+      ['in_progress', 'enqueued_for_orchestration', 3],
+      ['enqueued_for_orchestration', 'complete', 4],
     ]);
     expect(rows[2].metadata).toEqual({ worker: 'w1' });
     const done = await db.pool.query(

@@ -191,45 +191,41 @@ CREATE TABLE tasker.workflow_step_edges (
 -- child → parent; the INCLUDE makes both index-only lookups
 CREATE INDEX workflow_step_edges_to_step_idx ON tasker.workflow_step_edges (to_step_uuid) INCLUDE (from_step_uuid);
 
+-- The audit trails are append-only: a state change costs one insert and one index entry. The
+-- current state is the row's current_state; the latest transition is the one with the highest
+-- sort_key (the primary key's backward scan). Every writer holds the task / step row (it has just
+-- updated it) while it appends, so two appends to one history never race for a sort_key.
 CREATE TABLE tasker.task_transitions (
-  task_transition_uuid uuid PRIMARY KEY DEFAULT tasker.uuid_v7(),
   task_uuid uuid NOT NULL REFERENCES tasker.tasks ON DELETE CASCADE,
+  -- a task's history in order
+  sort_key integer NOT NULL,
   from_state text,
   to_state text NOT NULL,
   metadata jsonb NOT NULL DEFAULT '{}',
-  sort_key integer NOT NULL,
-  most_recent boolean NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
-  -- a task's history in order
-  UNIQUE (task_uuid, sort_key)
+  PRIMARY KEY (task_uuid, sort_key)
 );
--- exactly one current state per task; also the index the transition function flips most_recent through
-CREATE UNIQUE INDEX task_transitions_most_recent_idx ON tasker.task_transitions (task_uuid) WHERE most_recent;
 
 CREATE TABLE tasker.workflow_step_transitions (
-  workflow_step_transition_uuid uuid PRIMARY KEY DEFAULT tasker.uuid_v7(),
   workflow_step_uuid uuid NOT NULL REFERENCES tasker.workflow_steps ON DELETE CASCADE,
+  sort_key integer NOT NULL,
   from_state text,
   to_state text NOT NULL,
   metadata jsonb NOT NULL DEFAULT '{}',
-  sort_key integer NOT NULL,
-  most_recent boolean NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (workflow_step_uuid, sort_key)
+  PRIMARY KEY (workflow_step_uuid, sort_key)
 );
-CREATE UNIQUE INDEX workflow_step_transitions_most_recent_idx
-  ON tasker.workflow_step_transitions (workflow_step_uuid) WHERE most_recent;
 
 -- _record_initial_task_transitions: AFTER INSERT statement trigger on tasks; records each new task's
--- initial state (from NULL) as its most recent transition, set-based over the inserted rows. Locks:
+-- initial state (from NULL) as its first transition (sort_key 0), set-based over the inserted rows. Locks:
 -- ROW EXCLUSIVE on task_transitions. Returns NULL.
 CREATE OR REPLACE FUNCTION tasker._record_initial_task_transitions()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, sort_key, most_recent)
-  SELECT n.task_uuid, NULL, n.current_state, 0, true FROM new_rows n;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, sort_key)
+  SELECT n.task_uuid, NULL, n.current_state, 0 FROM new_rows n;
   RETURN NULL;
 END
 $$;
@@ -244,8 +240,8 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, sort_key, most_recent)
-  SELECT n.workflow_step_uuid, NULL, n.current_state, 0, true FROM new_rows n;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, sort_key)
+  SELECT n.workflow_step_uuid, NULL, n.current_state, 0 FROM new_rows n;
   RETURN NULL;
 END
 $$;

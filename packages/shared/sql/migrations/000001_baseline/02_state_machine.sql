@@ -2,8 +2,8 @@
 --
 -- The tables are the SQL copy of packages/shared/src/state/transitions.ts (a test asserts they are
 -- identical; change both together, in a new migration). Every state change goes through the
--- functions below, which record it in task_transitions / workflow_step_transitions (most_recent
--- flipped, sort_key + 1) and keep the denormalised columns current (tasks.ready_at, the step's
+-- functions below, which record it in task_transitions / workflow_step_transitions (appended,
+-- sort_key + 1: one insert per change, see 01_schema.sql) and keep the denormalised columns current (tasks.ready_at, the step's
 -- attempts, in_process, processed).
 --
 -- Step states, and what moves a step on:
@@ -89,7 +89,7 @@ END
 $$;
 
 -- transition_task_state_atomic: moves a task from from_state to to_state if and only if from_state is
--- its current state (compare-and-swap), records the transition (most_recent flipped, sort_key + 1),
+-- its current state (compare-and-swap), records the transition (appended, sort_key + 1),
 -- and refreshes tasks.ready_at (and complete/completed_at on complete). Raises TK001 for a transition
 -- not in allowed_task_transitions, TK002 for an unknown task. Locks: the task row (FOR NO KEY UPDATE,
 -- through the UPDATE) until the caller's transaction ends; a concurrent caller waits, then sees the new
@@ -125,11 +125,10 @@ BEGIN
     RETURN false;
   END IF;
 
-  UPDATE tasker.task_transitions tt SET most_recent = false
-  WHERE tt.task_uuid = transition_task_state_atomic.task_uuid AND tt.most_recent
-  RETURNING tt.sort_key INTO previous_sort_key;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  VALUES (task_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0), true);
+  SELECT max(tt.sort_key) INTO previous_sort_key
+  FROM tasker.task_transitions tt WHERE tt.task_uuid = transition_task_state_atomic.task_uuid;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
+  VALUES (task_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
   RETURN true;
 END
 $$;
@@ -198,11 +197,10 @@ BEGIN
     RETURN false;
   END IF;
 
-  UPDATE tasker.workflow_step_transitions st SET most_recent = false
-  WHERE st.workflow_step_uuid = transition_step_state_atomic.step_uuid AND st.most_recent
-  RETURNING st.sort_key INTO previous_sort_key;
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  VALUES (step_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0), true);
+  SELECT max(st.sort_key) INTO previous_sort_key
+  FROM tasker.workflow_step_transitions st WHERE st.workflow_step_uuid = transition_step_state_atomic.step_uuid;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
+  VALUES (step_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
 
   IF affects_readiness THEN
     new_ready_at := tasker._task_ready_at(owner_task, owner_state, owner_requested_at);
@@ -253,12 +251,9 @@ BEGIN
     RETURN false;
   END IF;
 
-  UPDATE tasker.task_transitions tt SET most_recent = false
-  WHERE tt.task_uuid = p_task_uuid AND tt.most_recent
-  RETURNING tt.sort_key INTO v_prev_key;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1,
-    i = cardinality(p_path)
+  SELECT max(tt.sort_key) INTO v_prev_key FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task_uuid;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
+  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
   RETURN true;
 END
@@ -276,10 +271,12 @@ LANGUAGE plpgsql VOLATILE
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
 AS $$
+DECLARE
+  v_moved uuid[];
 BEGIN
-  -- one statement: the new transition row of a step is inserted only after its old one was flipped
-  -- (the insert reads the flip's RETURNING), so the most_recent unique index never sees two
-  RETURN QUERY
+  -- two statements: the update takes the step rows (waiting for any concurrent writer), and the
+  -- append, a new statement with a new snapshot, then sees each step's latest transition; the row
+  -- locks keep it the latest until commit
   WITH moved AS (
     UPDATE tasker.workflow_steps s
     SET current_state = p_to_state,
@@ -296,21 +293,23 @@ BEGIN
       AND EXISTS (SELECT FROM tasker.allowed_step_transitions a
                   WHERE a.from_state = s.current_state AND a.to_state = p_to_state)
     RETURNING s.workflow_step_uuid
-  ), flipped AS (
-    UPDATE tasker.workflow_step_transitions st SET most_recent = false
-    FROM moved m
-    WHERE st.workflow_step_uuid = m.workflow_step_uuid AND st.most_recent
-    RETURNING st.workflow_step_uuid, st.to_state AS from_state, st.sort_key
   )
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT f.workflow_step_uuid, f.from_state, p_to_state, coalesce(p_metadata, '{}'), f.sort_key + 1, true
-  FROM flipped f
-  RETURNING workflow_step_uuid;
+  SELECT coalesce(array_agg(m.workflow_step_uuid), '{}') INTO v_moved FROM moved m;
+  IF cardinality(v_moved) > 0 THEN
+    -- from_state: the step's latest recorded state, the one it just left
+    INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
+    SELECT u.uuid, l.to_state, p_to_state, coalesce(p_metadata, '{}'), l.sort_key + 1
+    FROM unnest(v_moved) u(uuid)
+    CROSS JOIN LATERAL (
+      SELECT st.to_state, st.sort_key FROM tasker.workflow_step_transitions st
+      WHERE st.workflow_step_uuid = u.uuid ORDER BY st.sort_key DESC LIMIT 1) l;
+  END IF;
+  RETURN QUERY SELECT unnest(v_moved);
 END
 $$;
 
 -- _record_step_transitions: appends the hops of p_path (p_path[1] the state the step was in) to the
--- step's audit trail in one insert, the last one most recent, p_metadata on the last hop. Locks: the
+-- step's audit trail in one insert, p_metadata on the last hop. Locks: the
 -- step's transition rows (the caller holds the step row). Returns nothing.
 CREATE OR REPLACE FUNCTION tasker._record_step_transitions(p_step uuid, p_path text[], p_metadata jsonb)
 RETURNS void
@@ -321,13 +320,11 @@ AS $$
 DECLARE
   v_prev integer;
 BEGIN
-  UPDATE tasker.workflow_step_transitions st SET most_recent = false
-  WHERE st.workflow_step_uuid = p_step AND st.most_recent
-  RETURNING st.sort_key INTO v_prev;
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key, most_recent)
+  SELECT max(st.sort_key) INTO v_prev FROM tasker.workflow_step_transitions st WHERE st.workflow_step_uuid = p_step;
+  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
   SELECT p_step, p_path[i - 1], p_path[i],
     CASE WHEN i = cardinality(p_path) THEN coalesce(p_metadata, '{}') ELSE '{}' END,
-    coalesce(v_prev, -1) + i - 1, i = cardinality(p_path)
+    coalesce(v_prev, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
 END
 $$;
@@ -342,11 +339,9 @@ AS $$
 DECLARE
   v_prev integer;
 BEGIN
-  UPDATE tasker.task_transitions tt SET most_recent = false
-  WHERE tt.task_uuid = p_task AND tt.most_recent
-  RETURNING tt.sort_key INTO v_prev;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key, most_recent)
-  SELECT p_task, p_path[i - 1], p_path[i], '{}', coalesce(v_prev, -1) + i - 1, i = cardinality(p_path)
+  SELECT max(tt.sort_key) INTO v_prev FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task;
+  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
+  SELECT p_task, p_path[i - 1], p_path[i], '{}', coalesce(v_prev, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
 END
 $$;
