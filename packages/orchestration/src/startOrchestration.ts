@@ -125,6 +125,9 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
   const listener = new PgEventListener({
     connection,
     channels: [RESULTS_CHANNEL, TASK_COMPLETED_CHANNEL],
+    // payloads stay text: a result notification only wakes the processor, and a completion is
+    // parsed by the waiters, once, and only while a request waits (see onNotification)
+    parse: (payload) => payload,
     pollIntervalMs: options.resultPollIntervalMs ?? 1000,
     onPoll: () => processor.kick(),
     onError,
@@ -155,10 +158,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
 
     listener.subscribe((event) => {
       if (event.channel === RESULTS_CHANNEL) processor.kick();
-      else if (event.channel === TASK_COMPLETED_CHANNEL) {
-        const finished = CompletionWaiters.parse(event.payload);
-        if (finished) waiters.notify(finished);
-      }
+      else if (event.channel === TASK_COMPLETED_CHANNEL) waiters.onNotification(event.payload);
     });
     listener.onStateChange((state) => {
       processor.onListenerState(state);

@@ -75,6 +75,16 @@ export class CompletionWaiters {
     return { wait, cancel: () => done({ kind: 'timeout' }) };
   }
 
+  /**
+   * A `task_completed` payload as it arrived: parsed and its task's waiters woken, or ignored without
+   * parsing while nobody waits (every task of the system finishes through here, most unwaited-for).
+   */
+  onNotification(payload: string): void {
+    if (this.#waiters.size === 0) return;
+    const finished = CompletionWaiters.parse(payload);
+    if (finished) this.notify(finished);
+  }
+
   /** Wakes the waiters of the task in `event`. */
   notify(event: TaskFinished): void {
     const set = this.#waiters.get(event.task_uuid);
