@@ -58,6 +58,8 @@ export async function processStepResult(
     });
     const result = rows[0];
     if (!result) throw new Error('tasker.process_step_result returned no row');
+    // a span that does not record (no SDK registered) would drop attributes and children: not built
+    if (!span.isRecording()) return result;
     const elapsed = Date.now() - started;
     span.setAttributes({
       'tasker.outcome': result.outcome,

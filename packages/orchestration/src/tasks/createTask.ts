@@ -82,6 +82,8 @@ export async function createTask(
 }
 
 function annotate(span: Span, started: number, result: Extract<CreateResult, { created: true }>): void {
+  // a span that does not record (no SDK registered) would drop the attributes: not built
+  if (!span.isRecording()) return;
   const ids = { task_uuid: result.task.task_uuid, correlation_id: result.task.correlation_id };
   span.setAttributes({
     ...ids,

@@ -34,7 +34,9 @@ export async function withSpan<T>(
 
 /**
  * Records a finished child span of `parent` that started `offsetMs` after `parentStart` (epoch ms)
- * and lasted `durationMs`.
+ * and lasted `durationMs`. Nothing when `parent` does not record (no SDK registered, or not
+ * sampled): the SDK's default, parent-based sampling would not record the child either, and the
+ * no-op path cost ~0.5 µs a span (a context, a span, the attributes) on every task and result.
  */
 export function recordChildSpan(
   parent: Span,
@@ -44,6 +46,7 @@ export function recordChildSpan(
   durationMs: number,
   attributes: Attributes,
 ): void {
+  if (!parent.isRecording()) return;
   const ctx = trace.setSpan(context.active(), parent);
   const start = parentStart + offsetMs;
   const child = tracer.startSpan(name, { attributes, startTime: start }, ctx);
