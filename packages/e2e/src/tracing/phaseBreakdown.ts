@@ -5,7 +5,8 @@
  *   enqueue            steps.enqueue (at creation and after each result)
  *   queue wait         a step.claim's start minus the end of the latest steps.enqueue before it (or
  *                      of the latest inline result.submit, which enqueues the next steps itself)
- *   claim              step.claim (the claim round trip)
+ *   claim              step.claim (the claim round trip; 0 for a successor, which its parent's
+ *                      inline result.submit claimed)
  *   handler            handler.execute
  *   submit             result.submit (with the inline hand-off: also the result's processing, the
  *                      next steps' enqueue and the finalization; the three result phases stay 0)

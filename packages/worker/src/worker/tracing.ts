@@ -23,11 +23,23 @@ export function stepAttributes(step: ClaimedStep): Attributes {
   };
 }
 
-/** The step.claim span of one claimed step, covering the claim round trip it came from. */
-export function recordClaimSpan(step: ClaimedStep, startedAt: number, endedAt: number): Context {
+/**
+ * The step.claim span of one claimed step, covering the claim round trip it came from; a successor
+ * (claimed by its parent's completion, inside that result.submit) gets an empty span at its end.
+ */
+export function recordClaimSpan(
+  step: ClaimedStep,
+  startedAt: number,
+  endedAt: number,
+  successor = false,
+): Context {
   const span = tracer.startSpan('step.claim', {
     startTime: epochMs(startedAt),
-    attributes: { ...stepAttributes(step), 'tasker.reclaimed': step.outcome === 'reclaimed' },
+    attributes: {
+      ...stepAttributes(step),
+      'tasker.reclaimed': step.outcome === 'reclaimed',
+      'tasker.successor': successor,
+    },
   });
   span.end(epochMs(endedAt));
   return trace.setSpan(context.active(), span);

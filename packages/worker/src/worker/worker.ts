@@ -334,7 +334,6 @@ export class Worker {
       this.#metrics.handlerMs += outcome.durationMs;
       if (outcome.state === 'completed') this.#metrics.completed++;
       else this.#metrics.failed++;
-      const submitStarted = performance.now();
       const completion = await inSpan('result.submit', parent, attributes, async (span) => {
         const done = await this.#submit(step, outcome).catch((error: unknown) => {
           // PostgreSQL refused the results themselves (SQLSTATE class 22: a \u0000 or a lone
@@ -355,10 +354,11 @@ export class Worker {
         return done;
       });
       // the steps this completion made ready and claimed for this worker: no wake-up, no claim trip
+      // (their step.claim span is empty, at the end of the submit that claimed them)
       const submitEnded = performance.now();
       for (const successor of completion.successors) {
         this.#metrics.claimed++;
-        this.#track(this.#execute(successor, recordClaimSpan(successor, submitStarted, submitEnded)));
+        this.#track(this.#execute(successor, recordClaimSpan(successor, submitEnded, submitEnded, true)));
       }
     } catch (error) {
       // the claim stays in_progress; its message reappears after the visibility timeout

@@ -1,0 +1,131 @@
+/**
+ * The default (inline) hand-off, through tasker.complete_step: a worker alone — no orchestrator —
+ * runs a created task to completion, claiming each step its completion made ready in the same round
+ * trip (successor claim), and deletes every message it finished. A successor claimed by a worker
+ * that then stops is taken over by another worker once its lease runs out, and completes once.
+ */
+import { useTestDatabase } from '@tasker/bench-kit';
+import { chain, registerTemplate } from '@tasker/shared';
+import { afterEach, expect, test } from 'vitest';
+import { BUILTIN_HANDLERS, createHandlerRegistry, startWorker, type Worker } from '../src/index.ts';
+import { eventually } from './helpers/seedTask.ts';
+
+const db = useTestDatabase();
+const workers: Worker[] = [];
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.close({ drainTimeoutMs: 0 })));
+});
+
+async function createChain(namespace: string, length: number): Promise<string> {
+  await registerTemplate(db.pool, chain(length, { namespace }));
+  const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
+    `select tasker.create_task($1, $2, null, '{"even_number": 2}'::jsonb, gen_random_uuid()::text) as r`,
+    [namespace, `chain_${length}`],
+  );
+  const uuid = rows[0]?.r.task.task_uuid;
+  if (uuid === undefined) throw new Error('create_task returned no task');
+  return uuid;
+}
+
+async function steps(taskUuid: string) {
+  const { rows } = await db.pool.query<{
+    state: string;
+    attempts: number;
+    completions: number;
+    successor: boolean;
+    reclaimed: boolean;
+  }>(
+    `select s.current_state as state, s.attempts,
+       (select count(*)::int from tasker.workflow_step_transitions t
+        where t.workflow_step_uuid = s.workflow_step_uuid and t.to_state = 'complete') as completions,
+       exists (select from tasker.workflow_step_transitions t
+        where t.workflow_step_uuid = s.workflow_step_uuid and t.metadata ? 'successor_of') as successor,
+       exists (select from tasker.workflow_step_transitions t
+        where t.workflow_step_uuid = s.workflow_step_uuid and (t.metadata->>'reclaimed')::boolean) as reclaimed
+     from tasker.workflow_steps s where s.task_uuid = $1 order by s.workflow_step_uuid`,
+    [taskUuid],
+  );
+  return rows;
+}
+
+async function taskState(taskUuid: string): Promise<string> {
+  const { rows } = await db.pool.query<{ s: string }>(
+    'select current_state as s from tasker.tasks where task_uuid = $1',
+    [taskUuid],
+  );
+  return rows[0]?.s ?? 'missing';
+}
+
+async function messagesLeft(queue: string): Promise<{ queued: number; archived: number }> {
+  const { rows } = await db.pool.query<{ queued: number; archived: number }>(
+    `select (select count(*)::int from pgmq.q_${queue}) as queued, (select count(*)::int from pgmq.a_${queue}) as archived`,
+  );
+  return rows[0] ?? { queued: -1, archived: -1 };
+}
+
+test('a worker alone runs a chain: one claim round trip, every later step claimed by its parent’s completion', async () => {
+  const taskUuid = await createChain('inline_alone', 4);
+  const worker = await startWorker({ connectionString: db.connectionString, namespaces: ['inline_alone'] });
+  workers.push(worker);
+  await eventually(async () => ((await taskState(taskUuid)) === 'complete' ? true : undefined), 10_000);
+  const rows = await steps(taskUuid);
+  expect(rows.map((row) => [row.state, row.attempts, row.completions])).toEqual(
+    Array.from({ length: 4 }, () => ['complete', 1, 1]),
+  );
+  // the root was claimed from the queue, the three others by their parent's complete_step
+  expect(rows.filter((row) => row.successor)).toHaveLength(3);
+  expect(worker.metrics.claimCalls).toBe(1);
+  expect(worker.metrics.claimed).toBe(4);
+  // finished messages are deleted: the audit trail keeps their msg_id
+  expect(await messagesLeft('worker_inline_alone_queue')).toEqual({ queued: 0, archived: 0 });
+  const { rows: results } = await db.pool.query<{ results: unknown }>(
+    `select s.results from tasker.workflow_steps s join tasker.named_steps ns using (named_step_uuid)
+     where s.task_uuid = $1 and ns.name = 'chain_step_4'`,
+    [taskUuid],
+  );
+  // 2, incremented four times (results are decimal strings)
+  expect(results[0]?.results).toEqual({ result: '6' });
+});
+
+test('a successor claimed by a worker that stops is taken over after its lease and completes once', async () => {
+  const taskUuid = await createChain('inline_takeover', 3);
+  let stuck = 0;
+  // the first worker's handler never finishes step 2 (which it gets by successor claim)
+  const first = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: ['inline_takeover'],
+    visibilityTimeoutSeconds: 2,
+    handlerTimeoutMs: 1_900,
+    handlers: createHandlerRegistry({
+      increment: (context) => {
+        if (context.stepName !== 'chain_step_2') return BUILTIN_HANDLERS.increment?.(context);
+        stuck++;
+        return new Promise(() => undefined);
+      },
+    }),
+  });
+  workers.push(first);
+  await eventually(async () => (stuck > 0 ? true : undefined), 5_000);
+  expect((await steps(taskUuid)).map((row) => row.state)).toEqual(['complete', 'in_progress', 'pending']);
+  // it stops without finishing: the claim is abandoned, its message hidden until the lease runs out
+  await first.close({ drainTimeoutMs: 0 });
+  const second = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: ['inline_takeover'],
+    visibilityTimeoutSeconds: 2,
+    handlerTimeoutMs: 1_900,
+    pollIntervalMs: 100,
+  });
+  workers.push(second);
+  await eventually(async () => ((await taskState(taskUuid)) === 'complete' ? true : undefined), 10_000);
+  const rows = await steps(taskUuid);
+  expect(rows.map((row) => [row.state, row.completions])).toEqual([
+    ['complete', 1],
+    ['complete', 1],
+    ['complete', 1],
+  ]);
+  expect(rows[1]).toMatchObject({ attempts: 2, successor: true, reclaimed: true });
+  expect(second.metrics.reclaimed).toBe(1);
+  expect(await messagesLeft('worker_inline_takeover_queue')).toEqual({ queued: 0, archived: 0 });
+});
