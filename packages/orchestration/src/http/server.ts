@@ -73,17 +73,20 @@ export function buildServer(deps: ServerDeps) {
       .code(404)
       .send({ error: { code: 'route_not_found', message: `no route ${request.method} ${request.url}` } });
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // both hooks run on every request: callback-style, since an async hook costs Fastify a promise
+  // and its settlement on each
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (deps.draining?.()) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpSeconds.observe(reply.elapsedTime / 1000, {
       method: request.method,
       route,
       status: String(reply.statusCode),
     });
+    done();
   });
 
   app.post(
