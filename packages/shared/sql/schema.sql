@@ -1407,6 +1407,45 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION tasker.complete_steps(queue_name text, msg_ids bigint[], step_uuids uuid[], attempts integer[], results jsonb[], claim_qty integer DEFAULT 0, vt integer DEFAULT 30, worker_id text DEFAULT NULL::text)
+ RETURNS TABLE(completed_step_uuid uuid, status text, claimed_msg_id bigint, read_ct integer, outcome text, task_uuid uuid, claimed_step_uuid uuid, correlation_id uuid, step_name text, handler text, claimed_attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb, dependencies jsonb)
+ LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_seqscan TO 'off'
+AS $function$
+#variable_conflict use_variable
+DECLARE
+  v_i integer;
+  v_left integer := greatest(coalesce(claim_qty, 0), 0);
+  r record;
+BEGIN
+  IF cardinality(msg_ids) IS DISTINCT FROM cardinality(step_uuids)
+     OR cardinality(attempts) IS DISTINCT FROM cardinality(step_uuids)
+     OR cardinality(results) IS DISTINCT FROM cardinality(step_uuids) THEN
+    RAISE EXCEPTION 'complete_steps: arrays of different lengths' USING ERRCODE = '22023';
+  END IF;
+  FOR v_i IN
+    SELECT u.ord FROM unnest(step_uuids) WITH ORDINALITY u(step, ord)
+    LEFT JOIN tasker.workflow_steps ws ON ws.workflow_step_uuid = u.step
+    ORDER BY ws.task_uuid NULLS LAST, u.ord
+  LOOP
+    FOR r IN SELECT * FROM tasker.complete_step(queue_name, msg_ids[v_i], step_uuids[v_i], attempts[v_i],
+        results[v_i], v_left, vt, worker_id) LOOP
+      completed_step_uuid := step_uuids[v_i];
+      status := r.status; claimed_msg_id := r.claimed_msg_id; read_ct := r.read_ct; outcome := r.outcome;
+      task_uuid := r.task_uuid; claimed_step_uuid := r.claimed_step_uuid; correlation_id := r.correlation_id;
+      step_name := r.step_name; handler := r.handler; claimed_attempt := r.claimed_attempt;
+      max_attempts := r.max_attempts; retryable := r.retryable; inputs := r.inputs;
+      task_context := r.task_context; dependencies := r.dependencies;
+      IF r.claimed_msg_id IS NOT NULL THEN
+        v_left := v_left - 1;
+      END IF;
+      RETURN NEXT;
+    END LOOP;
+  END LOOP;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION tasker.create_task(p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text, p_initiator text DEFAULT NULL::text, p_source_system text DEFAULT NULL::text, p_reason text DEFAULT NULL::text, p_tags text[] DEFAULT '{}'::text[], p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL::uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2063,6 +2102,8 @@ COMMENT ON FUNCTION tasker.cancel_task(pg_catalog.uuid) IS 'Cancels a task and i
 COMMENT ON FUNCTION tasker.claim_step_messages(pg_catalog.text,integer,integer,pg_catalog.text) IS 'Reads up to qty step messages (hidden for vt s) and claims each step (enqueued → in_progress, or the takeover of an expired lease); archives messages that must not run. One row per message with its outcome, and for claimed steps the handler context (attempt is the fencing token).';
 
 COMMENT ON FUNCTION tasker.complete_step(pg_catalog.text,bigint,pg_catalog.uuid,integer,pg_catalog.jsonb,integer,integer,pg_catalog.text) IS 'A worker''s successful step applied in one transaction: step complete, ready children claimed for the caller (up to claim_qty) or enqueued, task finished when nothing is left, message deleted; the general submit_step_result_inline otherwise. Rows: the successors claimed, or one status row.';
+
+COMMENT ON FUNCTION tasker.complete_steps(pg_catalog.text,bigint[],pg_catalog.uuid[],integer[],pg_catalog.jsonb[],integer,integer,pg_catalog.text) IS 'complete_step for a batch of one worker''s successful steps, in task order, one transaction; rows tagged with the step they complete.';
 
 COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
 

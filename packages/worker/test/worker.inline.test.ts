@@ -7,7 +7,15 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { chain, registerTemplate } from '@tasker/shared';
 import { afterEach, expect, test } from 'vitest';
-import { BUILTIN_HANDLERS, createHandlerRegistry, startWorker, type Worker } from '../src/index.ts';
+import {
+  BUILTIN_HANDLERS,
+  claimStepMessages,
+  createHandlerRegistry,
+  isClaimed,
+  startWorker,
+  type Worker,
+} from '../src/index.ts';
+import { completeSteps } from '../src/sql/completeStep.ts';
 import { eventually } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -128,4 +136,85 @@ test('a successor claimed by a worker that stops is taken over after its lease a
   expect(rows[1]).toMatchObject({ attempts: 2, successor: true, reclaimed: true });
   expect(second.metrics.reclaimed).toBe(1);
   expect(await messagesLeft('worker_inline_takeover_queue')).toEqual({ queued: 0, archived: 0 });
+});
+
+test('complete_steps applies a batch in one call; the same batch again is stale', async () => {
+  await registerTemplate(db.pool, chain(1, { namespace: 'inline_batch' }));
+  const tasks: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
+      `select tasker.create_task('inline_batch', 'chain_1', null, '{"even_number": 2}'::jsonb, gen_random_uuid()::text) as r`,
+    );
+    tasks.push(rows[0]?.r.task.task_uuid ?? '');
+  }
+  const queue = 'worker_inline_batch_queue';
+  const claimed = (await claimStepMessages(db.pool, queue, { visibilityTimeoutSeconds: 30, qty: 3 })).filter(
+    isClaimed,
+  );
+  expect(claimed).toHaveLength(3);
+  await expect(
+    db.pool.query(
+      `select * from tasker.complete_steps($1, array[1]::bigint[], array[]::uuid[], array[]::int[], array[]::jsonb[])`,
+      [queue],
+    ),
+  ).rejects.toMatchObject({ code: '22023' });
+  const completed = await completeSteps(
+    db.pool,
+    queue,
+    claimed.map((step) => ({
+      step,
+      outcome: { state: 'completed', results: '{"result":"3"}', durationMs: 0 } as const,
+    })),
+    { claimQty: 0, visibilityTimeoutSeconds: 30 },
+  );
+  expect([...completed.values()].map((c) => c.status)).toEqual(['submitted', 'submitted', 'submitted']);
+  for (const task of tasks) expect(await taskState(task)).toBe('complete');
+  // the same steps again: every one is stale now, and says so
+  const again = await completeSteps(
+    db.pool,
+    queue,
+    claimed.map((step) => ({ step, outcome: { state: 'completed', results: '{}', durationMs: 0 } as const })),
+    { claimQty: 0, visibilityTimeoutSeconds: 30 },
+  );
+  expect([...again.values()].map((c) => c.status)).toEqual(['stale', 'stale', 'stale']);
+});
+
+test('under load the worker batches completions, and a refused result fails only its own step', async () => {
+  await registerTemplate(db.pool, chain(1, { namespace: 'inline_load' }));
+  const tasks: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
+      `select tasker.create_task('inline_load', 'chain_1', null, $1::jsonb, gen_random_uuid()::text) as r`,
+      [JSON.stringify({ even_number: 2, bad: i === 7 })],
+    );
+    tasks.push(rows[0]?.r.task.task_uuid ?? '');
+  }
+  const worker = await startWorker({
+    connectionString: db.connectionString,
+    namespaces: ['inline_load'],
+    concurrency: 10,
+    handlers: createHandlerRegistry({
+      // one result PostgreSQL cannot store in jsonb (a NUL character)
+      increment: (context) => (context.taskContext.bad ? { text: 'nul \u0000 here' } : { result: '3' }),
+    }),
+  });
+  workers.push(worker);
+  await eventually(async () => {
+    const { rows } = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from tasker.tasks where task_uuid = any($1::uuid[]) and current_state in ('complete', 'error')`,
+      [tasks],
+    );
+    return rows[0]?.n === tasks.length ? true : undefined;
+  }, 20_000);
+  const { rows } = await db.pool.query<{ state: string; n: number }>(
+    `select current_state as state, count(*)::int as n from tasker.tasks where task_uuid = any($1::uuid[]) group by 1 order by 1`,
+    [tasks],
+  );
+  expect(rows).toEqual([
+    { state: 'complete', n: 59 },
+    { state: 'error', n: 1 },
+  ]);
+  expect(worker.metrics.submitted).toBe(60);
+  // fewer completion round trips than steps: completions that finished together went as one
+  expect(worker.metrics.completionCalls).toBeLessThan(59);
 });

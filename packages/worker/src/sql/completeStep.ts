@@ -36,6 +36,63 @@ type CompleteRow = { status: SubmitStatus } & {
         : K]: ClaimRow[K];
 };
 
+type CompleteStepsRow = CompleteRow & { completed_step_uuid: string };
+
+/** A successful step to complete: its claim and its outcome. */
+export interface StepToComplete {
+  step: Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>;
+  outcome: Extract<StepOutcome, { state: 'completed' }>;
+}
+
+/**
+ * tasker.complete_steps: several successful steps of one queue in one round trip and one
+ * transaction (the worker's batch of completions that finished while another was in flight), the
+ * successors drawing on one claimQty. Returns each step's completion, by step uuid.
+ */
+export async function completeSteps(
+  client: pg.ClientBase | pg.Pool,
+  queue: string,
+  items: readonly StepToComplete[],
+  options: CompleteOptions,
+): Promise<Map<string, Completion>> {
+  const { rows } = await client.query<CompleteStepsRow>({
+    name: 'tasker_worker_complete_batch',
+    text: 'select * from tasker.complete_steps($1, $2::bigint[], $3::uuid[], $4::int[], $5::jsonb[], $6::int, $7::int, $8::text)',
+    values: [
+      queue,
+      items.map((item) => item.step.msgId),
+      items.map((item) => item.step.stepUuid),
+      items.map((item) => item.step.attempt),
+      items.map((item) => item.outcome.results),
+      options.claimQty,
+      options.visibilityTimeoutSeconds,
+      options.workerId ?? null,
+    ],
+  });
+  const completions = new Map<string, Completion>();
+  for (const row of rows) {
+    const completion = completions.get(row.completed_step_uuid) ?? { status: row.status, successors: [] };
+    completions.set(row.completed_step_uuid, completion);
+    const successor = successorOf(queue, row);
+    if (successor) completion.successors.push(successor);
+  }
+  for (const item of items)
+    if (!completions.has(item.step.stepUuid))
+      throw new Error(`tasker.complete_steps returned no row for step ${item.step.stepUuid}`);
+  return completions;
+}
+
+function successorOf(queue: string, row: CompleteRow): ClaimedStep | undefined {
+  if (row.claimed_msg_id === null) return undefined;
+  const claimed = toClaimResult(queue, {
+    ...row,
+    msg_id: row.claimed_msg_id,
+    step_uuid: row.claimed_step_uuid,
+    attempt: row.claimed_attempt,
+  });
+  return claimed.outcome === 'claimed' || claimed.outcome === 'reclaimed' ? claimed : undefined;
+}
+
 export async function completeStep(
   client: pg.ClientBase | pg.Pool,
   step: Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>,
@@ -60,14 +117,8 @@ export async function completeStep(
   if (first === undefined) throw new Error('tasker.complete_step returned no row');
   const successors: ClaimedStep[] = [];
   for (const row of rows) {
-    if (row.claimed_msg_id === null) continue;
-    const claimed = toClaimResult(step.queue, {
-      ...row,
-      msg_id: row.claimed_msg_id,
-      step_uuid: row.claimed_step_uuid,
-      attempt: row.claimed_attempt,
-    });
-    if (claimed.outcome === 'claimed' || claimed.outcome === 'reclaimed') successors.push(claimed);
+    const successor = successorOf(step.queue, row);
+    if (successor) successors.push(successor);
   }
   return { status: first.status, successors };
 }

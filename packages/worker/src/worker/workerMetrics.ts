@@ -18,6 +18,8 @@ export interface WorkerMetricsSnapshot {
   stale: number;
   /** claim / submit round trips and errors of either */
   claimCalls: number;
+  /** completion round trips of the inline hand-off (one per batch of successes) */
+  completionCalls: number;
   dbErrors: number;
   inFlight: number;
   /** summed durations, ms (divide by the counts for means) */
@@ -37,6 +39,7 @@ export function emptyMetrics(): WorkerMetricsSnapshot {
     fenced: 0,
     stale: 0,
     claimCalls: 0,
+    completionCalls: 0,
     dbErrors: 0,
     inFlight: 0,
     claimMs: 0,
@@ -68,6 +71,12 @@ export function formatPrometheus(m: WorkerMetricsSnapshot, labels: { worker_id: 
     ['stale', m.stale],
   ] as const)
     lines.push(`tasker_worker_submits_total{${l},status="${status}"} ${value}`);
+  counter('tasker_worker_claim_calls_total', 'Claim round trips.', m.claimCalls);
+  counter(
+    'tasker_worker_completion_calls_total',
+    'Completion round trips of the inline hand-off (one per batch of successes).',
+    m.completionCalls,
+  );
   counter('tasker_worker_db_errors_total', 'Failed claim or submit round trips.', m.dbErrors);
   counter('tasker_worker_claim_seconds_total', 'Time in claim round trips.', m.claimMs / 1000);
   counter('tasker_worker_handler_seconds_total', 'Time in handlers.', m.handlerMs / 1000);

@@ -450,3 +450,59 @@ COMMENT ON FUNCTION tasker.complete_step(text, bigint, uuid, integer, jsonb, int
   'caller (up to claim_qty) or enqueued, task finished when nothing is left, message deleted; the '
   'general submit_step_result_inline otherwise. Rows: the successors claimed, or one status row.';
 
+
+-- complete_steps: complete_step for several successful steps of one worker in one transaction (the
+-- worker batches the completions that finish while one of its completion calls is in flight: one
+-- round trip and one commit for all of them). Arrays of equal length, element i one step. The steps
+-- are applied in task order (then as given), so two batches lock task rows in the same order and
+-- cannot deadlock; the successors claimed draw on one budget, claim_qty, shared by the batch.
+-- Returns complete_step's rows, each tagged with the step it completes (completed_step_uuid).
+-- Raises 22023 for arrays of different lengths; any other error (e.g. results jsonb cannot store)
+-- rolls the whole batch back, and the caller completes its steps one by one.
+CREATE OR REPLACE FUNCTION tasker.complete_steps(
+  queue_name text, msg_ids bigint[], step_uuids uuid[], attempts integer[], results jsonb[],
+  claim_qty integer DEFAULT 0, vt integer DEFAULT 30, worker_id text DEFAULT NULL)
+RETURNS TABLE (
+  completed_step_uuid uuid, status text, claimed_msg_id bigint, read_ct integer, outcome text,
+  task_uuid uuid, claimed_step_uuid uuid, correlation_id uuid, step_name text, handler text,
+  claimed_attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb,
+  dependencies jsonb)
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+AS $$
+#variable_conflict use_variable
+DECLARE
+  v_i integer;
+  v_left integer := greatest(coalesce(claim_qty, 0), 0);
+  r record;
+BEGIN
+  IF cardinality(msg_ids) IS DISTINCT FROM cardinality(step_uuids)
+     OR cardinality(attempts) IS DISTINCT FROM cardinality(step_uuids)
+     OR cardinality(results) IS DISTINCT FROM cardinality(step_uuids) THEN
+    RAISE EXCEPTION 'complete_steps: arrays of different lengths' USING ERRCODE = '22023';
+  END IF;
+  FOR v_i IN
+    SELECT u.ord FROM unnest(step_uuids) WITH ORDINALITY u(step, ord)
+    LEFT JOIN tasker.workflow_steps ws ON ws.workflow_step_uuid = u.step
+    ORDER BY ws.task_uuid NULLS LAST, u.ord
+  LOOP
+    FOR r IN SELECT * FROM tasker.complete_step(queue_name, msg_ids[v_i], step_uuids[v_i], attempts[v_i],
+        results[v_i], v_left, vt, worker_id) LOOP
+      completed_step_uuid := step_uuids[v_i];
+      status := r.status; claimed_msg_id := r.claimed_msg_id; read_ct := r.read_ct; outcome := r.outcome;
+      task_uuid := r.task_uuid; claimed_step_uuid := r.claimed_step_uuid; correlation_id := r.correlation_id;
+      step_name := r.step_name; handler := r.handler; claimed_attempt := r.claimed_attempt;
+      max_attempts := r.max_attempts; retryable := r.retryable; inputs := r.inputs;
+      task_context := r.task_context; dependencies := r.dependencies;
+      IF r.claimed_msg_id IS NOT NULL THEN
+        v_left := v_left - 1;
+      END IF;
+      RETURN NEXT;
+    END LOOP;
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION tasker.complete_steps(text, bigint[], uuid[], integer[], jsonb[], integer, integer, text) IS
+  'complete_step for a batch of one worker''s successful steps, in task order, one transaction; rows '
+  'tagged with the step they complete.';
