@@ -40,13 +40,11 @@ export type OrchestrationOptions = {
   /** database connections of the pool (default 20) */
   poolSize?: number;
   /**
-   * When workers are woken for the steps that result processing (the queue hand-off) enqueues:
-   * inside those transactions, delivered at commit ('in_transaction', default), or after the commit
-   * by a coalescing notifier ('after_commit', 03_messaging.sql), so they never queue on PostgreSQL's
-   * NOTIFY commit lock: more throughput under load, one more round trip per hop when idle. Task
-   * creation always wakes the workers after its commit (its commit is synchronous, and a WAL flush
-   * inside the NOTIFY lock serialised every creation); the retry poller always notifies in its
-   * transactions.
+   * When workers are woken for the steps that task creation and result processing enqueue: inside
+   * those transactions, delivered at commit ('in_transaction', default: the lowest latency), or
+   * after the commit by a coalescing notifier ('after_commit', 03_messaging.sql), so they never
+   * queue on PostgreSQL's NOTIFY commit lock: more throughput under load, one more round trip per
+   * hop when idle. The retry poller always notifies in its transactions.
    */
   notify?: NotifyMode;
   /** request body limit in bytes (default 1 MiB) */
@@ -106,8 +104,6 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
   const pollerPool = afterCommit ? new pg.Pool({ ...connection, max: 2 }) : pool;
   if (pollerPool !== pool) pollerPool.on('error', onError);
   const notifier = afterCommit ? new AfterCommitNotifier(pool, onError) : undefined;
-  // task creation always wakes the workers after its commit (see createTask's CreateOptions)
-  const creationNotifier = notifier ?? new AfterCommitNotifier(pool, onError);
   const metrics = new OrchestrationMetrics();
   const waiters = new CompletionWaiters();
   const processor = new ResultProcessor({
@@ -144,7 +140,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
     waiters.close();
     await Promise.all([server?.close(), processor.stop(), poller.stop()]);
     await listener.close();
-    await creationNotifier.flush();
+    await notifier?.flush();
     await Promise.all([pool.end(), pollerPool !== pool ? pollerPool.end() : undefined]);
   };
 
@@ -174,7 +170,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
 
     server = buildServer({
       pool,
-      notifier: creationNotifier,
+      ...(notifier ? { notifier } : {}),
       metrics,
       waiters,
       logger: options.logger ?? false,

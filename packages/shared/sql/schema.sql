@@ -1446,7 +1446,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION tasker.create_task(p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text, p_initiator text DEFAULT NULL::text, p_source_system text DEFAULT NULL::text, p_reason text DEFAULT NULL::text, p_tags text[] DEFAULT '{}'::text[], p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL::uuid, p_notify boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION tasker.create_task(p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text, p_initiator text DEFAULT NULL::text, p_source_system text DEFAULT NULL::text, p_reason text DEFAULT NULL::text, p_tags text[] DEFAULT '{}'::text[], p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL::uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
  SET plan_cache_mode TO 'force_generic_plan'
@@ -1528,10 +1528,6 @@ BEGIN
   END IF;
   v_t1 := clock_timestamp();
 
-  IF NOT p_notify THEN
-    -- the caller wakes the workers after the commit (the rest of this transaction sends unnotified)
-    PERFORM set_config('tasker.notify', 'after_commit', true);
-  END IF;
   IF cardinality(v_roots) = 1 THEN
     -- the single-message send plans a VALUES insert, about half the batch insert's planning
     PERFORM tasker.pgmq_send_with_notify('worker_' || p_namespace || '_queue', v_roots[1]);
@@ -2109,7 +2105,7 @@ COMMENT ON FUNCTION tasker.complete_step(pg_catalog.text,bigint,pg_catalog.uuid,
 
 COMMENT ON FUNCTION tasker.complete_steps(pg_catalog.text,bigint[],pg_catalog.uuid[],integer[],pg_catalog.jsonb[],integer,integer,pg_catalog.text) IS 'complete_step for a batch of one worker''s successful steps, in task order, one transaction; rows tagged with the step they complete.';
 
-COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid,boolean) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
+COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
 
 COMMENT ON FUNCTION tasker.enqueue_due_tasks(integer) IS 'Claims due tasks (get_next_ready_tasks, SKIP LOCKED) and enqueues their ready steps (retries whose backoff ran out); returns tasks evaluated and steps enqueued.';
 

@@ -41,10 +41,10 @@ import { validatorCompiler } from './validatorCompiler.ts';
 export type ServerDeps = {
   pool: pg.Pool;
   /**
-   * Wakes the workers for a new task's enqueued roots after its creation committed (the API creates
-   * with notify 'after_commit', see createTask), coalesced per channel.
+   * Set when `pool`'s sessions send with tasker.notify = 'after_commit' (03_messaging.sql): a new
+   * task's initially enqueued steps wake the workers through it, after the commit.
    */
-  notifier: AfterCommitNotifier;
+  notifier?: AfterCommitNotifier;
   metrics: OrchestrationMetrics;
   waiters: CompletionWaiters;
   /** database and listener up */
@@ -102,9 +102,8 @@ export function buildServer(deps: ServerDeps) {
     async (request, reply) => {
       const body = request.body;
       const started = performance.now();
-      // committed without a wake-up inside the transaction (see CreateOptions): sent now, coalesced
-      const created = await createTask(pool, body, { notify: 'after_commit' });
-      if (created.enqueued > 0) deps.notifier.notify(messageReadyChannel(body.namespace));
+      const created = await createTask(pool, body);
+      if (created.enqueued > 0) deps.notifier?.notify(messageReadyChannel(body.namespace));
       metrics.taskCreateSeconds.observe((performance.now() - started) / 1000);
       metrics.tasksCreated.inc({ namespace: body.namespace });
       metrics.stepsEnqueued.inc({}, created.enqueued);

@@ -1,8 +1,7 @@
 /**
  * Task initialization: one call of tasker.create_task (09_task_creation.sql) creates the task, its
  * steps, edges and transitions and enqueues the ready steps, in one statement and so one
- * transaction; the identity hash is computed here by strategy. The API creates with notify
- * 'after_commit' and wakes the workers itself once the task is committed.
+ * transaction; the identity hash is computed here by strategy.
  */
 import type { Span } from '@opentelemetry/api';
 import type { CreateTaskRequest, StepSummary, Task } from '@tasker/shared/api';
@@ -28,22 +27,11 @@ type CreateResult =
   | { created: true; task: Task; steps: StepSummary[]; enqueued: number; timings: CreateTimings };
 
 const CREATE_SQL =
-  'select tasker.create_task($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::text[], $10::integer, $11::uuid, $12::boolean) as r';
-
-export interface CreateOptions {
-  /**
-   * 'in_transaction' (default): the workers' wake-up is sent inside the creating transaction;
-   * 'after_commit': it is not, and the caller sends it once this returns (the API does, through an
-   * AfterCommitNotifier), so the synchronous commit never waits for its WAL flush while holding
-   * PostgreSQL's NOTIFY lock (09_task_creation.sql).
-   */
-  notify?: 'in_transaction' | 'after_commit';
-}
+  'select tasker.create_task($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::text[], $10::integer, $11::uuid) as r';
 
 export async function createTask(
   db: pg.Pool | pg.ClientBase,
   input: CreateTaskRequest,
-  options: CreateOptions = {},
 ): Promise<TaskCreation> {
   const attributes = {
     'tasker.namespace': input.namespace,
@@ -77,7 +65,6 @@ export async function createTask(
           input.tags ?? [],
           input.priority ?? 0,
           input.correlation_id ?? null,
-          options.notify !== 'after_commit',
         ],
       });
       const row = rows[0];

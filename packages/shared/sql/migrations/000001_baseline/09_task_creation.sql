@@ -99,19 +99,13 @@ $$;
 -- dependencies (validateTemplate guarantees every template with steps has one). The messages of the
 -- roots are sent with notify in the same transaction (the enqueue rule). A template without steps
 -- gives a task created complete, with its completion notification. Commits synchronously: 201 Created
--- means the task is on disk. p_notify false: the roots' messages are sent without pg_notify (as under
--- tasker.notify = after_commit, for the rest of the caller's transaction) and the caller wakes the
--- workers once the transaction has committed — the API does (AfterCommitNotifier), because a
--- notifying transaction holds PostgreSQL's cluster-wide NOTIFY lock through its commit, and a
--- synchronous commit's WAL flush inside that lock serialised every concurrent creation (bench:profile
--- --db on the step_cost burn-down: 52% of the sampled backends were create_task waiting on it). Locks: ROW EXCLUSIVE on the tables it inserts into and the worker
+-- means the task is on disk. Locks: ROW EXCLUSIVE on the tables it inserts into and the worker
 -- queue; a concurrent insert of the same identity waits for the first to commit. Raises TKT01 for
 -- an unknown template.
 CREATE OR REPLACE FUNCTION tasker.create_task(
   p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text,
   p_initiator text DEFAULT NULL, p_source_system text DEFAULT NULL, p_reason text DEFAULT NULL,
-  p_tags text[] DEFAULT '{}', p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL,
-  p_notify boolean DEFAULT true)
+  p_tags text[] DEFAULT '{}', p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET plan_cache_mode = force_generic_plan
@@ -193,10 +187,6 @@ BEGIN
   END IF;
   v_t1 := clock_timestamp();
 
-  IF NOT p_notify THEN
-    -- the caller wakes the workers after the commit (the rest of this transaction sends unnotified)
-    PERFORM set_config('tasker.notify', 'after_commit', true);
-  END IF;
   IF cardinality(v_roots) = 1 THEN
     -- the single-message send plans a VALUES insert, about half the batch insert's planning
     PERFORM tasker.pgmq_send_with_notify('worker_' || p_namespace || '_queue', v_roots[1]);
@@ -222,7 +212,7 @@ BEGIN
     'steps', v_steps);
 END
 $$;
-COMMENT ON FUNCTION tasker.create_task(text, text, text, jsonb, text, text, text, text, text[], integer, uuid, boolean) IS
+COMMENT ON FUNCTION tasker.create_task(text, text, text, jsonb, text, text, text, text, text[], integer, uuid) IS
   'Creates a task with its steps, edges and transitions from a registered template, its root steps '
   'enqueued (state and message committed together); {created:false, task_uuid} for an existing '
   'identity_hash. TKT01 for an unknown template.';
