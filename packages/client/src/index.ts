@@ -5,6 +5,7 @@ export type {
   CancelledTask,
   CreatedTask,
   CreateTaskRequest,
+  CreateTasksRequest,
   ErrorBody,
   ExecutionContext,
   FailedStep,

@@ -12,6 +12,7 @@
 import {
   type CancelledTask,
   type CreatedTask,
+  type CreatedTasks,
   type CreateTaskRequest,
   type Health,
   MAX_WAIT_MS,
@@ -65,6 +66,16 @@ export class TaskerClient {
   /** POST /v1/tasks. 400 invalid body, 404 unknown template, 409 duplicate identity, 413 body too large. */
   createTask(request: CreateTaskRequest): Promise<CreatedTask> {
     return this.#request<CreatedTask>('POST', '/v1/tasks', request);
+  }
+
+  /**
+   * POST /v1/tasks/batch: up to MAX_BATCH_TASKS tasks in one request and one transaction, all or
+   * nothing; the created tasks in request order. 400 names the field (`tasks.3.namespace`), 409 a
+   * duplicate identity with its index.
+   */
+  async createTasks(requests: readonly CreateTaskRequest[]): Promise<CreatedTask[]> {
+    const { tasks } = await this.#request<CreatedTasks>('POST', '/v1/tasks/batch', { tasks: requests });
+    return tasks;
   }
 
   getTask(taskUuid: string): Promise<TaskDetail> {

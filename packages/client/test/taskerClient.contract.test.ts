@@ -82,6 +82,30 @@ describe('calls', () => {
     });
   });
 
+  test('createTasks creates a batch in order, all or nothing', async () => {
+    const created = await client.createTasks(
+      [2, 4].map((n) => ({
+        namespace: mathematicalSequence.namespace,
+        name: mathematicalSequence.name,
+        context: { even_number: n, batch: 'client' },
+      })),
+    );
+    expect(created.map((c) => c.task.state)).toEqual(['steps_in_process', 'steps_in_process']);
+    expect((await client.getTask(created[1]?.task.task_uuid ?? '')).context).toEqual({
+      even_number: 4,
+      batch: 'client',
+    });
+    // the second repeats the first's identity: 409 with its index, and the first is not created either
+    const repeated = { namespace: oneStep.namespace, name: oneStep.name, context: { batch: 'repeat' } };
+    const refused = await client.createTasks([repeated, repeated]).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 409, apiCode: 'duplicate_task' });
+    expect((refused as TaskerHttpError).body).toMatchObject({ error: { index: 1, repeats: 0 } });
+    const { rows } = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from tasker.tasks where context @> '{"batch": "repeat"}'`,
+    );
+    expect(rows[0]?.n).toBe(0);
+  });
+
   test('errors carry the HTTP status, the body and the API code', async () => {
     const bad = await client.createTask({ namespace: 'Bad', name: 'x' }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(TaskerHttpError);

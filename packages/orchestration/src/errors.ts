@@ -23,19 +23,34 @@ export class TemplateNotFoundError extends OrchestrationError {
   }
 }
 
-/** A task with the same identity exists (strict or caller_provided identity strategy). */
+/**
+ * A task with the same identity exists (strict or caller_provided identity strategy); in a batch
+ * (SQLSTATE TKT02), `index` is the request's position, `repeats` the earlier request of the batch it
+ * repeats (then there is no existing task), and nothing of the batch was created.
+ */
 export class DuplicateTaskError extends OrchestrationError {
-  readonly taskUuid: string;
-  constructor(taskUuid: string) {
+  readonly taskUuid: string | undefined;
+  readonly index: number | undefined;
+  readonly repeats: number | undefined;
+  constructor(taskUuid: string | undefined, index?: number, repeats?: number) {
+    const where = index === undefined ? '' : `tasks/${index}: `;
     super(
       'duplicate_task',
       409,
-      `a task with the same identity exists: ${taskUuid}; use identity_strategy "always_unique" or another context to create another`,
+      repeats === undefined
+        ? `${where}a task with the same identity exists: ${taskUuid}; use identity_strategy "always_unique" or another context to create another${index === undefined ? '' : ' (nothing of the batch was created)'}`
+        : `${where}repeats the identity of tasks/${repeats}; nothing of the batch was created`,
     );
     this.taskUuid = taskUuid;
+    this.index = index;
+    this.repeats = repeats;
   }
   override details(): Record<string, unknown> {
-    return { task_uuid: this.taskUuid };
+    return {
+      ...(this.taskUuid === undefined ? {} : { task_uuid: this.taskUuid }),
+      ...(this.index === undefined ? {} : { index: this.index }),
+      ...(this.repeats === undefined ? {} : { repeats: this.repeats }),
+    };
   }
 }
 

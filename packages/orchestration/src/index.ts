@@ -27,7 +27,7 @@ export {
 } from './startOrchestration.ts';
 // the API's request and response shapes: @tasker/shared/api
 export { cancelTask } from './tasks/cancelTask.ts';
-export { type CreateTimings, createTask, type TaskCreation } from './tasks/createTask.ts';
+export { type CreateTimings, createTask, createTasks, type TaskCreation } from './tasks/createTask.ts';
 export { getTask, getTaskState } from './tasks/getTask.ts';
 export { canonicalJson, identityHash } from './tasks/identityHash.ts';
 export { listSteps } from './tasks/listSteps.ts';

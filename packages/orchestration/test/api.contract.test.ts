@@ -391,3 +391,65 @@ describe('health and metrics', () => {
     expect(res.body.error.code).toBe('route_not_found');
   });
 });
+
+describe('POST /v1/tasks/batch', () => {
+  const countTasks = async () =>
+    (await db.pool.query<{ n: number }>('select count(*)::int as n from tasker.tasks')).rows[0]?.n ?? -1;
+
+  test('201 with every task as POST /v1/tasks answers it, in order, committed together', async () => {
+    const before = await countTasks();
+    const res = await http(url, 'POST', '/v1/tasks/batch', {
+      tasks: [2, 4, 6].map((n) => body({ context: { even_number: n }, identity_strategy: 'always_unique' })),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.tasks).toHaveLength(3);
+    for (const created of res.body.tasks) {
+      expect(Object.keys(created).sort()).toEqual(Object.keys(CreatedTask.properties).sort());
+      expect(created.execution_context).toMatchObject({ total_steps: 4, enqueued_steps: 1 });
+    }
+    expect(new Set(res.body.tasks.map((t: { task: { task_uuid: string } }) => t.task.task_uuid)).size).toBe(
+      3,
+    );
+    expect(await countTasks()).toBe(before + 3);
+    await stillServing();
+  });
+
+  test('409 for a duplicate identity names its index, and nothing of the batch is created', async () => {
+    const first = await http(url, 'POST', '/v1/tasks', body({ context: { even_number: 10, batch: 'dup' } }));
+    expect(first.status).toBe(201);
+    const before = await countTasks();
+    const res = await http(url, 'POST', '/v1/tasks/batch', {
+      tasks: [
+        body({ context: { even_number: 12 }, identity_strategy: 'always_unique' }),
+        body({ context: { even_number: 10, batch: 'dup' } }),
+      ],
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      code: 'duplicate_task',
+      task_uuid: first.body.task.task_uuid,
+      index: 1,
+    });
+    expect(res.body.error.message).toContain('tasks/1');
+    expect(await countTasks()).toBe(before);
+    await stillServing();
+  });
+
+  test('400 naming the field of the task at fault; 400 for an empty batch; 404 for an unknown template', async () => {
+    const bad = await http(url, 'POST', '/v1/tasks/batch', {
+      tasks: [body(), body({ namespace: 'Not A Namespace' })],
+    });
+    expect(bad.status).toBe(400);
+    expect(String(bad.body.error.field)).toMatch(/^tasks[./]1[./]namespace$/);
+    const empty = await http(url, 'POST', '/v1/tasks/batch', { tasks: [] });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.field).toBe('tasks');
+    const before = await countTasks();
+    const unknown = await http(url, 'POST', '/v1/tasks/batch', {
+      tasks: [body({ identity_strategy: 'always_unique' }), body({ name: 'no_such_template' })],
+    });
+    expect(unknown.status).toBe(404);
+    expect(await countTasks()).toBe(before);
+    await stillServing();
+  });
+});

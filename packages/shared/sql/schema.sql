@@ -1554,6 +1554,43 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION tasker.create_tasks(p_tasks jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET plan_cache_mode TO 'force_generic_plan'
+ SET enable_seqscan TO 'off'
+AS $function$
+DECLARE
+  v_task jsonb;
+  v_index bigint;
+  v_created jsonb;
+  v_results jsonb[] := '{}';
+  v_uuids uuid[] := '{}';
+  v_repeats integer;
+BEGIN
+  FOR v_task, v_index IN SELECT e.value, e.ord - 1 FROM jsonb_array_elements(p_tasks) WITH ORDINALITY e(value, ord) LOOP
+    v_created := tasker.create_task(v_task->>'namespace', v_task->>'name', v_task->>'version',
+      coalesce(v_task->'context', '{}'), v_task->>'identity_hash', v_task->>'initiator',
+      v_task->>'source_system', v_task->>'reason',
+      coalesce(ARRAY(SELECT jsonb_array_elements_text(v_task->'tags')), '{}'),
+      coalesce((v_task->>'priority')::integer, 0), (v_task->>'correlation_id')::uuid);
+    IF NOT (v_created->>'created')::boolean THEN
+      -- an earlier task of this batch (rolled back with it) or one that exists
+      v_repeats := array_position(v_uuids, (v_created->>'task_uuid')::uuid);
+      IF v_repeats IS NOT NULL THEN
+        RAISE EXCEPTION 'task % of the batch repeats the identity of task %', v_index, v_repeats - 1
+          USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'repeats', v_repeats - 1)::text;
+      END IF;
+      RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_index, v_created->>'task_uuid'
+        USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'task_uuid', v_created->>'task_uuid')::text;
+    END IF;
+    v_results := v_results || v_created;
+    v_uuids := v_uuids || (v_created->'task'->>'task_uuid')::uuid;
+  END LOOP;
+  RETURN to_jsonb(v_results);
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION tasker.enqueue_due_tasks(p_limit integer DEFAULT 50, OUT tasks integer, OUT enqueued integer)
  RETURNS record
  LANGUAGE plpgsql
@@ -2106,6 +2143,8 @@ COMMENT ON FUNCTION tasker.complete_step(pg_catalog.text,bigint,pg_catalog.uuid,
 COMMENT ON FUNCTION tasker.complete_steps(pg_catalog.text,bigint[],pg_catalog.uuid[],integer[],pg_catalog.jsonb[],integer,integer,pg_catalog.text) IS 'complete_step for a batch of one worker''s successful steps, in task order, one transaction; rows tagged with the step they complete.';
 
 COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
+
+COMMENT ON FUNCTION tasker.create_tasks(pg_catalog.jsonb) IS 'Creates several tasks (create_task each) in one transaction, all or nothing: TKT02 for an existing identity (index and task in DETAIL), TKT01 for an unknown template. Returns create_task''s results in order.';
 
 COMMENT ON FUNCTION tasker.enqueue_due_tasks(integer) IS 'Claims due tasks (get_next_ready_tasks, SKIP LOCKED) and enqueues their ready steps (retries whose backoff ran out); returns tasks evaluated and steps enqueued.';
 

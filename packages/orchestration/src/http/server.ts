@@ -1,6 +1,8 @@
 /**
  * The HTTP API (Fastify 5):
  *   POST   /v1/tasks                      201 { task, steps, execution_context }      400 404 409 413
+ *   POST   /v1/tasks/batch                201 { tasks: [ … as above ] }: up to 1,000 tasks, one
+ *                                         transaction, all or nothing                   400 404 409 413
  *   GET    /v1/tasks                      200 { tasks, pagination } (namespace, state, page, per_page)
  *   GET    /v1/tasks/:uuid                200 task with context and execution_context 400 404
  *   DELETE /v1/tasks/:uuid                200 { task_uuid, state: cancelled, … }      400 404 409
@@ -16,7 +18,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { type AfterCommitNotifier, messageReadyChannel } from '@tasker/shared';
 import {
   CreatedTask,
+  CreatedTasks,
   CreateTaskRequest,
+  CreateTasksRequest,
   ListTasksQuery,
   TaskParams,
   type TaskState,
@@ -29,7 +33,7 @@ import { TaskNotFoundError } from '../errors.ts';
 import type { OrchestrationMetrics } from '../metrics/metrics.ts';
 import type { CompletionWaiters } from '../results/completionWaiters.ts';
 import { cancelTask } from '../tasks/cancelTask.ts';
-import { createTask } from '../tasks/createTask.ts';
+import { createTask, createTasks, type TaskCreation } from '../tasks/createTask.ts';
 import { getTask, getTaskState } from '../tasks/getTask.ts';
 import { listSteps } from '../tasks/listSteps.ts';
 import { listTasks } from '../tasks/listTasks.ts';
@@ -107,18 +111,35 @@ export function buildServer(deps: ServerDeps) {
       metrics.taskCreateSeconds.observe((performance.now() - started) / 1000);
       metrics.tasksCreated.inc({ namespace: body.namespace });
       metrics.stepsEnqueued.inc({}, created.enqueued);
-      const total = created.steps.length;
-      return reply.code(201).send({
-        task: created.task,
-        steps: created.steps,
-        execution_context: {
-          total_steps: total,
-          enqueued_steps: created.enqueued,
-          pending_steps: created.steps.filter((s) => s.state === 'pending').length,
-          completed_steps: 0,
-          execution_status: created.task.state === 'complete' ? 'all_complete' : 'processing',
-        },
+      return reply.code(201).send(createdTaskBody(created));
+    },
+  );
+
+  app.post(
+    '/v1/tasks/batch',
+    {
+      schema: { body: CreateTasksRequest, response: { 201: CreatedTasks } },
+      preValidation: async (request) => {
+        const problem = unstorableBodyProblem(request.body);
+        if (problem) throw problem;
+      },
+    },
+    async (request, reply) => {
+      const { tasks } = request.body;
+      const started = performance.now();
+      const created = await createTasks(pool, tasks);
+      const enqueuedIn = new Set<string>();
+      let enqueued = 0;
+      created.forEach((creation, i) => {
+        enqueued += creation.enqueued;
+        const namespace = tasks[i]?.namespace;
+        if (creation.enqueued > 0 && namespace !== undefined) enqueuedIn.add(namespace);
+        if (namespace !== undefined) metrics.tasksCreated.inc({ namespace });
       });
+      for (const namespace of enqueuedIn) deps.notifier?.notify(messageReadyChannel(namespace));
+      metrics.taskCreateSeconds.observe((performance.now() - started) / 1000);
+      metrics.stepsEnqueued.inc({}, enqueued);
+      return reply.code(201).send({ tasks: created.map(createdTaskBody) });
     },
   );
 
@@ -193,4 +214,19 @@ async function finishedView(pool: pg.Pool, uuid: string, state: TaskState): Prom
     failed = rows[0] ?? null;
   }
   return { task_uuid: uuid, state, completed: true, timed_out: false, failed_step: failed };
+}
+
+/** The 201 body of a created task (POST /v1/tasks, and each of POST /v1/tasks/batch). */
+function createdTaskBody(created: TaskCreation): CreatedTask {
+  return {
+    task: created.task,
+    steps: created.steps,
+    execution_context: {
+      total_steps: created.steps.length,
+      enqueued_steps: created.enqueued,
+      pending_steps: created.steps.filter((s) => s.state === 'pending').length,
+      completed_steps: 0,
+      execution_status: created.task.state === 'complete' ? 'all_complete' : 'processing',
+    },
+  };
 }

@@ -29,6 +29,77 @@ type CreateResult =
 const CREATE_SQL =
   'select tasker.create_task($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::text[], $10::integer, $11::uuid) as r';
 
+/** The identity hash of a request, by its strategy. */
+function hashOf(input: CreateTaskRequest): string {
+  return identityHash({
+    namespace: input.namespace,
+    name: input.name,
+    version: input.version,
+    context: input.context ?? {},
+    strategy: input.identity_strategy ?? 'strict',
+    identityKey: input.identity_key,
+  });
+}
+
+/** Maps the SQLSTATEs task creation raises to the API's errors. */
+function creationError(error: unknown): unknown {
+  if (!(error instanceof Error && 'code' in error)) return error;
+  if (error.code === 'TKT01') return new TemplateNotFoundError(error.message, { cause: error });
+  if (error.code === 'TKT02') {
+    const detail = 'detail' in error && typeof error.detail === 'string' ? error.detail : '{}';
+    const { index, task_uuid, repeats } = JSON.parse(detail) as {
+      index?: number;
+      task_uuid?: string;
+      repeats?: number;
+    };
+    return new DuplicateTaskError(task_uuid, index, repeats);
+  }
+  return error;
+}
+
+/**
+ * Creates several tasks in one statement and one transaction (tasker.create_tasks,
+ * 09_task_creation.sql), all or nothing: a duplicate identity (DuplicateTaskError, with the index)
+ * or an unknown template (TemplateNotFoundError) creates none. In request order.
+ */
+export async function createTasks(
+  db: pg.Pool | pg.ClientBase,
+  inputs: readonly CreateTaskRequest[],
+): Promise<TaskCreation[]> {
+  const tasks = inputs.map((input) => ({
+    namespace: input.namespace,
+    name: input.name,
+    version: input.version ?? null,
+    context: input.context ?? {},
+    identity_hash: hashOf(input),
+    initiator: input.initiator ?? null,
+    source_system: input.source_system ?? null,
+    reason: input.reason ?? null,
+    tags: input.tags ?? [],
+    priority: input.priority ?? 0,
+    correlation_id: input.correlation_id ?? null,
+  }));
+  let results: Array<Extract<CreateResult, { created: true }>>;
+  try {
+    const { rows } = await db.query<{ r: Array<Extract<CreateResult, { created: true }>> }>({
+      name: 'tasker_create_tasks',
+      text: 'select tasker.create_tasks($1::jsonb) as r',
+      values: [JSON.stringify(tasks)],
+    });
+    results = rows[0]?.r ?? [];
+  } catch (error) {
+    throw creationError(error);
+  }
+  if (results.length !== inputs.length)
+    throw new Error(`tasker.create_tasks returned ${results.length} results for ${inputs.length} tasks`);
+  return results.map((result) => ({
+    task: result.task,
+    steps: result.steps,
+    enqueued: result.enqueued,
+    timings: result.timings,
+  }));
+}
+
 export async function createTask(
   db: pg.Pool | pg.ClientBase,
   input: CreateTaskRequest,
@@ -39,14 +110,7 @@ export async function createTask(
     ...(input.correlation_id ? { correlation_id: input.correlation_id } : {}),
   };
   return withSpan('task.create', attributes, async (span) => {
-    const hash = identityHash({
-      namespace: input.namespace,
-      name: input.name,
-      version: input.version,
-      context: input.context ?? {},
-      strategy: input.identity_strategy ?? 'strict',
-      identityKey: input.identity_key,
-    });
+    const hash = hashOf(input);
     const started = Date.now();
     let result: CreateResult;
     try {
@@ -71,9 +135,7 @@ export async function createTask(
       if (!row) throw new Error('tasker.create_task returned no row');
       result = row.r;
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'TKT01')
-        throw new TemplateNotFoundError(error.message, { cause: error });
-      throw error;
+      throw creationError(error);
     }
     if (!result.created) throw new DuplicateTaskError(result.task_uuid);
     annotate(span, started, result);

@@ -7,9 +7,11 @@ export { TaskerError } from '../errors.ts';
 export { STEP_STATES, type StepState, TASK_STATES, type TaskState } from '../state/transitions.ts';
 export {
   CreateTaskRequest,
+  CreateTasksRequest,
   IDENTITY_STRATEGIES,
   type IdentityStrategy,
   ListTasksQuery,
+  MAX_BATCH_TASKS,
   MAX_WAIT_MS,
   TaskParams,
   WaitQuery,
@@ -17,6 +19,7 @@ export {
 export {
   CancelledTask,
   CreatedTask,
+  CreatedTasks,
   ErrorBody,
   ExecutionContext,
   FailedStep,

@@ -52,6 +52,16 @@ export const CreateTaskRequest = Type.Object(
 );
 export type CreateTaskRequest = Static<typeof CreateTaskRequest>;
 
+/** The most tasks one POST /v1/tasks/batch may create. */
+export const MAX_BATCH_TASKS = 1000;
+
+/** POST /v1/tasks/batch: several tasks created in one transaction, all or nothing. */
+export const CreateTasksRequest = Type.Object(
+  { tasks: Type.Array(CreateTaskRequest, { minItems: 1, maxItems: MAX_BATCH_TASKS }) },
+  { additionalProperties: false },
+);
+export type CreateTasksRequest = Static<typeof CreateTasksRequest>;
+
 /** `:uuid` of /v1/tasks/:uuid and below. */
 export const TaskParams = Type.Object({ uuid: Uuid });
 export type TaskParams = Static<typeof TaskParams>;

@@ -53,6 +53,10 @@ export const CreatedTask = Type.Object({
 });
 export type CreatedTask = Static<typeof CreatedTask>;
 
+/** 201 of POST /v1/tasks/batch: each task as POST /v1/tasks answers it, in request order. */
+export const CreatedTasks = Type.Object({ tasks: Type.Array(CreatedTask) });
+export type CreatedTasks = Static<typeof CreatedTasks>;
+
 /** tasker.get_task_execution_context (05_task_execution_context.sql) of one task. */
 export const ExecutionContext = Type.Object({
   total_steps: Type.Integer(),

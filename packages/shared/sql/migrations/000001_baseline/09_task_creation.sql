@@ -15,6 +15,7 @@
 --
 -- Errors, class TK:
 --   TKT01  no registered template matches namespace/name(/version)
+--   TKT02  create_tasks: a task of the batch has the identity of an existing task
 
 -- _enqueue_ready_steps: the step enqueuer for one task: discovers its ready steps
 -- (tasker.get_ready_steps), moves them pending / waiting_for_retry → enqueued, and sends one
@@ -216,3 +217,53 @@ COMMENT ON FUNCTION tasker.create_task(text, text, text, jsonb, text, text, text
   'Creates a task with its steps, edges and transitions from a registered template, its root steps '
   'enqueued (state and message committed together); {created:false, task_uuid} for an existing '
   'identity_hash. TKT01 for an unknown template.';
+
+-- create_tasks: creates several tasks in one transaction, one create_task each, in the order given
+-- (the API's POST /v1/tasks/batch): one round trip and one synchronous commit for all of them, which
+-- is how a user enqueues a backlog (and how the job queues the benches compare with add theirs).
+-- p_tasks: a jsonb array of {namespace, name, version, context, identity_hash, initiator,
+-- source_system, reason, tags, priority, correlation_id} (create_task's arguments; identity_hash
+-- required). All or nothing: a task whose identity exists already raises TKT02 with its index and
+-- the existing task in DETAIL ({index, task_uuid}), one that repeats an earlier task of the batch
+-- TKT02 with both indexes ({index, repeats}), and nothing is created; an
+-- unknown template raises TKT01 naming it. Locks: as create_task, for each task. Returns the jsonb
+-- array of create_task's results, in order.
+CREATE OR REPLACE FUNCTION tasker.create_tasks(p_tasks jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+AS $$
+DECLARE
+  v_task jsonb;
+  v_index bigint;
+  v_created jsonb;
+  v_results jsonb[] := '{}';
+  v_uuids uuid[] := '{}';
+  v_repeats integer;
+BEGIN
+  FOR v_task, v_index IN SELECT e.value, e.ord - 1 FROM jsonb_array_elements(p_tasks) WITH ORDINALITY e(value, ord) LOOP
+    v_created := tasker.create_task(v_task->>'namespace', v_task->>'name', v_task->>'version',
+      coalesce(v_task->'context', '{}'), v_task->>'identity_hash', v_task->>'initiator',
+      v_task->>'source_system', v_task->>'reason',
+      coalesce(ARRAY(SELECT jsonb_array_elements_text(v_task->'tags')), '{}'),
+      coalesce((v_task->>'priority')::integer, 0), (v_task->>'correlation_id')::uuid);
+    IF NOT (v_created->>'created')::boolean THEN
+      -- an earlier task of this batch (rolled back with it) or one that exists
+      v_repeats := array_position(v_uuids, (v_created->>'task_uuid')::uuid);
+      IF v_repeats IS NOT NULL THEN
+        RAISE EXCEPTION 'task % of the batch repeats the identity of task %', v_index, v_repeats - 1
+          USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'repeats', v_repeats - 1)::text;
+      END IF;
+      RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_index, v_created->>'task_uuid'
+        USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'task_uuid', v_created->>'task_uuid')::text;
+    END IF;
+    v_results := v_results || v_created;
+    v_uuids := v_uuids || (v_created->'task'->>'task_uuid')::uuid;
+  END LOOP;
+  RETURN to_jsonb(v_results);
+END
+$$;
+COMMENT ON FUNCTION tasker.create_tasks(jsonb) IS
+  'Creates several tasks (create_task each) in one transaction, all or nothing: TKT02 for an existing '
+  'identity (index and task in DETAIL), TKT01 for an unknown template. Returns create_task''s results in order.';
