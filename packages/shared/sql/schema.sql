@@ -1446,7 +1446,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION tasker.create_task(p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text, p_initiator text DEFAULT NULL::text, p_source_system text DEFAULT NULL::text, p_reason text DEFAULT NULL::text, p_tags text[] DEFAULT '{}'::text[], p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL::uuid)
+CREATE OR REPLACE FUNCTION tasker.create_task(p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text, p_initiator text DEFAULT NULL::text, p_source_system text DEFAULT NULL::text, p_reason text DEFAULT NULL::text, p_tags text[] DEFAULT '{}'::text[], p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL::uuid, p_send boolean DEFAULT true)
  RETURNS jsonb
  LANGUAGE plpgsql
  SET plan_cache_mode TO 'force_generic_plan'
@@ -1528,16 +1528,22 @@ BEGIN
   END IF;
   v_t1 := clock_timestamp();
 
-  IF cardinality(v_roots) = 1 THEN
+  IF NOT p_send THEN
+    -- the caller sends them (create_tasks: one batch per queue for the whole batch)
+    NULL;
+  ELSIF cardinality(v_roots) = 1 THEN
     -- the single-message send plans a VALUES insert, about half the batch insert's planning
     PERFORM tasker.pgmq_send_with_notify('worker_' || p_namespace || '_queue', v_roots[1]);
   ELSIF cardinality(v_roots) > 1 THEN
     PERFORM tasker.pgmq_send_batch_with_notify('worker_' || p_namespace || '_queue', v_roots);
-  ELSIF NOT v_has_steps THEN
+  END IF;
+  IF NOT v_has_steps THEN
     PERFORM tasker._notify_task_finished(v_task.task_uuid, 'complete', v_task.correlation_id);
   END IF;
 
-  RETURN jsonb_build_object(
+  RETURN CASE WHEN p_send THEN '{}'::jsonb
+    ELSE jsonb_build_object('root_messages', coalesce(to_jsonb(v_roots), '[]'::jsonb)) END
+  || jsonb_build_object(
     'created', true,
     'enqueued', coalesce(cardinality(v_roots), 0),
     -- discovery and marking are part of the inserts now
@@ -1567,13 +1573,16 @@ DECLARE
   v_results jsonb[] := '{}';
   v_uuids uuid[] := '{}';
   v_repeats integer;
+  v_messages jsonb[] := '{}';
+  v_queue text;
+  v_batch jsonb[];
 BEGIN
   FOR v_task, v_index IN SELECT e.value, e.ord - 1 FROM jsonb_array_elements(p_tasks) WITH ORDINALITY e(value, ord) LOOP
     v_created := tasker.create_task(v_task->>'namespace', v_task->>'name', v_task->>'version',
       coalesce(v_task->'context', '{}'), v_task->>'identity_hash', v_task->>'initiator',
       v_task->>'source_system', v_task->>'reason',
       coalesce(ARRAY(SELECT jsonb_array_elements_text(v_task->'tags')), '{}'),
-      coalesce((v_task->>'priority')::integer, 0), (v_task->>'correlation_id')::uuid);
+      coalesce((v_task->>'priority')::integer, 0), (v_task->>'correlation_id')::uuid, false);
     IF NOT (v_created->>'created')::boolean THEN
       -- an earlier task of this batch (rolled back with it) or one that exists
       v_repeats := array_position(v_uuids, (v_created->>'task_uuid')::uuid);
@@ -1584,8 +1593,18 @@ BEGIN
       RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_index, v_created->>'task_uuid'
         USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'task_uuid', v_created->>'task_uuid')::text;
     END IF;
-    v_results := v_results || v_created;
+    v_messages := v_messages || ARRAY(
+      SELECT jsonb_build_object('queue', 'worker_' || (v_task->>'namespace') || '_queue', 'message', m)
+      FROM jsonb_array_elements(v_created->'root_messages') m);
+    v_results := v_results || (v_created - 'root_messages');
     v_uuids := v_uuids || (v_created->'task'->>'task_uuid')::uuid;
+  END LOOP;
+  -- one send (and one notification per 256 messages) per queue for the whole batch
+  FOR v_queue, v_batch IN
+    SELECT m->>'queue', array_agg(m->'message' ORDER BY o) FROM unnest(v_messages) WITH ORDINALITY u(m, o)
+    GROUP BY m->>'queue'
+  LOOP
+    PERFORM tasker.pgmq_send_batch_with_notify(v_queue, v_batch);
   END LOOP;
   RETURN to_jsonb(v_results);
 END
@@ -2142,7 +2161,7 @@ COMMENT ON FUNCTION tasker.complete_step(pg_catalog.text,bigint,pg_catalog.uuid,
 
 COMMENT ON FUNCTION tasker.complete_steps(pg_catalog.text,bigint[],pg_catalog.uuid[],integer[],pg_catalog.jsonb[],integer,integer,pg_catalog.text) IS 'complete_step for a batch of one worker''s successful steps, in task order, one transaction; rows tagged with the step they complete.';
 
-COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
+COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid,boolean) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
 
 COMMENT ON FUNCTION tasker.create_tasks(pg_catalog.jsonb) IS 'Creates several tasks (create_task each) in one transaction, all or nothing: TKT02 for an existing identity (index and task in DETAIL), TKT01 for an unknown template. Returns create_task''s results in order.';
 

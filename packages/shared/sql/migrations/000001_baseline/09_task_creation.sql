@@ -100,13 +100,16 @@ $$;
 -- dependencies (validateTemplate guarantees every template with steps has one). The messages of the
 -- roots are sent with notify in the same transaction (the enqueue rule). A template without steps
 -- gives a task created complete, with its completion notification. Commits synchronously: 201 Created
--- means the task is on disk. Locks: ROW EXCLUSIVE on the tables it inserts into and the worker
+-- means the task is on disk. p_send false (create_tasks): the roots' messages are not sent but
+-- returned (root_messages), for the caller to send in the same transaction.
+-- Locks: ROW EXCLUSIVE on the tables it inserts into and the worker
 -- queue; a concurrent insert of the same identity waits for the first to commit. Raises TKT01 for
 -- an unknown template.
 CREATE OR REPLACE FUNCTION tasker.create_task(
   p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text,
   p_initiator text DEFAULT NULL, p_source_system text DEFAULT NULL, p_reason text DEFAULT NULL,
-  p_tags text[] DEFAULT '{}', p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL)
+  p_tags text[] DEFAULT '{}', p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL,
+  p_send boolean DEFAULT true)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET plan_cache_mode = force_generic_plan
@@ -188,16 +191,22 @@ BEGIN
   END IF;
   v_t1 := clock_timestamp();
 
-  IF cardinality(v_roots) = 1 THEN
+  IF NOT p_send THEN
+    -- the caller sends them (create_tasks: one batch per queue for the whole batch)
+    NULL;
+  ELSIF cardinality(v_roots) = 1 THEN
     -- the single-message send plans a VALUES insert, about half the batch insert's planning
     PERFORM tasker.pgmq_send_with_notify('worker_' || p_namespace || '_queue', v_roots[1]);
   ELSIF cardinality(v_roots) > 1 THEN
     PERFORM tasker.pgmq_send_batch_with_notify('worker_' || p_namespace || '_queue', v_roots);
-  ELSIF NOT v_has_steps THEN
+  END IF;
+  IF NOT v_has_steps THEN
     PERFORM tasker._notify_task_finished(v_task.task_uuid, 'complete', v_task.correlation_id);
   END IF;
 
-  RETURN jsonb_build_object(
+  RETURN CASE WHEN p_send THEN '{}'::jsonb
+    ELSE jsonb_build_object('root_messages', coalesce(to_jsonb(v_roots), '[]'::jsonb)) END
+  || jsonb_build_object(
     'created', true,
     'enqueued', coalesce(cardinality(v_roots), 0),
     -- discovery and marking are part of the inserts now
@@ -213,13 +222,14 @@ BEGIN
     'steps', v_steps);
 END
 $$;
-COMMENT ON FUNCTION tasker.create_task(text, text, text, jsonb, text, text, text, text, text[], integer, uuid) IS
+COMMENT ON FUNCTION tasker.create_task(text, text, text, jsonb, text, text, text, text, text[], integer, uuid, boolean) IS
   'Creates a task with its steps, edges and transitions from a registered template, its root steps '
   'enqueued (state and message committed together); {created:false, task_uuid} for an existing '
   'identity_hash. TKT01 for an unknown template.';
 
 -- create_tasks: creates several tasks in one transaction, one create_task each, in the order given
--- (the API's POST /v1/tasks/batch): one round trip and one synchronous commit for all of them, which
+-- (the API's POST /v1/tasks/batch): one round trip, one synchronous commit and one send per queue
+-- (with its notifications) for all of them, which
 -- is how a user enqueues a backlog (and how the job queues the benches compare with add theirs).
 -- p_tasks: a jsonb array of {namespace, name, version, context, identity_hash, initiator,
 -- source_system, reason, tags, priority, correlation_id} (create_task's arguments; identity_hash
@@ -241,13 +251,16 @@ DECLARE
   v_results jsonb[] := '{}';
   v_uuids uuid[] := '{}';
   v_repeats integer;
+  v_messages jsonb[] := '{}';
+  v_queue text;
+  v_batch jsonb[];
 BEGIN
   FOR v_task, v_index IN SELECT e.value, e.ord - 1 FROM jsonb_array_elements(p_tasks) WITH ORDINALITY e(value, ord) LOOP
     v_created := tasker.create_task(v_task->>'namespace', v_task->>'name', v_task->>'version',
       coalesce(v_task->'context', '{}'), v_task->>'identity_hash', v_task->>'initiator',
       v_task->>'source_system', v_task->>'reason',
       coalesce(ARRAY(SELECT jsonb_array_elements_text(v_task->'tags')), '{}'),
-      coalesce((v_task->>'priority')::integer, 0), (v_task->>'correlation_id')::uuid);
+      coalesce((v_task->>'priority')::integer, 0), (v_task->>'correlation_id')::uuid, false);
     IF NOT (v_created->>'created')::boolean THEN
       -- an earlier task of this batch (rolled back with it) or one that exists
       v_repeats := array_position(v_uuids, (v_created->>'task_uuid')::uuid);
@@ -258,8 +271,18 @@ BEGIN
       RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_index, v_created->>'task_uuid'
         USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'task_uuid', v_created->>'task_uuid')::text;
     END IF;
-    v_results := v_results || v_created;
+    v_messages := v_messages || ARRAY(
+      SELECT jsonb_build_object('queue', 'worker_' || (v_task->>'namespace') || '_queue', 'message', m)
+      FROM jsonb_array_elements(v_created->'root_messages') m);
+    v_results := v_results || (v_created - 'root_messages');
     v_uuids := v_uuids || (v_created->'task'->>'task_uuid')::uuid;
+  END LOOP;
+  -- one send (and one notification per 256 messages) per queue for the whole batch
+  FOR v_queue, v_batch IN
+    SELECT m->>'queue', array_agg(m->'message' ORDER BY o) FROM unnest(v_messages) WITH ORDINALITY u(m, o)
+    GROUP BY m->>'queue'
+  LOOP
+    PERFORM tasker.pgmq_send_batch_with_notify(v_queue, v_batch);
   END LOOP;
   RETURN to_jsonb(v_results);
 END
