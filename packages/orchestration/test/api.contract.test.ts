@@ -407,10 +407,16 @@ describe('POST /v1/tasks/batch', () => {
       expect(Object.keys(created).sort()).toEqual(Object.keys(CreatedTask.properties).sort());
       expect(created.execution_context).toMatchObject({ total_steps: 4, enqueued_steps: 1 });
     }
-    expect(new Set(res.body.tasks.map((t: { task: { task_uuid: string } }) => t.task.task_uuid)).size).toBe(
-      3,
-    );
+    const uuids = res.body.tasks.map((t: { task: { task_uuid: string } }) => t.task.task_uuid);
+    expect(new Set(uuids).size).toBe(3);
     expect(await countTasks()).toBe(before + 3);
+    // each task's root message is in the queue (sent once for the whole batch)
+    const { rows } = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from pgmq.q_worker_${mathematicalSequence.namespace}_queue
+       where message->>'task_uuid' = any($1::text[])`,
+      [uuids],
+    );
+    expect(rows[0]?.n).toBe(3);
     await stillServing();
   });
 
