@@ -1446,7 +1446,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION tasker.create_task(p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text, p_initiator text DEFAULT NULL::text, p_source_system text DEFAULT NULL::text, p_reason text DEFAULT NULL::text, p_tags text[] DEFAULT '{}'::text[], p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL::uuid, p_send boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION tasker.create_task(p_namespace text, p_name text, p_version text, p_context jsonb, p_identity_hash text, p_initiator text DEFAULT NULL::text, p_source_system text DEFAULT NULL::text, p_reason text DEFAULT NULL::text, p_tags text[] DEFAULT '{}'::text[], p_priority integer DEFAULT 0, p_correlation_id uuid DEFAULT NULL::uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
  SET plan_cache_mode TO 'force_generic_plan'
@@ -1528,10 +1528,7 @@ BEGIN
   END IF;
   v_t1 := clock_timestamp();
 
-  IF NOT p_send THEN
-    -- the caller sends them (create_tasks: one batch per queue for the whole batch)
-    NULL;
-  ELSIF cardinality(v_roots) = 1 THEN
+  IF cardinality(v_roots) = 1 THEN
     -- the single-message send plans a VALUES insert, about half the batch insert's planning
     PERFORM tasker.pgmq_send_with_notify('worker_' || p_namespace || '_queue', v_roots[1]);
   ELSIF cardinality(v_roots) > 1 THEN
@@ -1541,9 +1538,7 @@ BEGIN
     PERFORM tasker._notify_task_finished(v_task.task_uuid, 'complete', v_task.correlation_id);
   END IF;
 
-  RETURN CASE WHEN p_send THEN '{}'::jsonb
-    ELSE jsonb_build_object('root_messages', coalesce(to_jsonb(v_roots), '[]'::jsonb)) END
-  || jsonb_build_object(
+  RETURN jsonb_build_object(
     'created', true,
     'enqueued', coalesce(cardinality(v_roots), 0),
     -- discovery and marking are part of the inserts now
@@ -1567,46 +1562,174 @@ CREATE OR REPLACE FUNCTION tasker.create_tasks(p_tasks jsonb)
  SET enable_seqscan TO 'off'
 AS $function$
 DECLARE
-  v_task jsonb;
-  v_index bigint;
-  v_created jsonb;
-  v_results jsonb[] := '{}';
-  v_uuids uuid[] := '{}';
-  v_repeats integer;
-  v_messages jsonb[] := '{}';
+  v_t0 timestamptz := clock_timestamp();
+  v_t1 timestamptz;
+  v_n integer := coalesce(jsonb_array_length(p_tasks), 0);
+  v_missing record;
+  v_tasks jsonb;
+  v_inserted integer;
+  v_steps jsonb;
+  v_req record;
+  v_seen jsonb := '{}';
   v_queue text;
   v_batch jsonb[];
+  v_done record;
+  v_insert_ms double precision;
+  v_publish_ms double precision;
+  v_results jsonb;
 BEGIN
-  FOR v_task, v_index IN SELECT e.value, e.ord - 1 FROM jsonb_array_elements(p_tasks) WITH ORDINALITY e(value, ord) LOOP
-    v_created := tasker.create_task(v_task->>'namespace', v_task->>'name', v_task->>'version',
-      coalesce(v_task->'context', '{}'), v_task->>'identity_hash', v_task->>'initiator',
-      v_task->>'source_system', v_task->>'reason',
-      coalesce(ARRAY(SELECT jsonb_array_elements_text(v_task->'tags')), '{}'),
-      coalesce((v_task->>'priority')::integer, 0), (v_task->>'correlation_id')::uuid, false);
-    IF NOT (v_created->>'created')::boolean THEN
-      -- an earlier task of this batch (rolled back with it) or one that exists
-      v_repeats := array_position(v_uuids, (v_created->>'task_uuid')::uuid);
-      IF v_repeats IS NOT NULL THEN
-        RAISE EXCEPTION 'task % of the batch repeats the identity of task %', v_index, v_repeats - 1
-          USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'repeats', v_repeats - 1)::text;
+  IF v_n = 0 THEN
+    RETURN '[]'::jsonb;
+  END IF;
+  -- every request names a registered template
+  SELECT r.ord - 1 AS idx, r.value->>'namespace' AS ns, r.value->>'name' AS nm, r.value->>'version' AS ver
+  INTO v_missing
+  FROM jsonb_array_elements(p_tasks) WITH ORDINALITY r(value, ord)
+  WHERE NOT EXISTS (
+    SELECT FROM tasker.named_tasks nt JOIN tasker.task_namespaces tn ON tn.task_namespace_uuid = nt.task_namespace_uuid
+    WHERE tn.name = r.value->>'namespace' AND nt.name = r.value->>'name'
+      AND (r.value->>'version' IS NULL OR nt.version = r.value->>'version'))
+  ORDER BY r.ord LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'no task template %/%@%', v_missing.ns, v_missing.nm, coalesce(v_missing.ver, 'latest')
+      USING ERRCODE = 'TKT01', HINT = 'Register the template first (registerTemplate).',
+        DETAIL = json_build_object('index', v_missing.idx)::text;
+  END IF;
+
+  -- the tasks, created in the state they rest in (steps_in_process, or complete without steps)
+  WITH req AS (
+    SELECT r.ord - 1 AS idx, r.value AS q, t.named_task_uuid, t.version, t.configuration,
+      coalesce(jsonb_array_length(t.configuration->'steps'), 0) > 0 AS has_steps
+    FROM jsonb_array_elements(p_tasks) WITH ORDINALITY r(value, ord)
+    CROSS JOIN LATERAL (
+      SELECT nt.named_task_uuid, nt.version, nt.configuration
+      FROM tasker.named_tasks nt
+      JOIN tasker.task_namespaces tn ON tn.task_namespace_uuid = nt.task_namespace_uuid
+      WHERE tn.name = r.value->>'namespace' AND nt.name = r.value->>'name'
+        AND (r.value->>'version' IS NULL OR nt.version = r.value->>'version')
+      ORDER BY CASE WHEN nt.version ~ '^\d+\.\d+\.\d+$' THEN string_to_array(nt.version, '.')::integer[] END
+        DESC NULLS LAST
+      LIMIT 1) t
+  ), ins AS (
+    INSERT INTO tasker.tasks (named_task_uuid, current_state, ready_at, complete, completed_at, context,
+      tags, priority, correlation_id, identity_hash, initiator, source_system, reason)
+    SELECT req.named_task_uuid, CASE WHEN req.has_steps THEN 'steps_in_process' ELSE 'complete' END, NULL,
+      NOT req.has_steps, CASE WHEN NOT req.has_steps THEN now() END, coalesce(req.q->'context', '{}'),
+      coalesce(ARRAY(SELECT jsonb_array_elements_text(req.q->'tags')), '{}'),
+      coalesce((req.q->>'priority')::integer, 0),
+      coalesce((req.q->>'correlation_id')::uuid, tasker.uuid_v7()), req.q->>'identity_hash',
+      req.q->>'initiator', req.q->>'source_system', req.q->>'reason'
+    FROM req ORDER BY req.idx
+    ON CONFLICT (identity_hash) DO NOTHING
+    RETURNING task_uuid, identity_hash, current_state, priority, tags, correlation_id, initiator, source_system,
+      reason, requested_at, completed_at, created_at
+  )
+  SELECT jsonb_agg(jsonb_build_object('idx', req.idx, 'named_task_uuid', req.named_task_uuid,
+      'namespace', req.q->>'namespace', 'name', req.q->>'name', 'version', req.version,
+      'config', req.configuration, 'has_steps', req.has_steps, 'hash', ins.identity_hash,
+      'task', jsonb_build_object('task_uuid', ins.task_uuid, 'namespace', req.q->>'namespace',
+        'name', req.q->>'name', 'version', req.version, 'state', ins.current_state, 'priority', ins.priority,
+        'tags', to_jsonb(ins.tags), 'correlation_id', ins.correlation_id, 'initiator', ins.initiator,
+        'source_system', ins.source_system, 'reason', ins.reason, 'requested_at', ins.requested_at,
+        'completed_at', ins.completed_at, 'created_at', ins.created_at)) ORDER BY req.idx),
+    count(DISTINCT ins.task_uuid)
+  INTO v_tasks, v_inserted
+  FROM req JOIN ins ON ins.identity_hash = req.q->>'identity_hash';
+
+  IF coalesce(v_inserted, 0) < v_n THEN
+    -- the first request that was not created: a repeat of an earlier one, or an existing identity
+    FOR v_req IN SELECT r.ord - 1 AS idx, r.value->>'identity_hash' AS hash
+                 FROM jsonb_array_elements(p_tasks) WITH ORDINALITY r(value, ord) ORDER BY r.ord LOOP
+      IF v_seen ? v_req.hash THEN
+        RAISE EXCEPTION 'task % of the batch repeats the identity of task %', v_req.idx, v_seen->>v_req.hash
+          USING ERRCODE = 'TKT02',
+            DETAIL = json_build_object('index', v_req.idx, 'repeats', (v_seen->>v_req.hash)::integer)::text;
       END IF;
-      RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_index, v_created->>'task_uuid'
-        USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_index, 'task_uuid', v_created->>'task_uuid')::text;
-    END IF;
-    v_messages := v_messages || ARRAY(
-      SELECT jsonb_build_object('queue', 'worker_' || (v_task->>'namespace') || '_queue', 'message', m)
-      FROM jsonb_array_elements(v_created->'root_messages') m);
-    v_results := v_results || (v_created - 'root_messages');
-    v_uuids := v_uuids || (v_created->'task'->>'task_uuid')::uuid;
-  END LOOP;
-  -- one send (and one notification per 256 messages) per queue for the whole batch
+      IF NOT EXISTS (SELECT FROM jsonb_array_elements(coalesce(v_tasks, '[]')) e WHERE e->>'hash' = v_req.hash) THEN
+        RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_req.idx,
+            (SELECT t.task_uuid FROM tasker.tasks t WHERE t.identity_hash = v_req.hash)
+          USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_req.idx,
+            'task_uuid', (SELECT t.task_uuid FROM tasker.tasks t WHERE t.identity_hash = v_req.hash))::text;
+      END IF;
+      v_seen := v_seen || jsonb_build_object(v_req.hash, v_req.idx);
+    END LOOP;
+  END IF;
+
+  -- their steps, roots created enqueued (the insert trigger records each step's first transition)
+  WITH t AS (
+    SELECT (e->'task'->>'task_uuid')::uuid AS task_uuid, (e->>'named_task_uuid')::uuid AS named_task_uuid,
+      e->'config' AS config, (e->>'idx')::integer AS idx
+    FROM jsonb_array_elements(v_tasks) e
+  ), ins AS (
+    INSERT INTO tasker.workflow_steps (task_uuid, named_step_uuid, current_state, in_process, retryable,
+      max_attempts, backoff_request_seconds, inputs)
+    SELECT t.task_uuid, ns.named_step_uuid,
+      CASE WHEN coalesce(jsonb_array_length(s.value->'dependencies'), 0) = 0 THEN 'enqueued' ELSE 'pending' END,
+      coalesce(jsonb_array_length(s.value->'dependencies'), 0) = 0,
+      ns.retryable, ns.max_attempts, ns.backoff_seconds, coalesce(s.value->'inputs', '{}')
+    FROM t
+    CROSS JOIN LATERAL jsonb_array_elements(t.config->'steps') WITH ORDINALITY s(value, ord)
+    JOIN tasker.named_steps ns ON ns.named_task_uuid = t.named_task_uuid AND ns.name = s.value->>'name'
+    ORDER BY t.idx, s.ord
+    RETURNING workflow_step_uuid, task_uuid, named_step_uuid, current_state, attempts, max_attempts
+  )
+  SELECT jsonb_object_agg(g.task_uuid, g.steps) INTO v_steps
+  FROM (
+    SELECT i.task_uuid, jsonb_build_object(
+        'steps', jsonb_agg(jsonb_build_object('step_uuid', i.workflow_step_uuid, 'name', ns.name,
+          'handler', ns.handler, 'state', i.current_state, 'attempts', i.attempts,
+          'max_attempts', i.max_attempts) ORDER BY i.workflow_step_uuid),
+        'roots', coalesce(jsonb_agg(i.workflow_step_uuid ORDER BY i.workflow_step_uuid)
+          FILTER (WHERE i.current_state = 'enqueued'), '[]')) AS steps
+    FROM ins i JOIN tasker.named_steps ns ON ns.named_step_uuid = i.named_step_uuid
+    GROUP BY i.task_uuid) g;
+
+  -- the edges of the templates that have any
+  IF EXISTS (SELECT FROM jsonb_array_elements(v_tasks) e, jsonb_array_elements(e->'config'->'steps') s
+             WHERE coalesce(jsonb_array_length(s->'dependencies'), 0) > 0) THEN
+    INSERT INTO tasker.workflow_step_edges (from_step_uuid, to_step_uuid)
+    SELECT parent.workflow_step_uuid, child.workflow_step_uuid
+    FROM jsonb_array_elements(v_tasks) e
+    CROSS JOIN LATERAL (SELECT (e->'task'->>'task_uuid')::uuid AS task_uuid,
+      (e->>'named_task_uuid')::uuid AS named_task_uuid) k
+    JOIN tasker.workflow_steps child ON child.task_uuid = k.task_uuid
+    JOIN tasker.named_steps cns ON cns.named_step_uuid = child.named_step_uuid
+    JOIN jsonb_array_elements(e->'config'->'steps') s ON s->>'name' = cns.name
+    CROSS JOIN jsonb_array_elements_text(s->'dependencies') d(dep)
+    JOIN tasker.named_steps pns ON pns.named_task_uuid = k.named_task_uuid AND pns.name = d.dep
+    JOIN tasker.workflow_steps parent ON parent.task_uuid = k.task_uuid AND parent.named_step_uuid = pns.named_step_uuid;
+  END IF;
+  v_t1 := clock_timestamp();
+  v_insert_ms := extract(epoch FROM v_t1 - v_t0) * 1000 / v_n;
+
+  -- one send (one notification per 256 messages) per queue for the whole batch: the enqueue rule
   FOR v_queue, v_batch IN
-    SELECT m->>'queue', array_agg(m->'message' ORDER BY o) FROM unnest(v_messages) WITH ORDINALITY u(m, o)
-    GROUP BY m->>'queue'
+    SELECT 'worker_' || (e->>'namespace') || '_queue',
+      array_agg(jsonb_build_object('task_uuid', e->'task'->'task_uuid', 'step_uuid', r,
+        'correlation_id', e->'task'->'correlation_id') ORDER BY (e->>'idx')::integer, r)
+    FROM jsonb_array_elements(v_tasks) e
+    CROSS JOIN LATERAL jsonb_array_elements(v_steps->(e->'task'->>'task_uuid')->'roots') r
+    GROUP BY 1
   LOOP
     PERFORM tasker.pgmq_send_batch_with_notify(v_queue, v_batch);
   END LOOP;
-  RETURN to_jsonb(v_results);
+  FOR v_done IN SELECT (e->'task'->>'task_uuid')::uuid AS task_uuid, (e->'task'->>'correlation_id')::uuid AS correlation_id
+                FROM jsonb_array_elements(v_tasks) e WHERE NOT (e->>'has_steps')::boolean LOOP
+    PERFORM tasker._notify_task_finished(v_done.task_uuid, 'complete', v_done.correlation_id);
+  END LOOP;
+  v_publish_ms := extract(epoch FROM clock_timestamp() - v_t1) * 1000 / v_n;
+
+  SELECT jsonb_agg(jsonb_build_object(
+      'created', true,
+      'enqueued', jsonb_array_length(coalesce(v_steps->(e->'task'->>'task_uuid')->'roots', '[]')),
+      -- per task, the batch's times divided evenly
+      'timings', jsonb_build_object('insert_ms', v_insert_ms, 'discovery_ms', 0, 'mark_ms', 0,
+        'publish_ms', v_publish_ms),
+      'task', e->'task',
+      'steps', coalesce(v_steps->(e->'task'->>'task_uuid')->'steps', '[]')) ORDER BY (e->>'idx')::integer)
+  INTO v_results
+  FROM jsonb_array_elements(v_tasks) e;
+  RETURN v_results;
 END
 $function$;
 
@@ -2161,9 +2284,9 @@ COMMENT ON FUNCTION tasker.complete_step(pg_catalog.text,bigint,pg_catalog.uuid,
 
 COMMENT ON FUNCTION tasker.complete_steps(pg_catalog.text,bigint[],pg_catalog.uuid[],integer[],pg_catalog.jsonb[],integer,integer,pg_catalog.text) IS 'complete_step for a batch of one worker''s successful steps, in task order, one transaction; rows tagged with the step they complete.';
 
-COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid,boolean) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
+COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.jsonb,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text,pg_catalog.text[],integer,pg_catalog.uuid) IS 'Creates a task with its steps, edges and transitions from a registered template, its root steps enqueued (state and message committed together); {created:false, task_uuid} for an existing identity_hash. TKT01 for an unknown template.';
 
-COMMENT ON FUNCTION tasker.create_tasks(pg_catalog.jsonb) IS 'Creates several tasks (create_task each) in one transaction, all or nothing: TKT02 for an existing identity (index and task in DETAIL), TKT01 for an unknown template. Returns create_task''s results in order.';
+COMMENT ON FUNCTION tasker.create_tasks(pg_catalog.jsonb) IS 'Creates several tasks set-based in one transaction, all or nothing: TKT02 for an existing identity (index and task in DETAIL), TKT01 for an unknown template. Returns create_task''s results in order.';
 
 COMMENT ON FUNCTION tasker.enqueue_due_tasks(integer) IS 'Claims due tasks (get_next_ready_tasks, SKIP LOCKED) and enqueues their ready steps (retries whose backoff ran out); returns tasks evaluated and steps enqueued.';
 
