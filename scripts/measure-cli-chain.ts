@@ -1,5 +1,5 @@
 /**
- * `pnpm measure:cli-chain [--rounds N] [--block N] [--result-handoff inline|queue]`
+ * `pnpm measure:cli-chain [--rounds N] [--block N] [--result-handoff inline|queue] [--via http|sql]`
  * (or `node scripts/measure-cli-chain.ts …` with the pinned Node 26 on the PATH)
  *
  * tasker's 4-step chain against graphile-worker's 4-job chain, measured from outside the bench
@@ -19,7 +19,10 @@
  *
  * One tasker sample: POST /v1/tasks (linear_workflow/mathematical_sequence, even_number n) and
  * GET /v1/tasks/:uuid/wait until it completes (TaskerClient.createTask + waitForCompletion). After
- * the clock stops, its steps are read back: each complete, and the last one holding n^16. One
+ * the clock stops, its steps are read back: each complete, and the last one holding n^16. With
+ * `--via sql` the task is created as graphile-worker's job 1 is, with one statement on a connection
+ * of this process (`select tasker.create_task(…)`), and awaited on the task_completed notification
+ * that connection LISTENs to: the engine's chain without the HTTP API's two requests. One
  * graphile-worker sample: add job 1 of a chain whose every job adds the next, until job 4 ran.
  *
  * Everything started is stopped at the end, on failure and on Ctrl-C / SIGTERM: the children
@@ -30,6 +33,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { resolveCommit } from '../packages/bench-kit/src/ab/worktree.ts';
 import { measureFloor } from '../packages/bench-kit/src/floor/measureFloor.ts';
 import { type DatabaseServer, withDatabase } from '../packages/bench-kit/src/provision/databaseServer.ts';
@@ -62,17 +66,21 @@ const WORKER_CLI = fileURLToPath(new URL('../packages/worker/src/cli.ts', import
 const HANDOFFS = ['inline', 'queue'] as const;
 type Handoff = (typeof HANDOFFS)[number];
 
-const usage =
-  'usage: node scripts/measure-cli-chain.ts [--rounds N] [--block N] [--result-handoff inline|queue]';
+const VIAS = ['http', 'sql'] as const;
+type Via = (typeof VIAS)[number];
 
-function parseOptions(): { rounds: number; block: number; handoff: Handoff } {
-  let values: { rounds?: string; block?: string; 'result-handoff'?: string; help?: boolean };
+const usage =
+  'usage: node scripts/measure-cli-chain.ts [--rounds N] [--block N] [--result-handoff inline|queue] [--via http|sql]';
+
+function parseOptions(): { rounds: number; block: number; handoff: Handoff; via: Via } {
+  let values: { rounds?: string; block?: string; 'result-handoff'?: string; via?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         rounds: { type: 'string' },
         block: { type: 'string' },
         'result-handoff': { type: 'string' },
+        via: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -92,10 +100,13 @@ function parseOptions(): { rounds: number; block: number; handoff: Handoff } {
   const handoff = values['result-handoff'] ?? 'inline';
   if (!(HANDOFFS as readonly string[]).includes(handoff))
     exitWithUsage(`--result-handoff must be one of ${HANDOFFS.join(', ')}`);
+  const via = values.via ?? 'http';
+  if (!(VIAS as readonly string[]).includes(via)) exitWithUsage(`--via must be one of ${VIAS.join(', ')}`);
   return {
     rounds: whole('rounds', values.rounds, DEFAULT_ROUNDS),
     block: whole('block', values.block, DEFAULT_BLOCK),
     handoff: handoff as Handoff,
+    via: via as Via,
   };
 }
 
@@ -167,6 +178,67 @@ function taskerContender(client: TaskerClient, handoff: Handoff, orchestrationUr
   };
 }
 
+/** tasker driven as graphile-worker is: one SQL statement creates the task, a LISTEN hears it finish. */
+async function sqlTaskerContender(
+  databaseUrl: string,
+  client: TaskerClient,
+  handoff: Handoff,
+): Promise<Contender & { close(): Promise<void> }> {
+  const connection = new pg.Client({ connectionString: databaseUrl });
+  await connection.connect();
+  const waiting = new Map<string, (state: string) => void>();
+  connection.on('notification', (message) => {
+    const { task_uuid, state } = JSON.parse(message.payload ?? '{}') as {
+      task_uuid?: string;
+      state?: string;
+    };
+    if (task_uuid !== undefined) waiting.get(task_uuid)?.(state ?? 'unknown');
+  });
+  await connection.query('listen task_completed');
+  let calls = 0;
+  return {
+    name: `tasker (${handoff} hand-off, via SQL)`,
+    configuration:
+      `the same tasker-worker (--result-handoff ${handoff}); tasks created with select tasker.create_task(…) on a pg ` +
+      'connection of this process, awaited on its LISTEN task_completed (no HTTP)',
+    async chain() {
+      const evenNumber = EVEN_NUMBERS[calls++ % EVEN_NUMBERS.length] as number;
+      const start = performance.now();
+      const { rows } = await connection.query<{ r: { task: { task_uuid: string } } }>({
+        name: 'create',
+        text: 'select tasker.create_task($1, $2, null, $3::jsonb, $4) as r',
+        values: [
+          mathematicalSequence.namespace,
+          mathematicalSequence.name,
+          JSON.stringify({ even_number: evenNumber }),
+          randomUUID(),
+        ],
+      });
+      const uuid = rows[0]?.r.task.task_uuid ?? '';
+      // the notification is delivered at the creating statement's end at the earliest, so the
+      // waiter registered now cannot miss it
+      const state = await within(
+        CHAIN_TIMEOUT_MS,
+        `tasker chain ${uuid}`,
+        new Promise<string>((resolve) => waiting.set(uuid, resolve)),
+      );
+      const ms = performance.now() - start;
+      waiting.delete(uuid);
+      if (state !== 'complete') throw new Error(`tasker chain ${uuid} ended ${state}`);
+      const steps = await client.listSteps(uuid);
+      const expected = expectedFinalResult(mathematicalSequence, { even_number: evenNumber }).toString();
+      const last = steps.find((step) => step.name === 'linear_step_4');
+      if (
+        steps.some((step) => step.state !== 'complete') ||
+        String((last?.results as { result?: unknown })?.result) !== expected
+      )
+        throw new Error(`tasker chain ${uuid}: expected 4 complete steps, the last holding ${expected}`);
+      return ms;
+    },
+    close: () => connection.end(),
+  };
+}
+
 function graphileContender(peer: Peer): Contender {
   let calls = 0;
   return {
@@ -223,12 +295,14 @@ let server: DatabaseServer | undefined;
 const children: ChildService[] = [];
 let graphile: Peer | undefined;
 let client: TaskerClient | undefined;
+let closeSql: (() => Promise<void>) | undefined;
 let cleaning: Promise<void> | undefined;
 
 /** Stops what was started, in reverse order; safe to call twice. */
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await client?.close().catch(() => undefined);
+    await closeSql?.().catch(() => undefined);
     // the worker before the orchestrator (no step left claimed by a worker whose orchestrator went)
     for (const child of [...children].reverse()) await child.stop().catch(() => undefined);
     await graphile?.stop().catch(() => undefined);
@@ -320,8 +394,11 @@ try {
   graphile = await startGraphileWorkerPeer(databaseUrl);
 
   const floor = await measureFloor(databaseUrl);
+  const viaSql =
+    options.via === 'sql' ? await sqlTaskerContender(databaseUrl, client, options.handoff) : undefined;
+  closeSql = viaSql?.close;
   const contenders = [
-    taskerContender(client, options.handoff, orchestration.readyValue),
+    viaSql ?? taskerContender(client, options.handoff, orchestration.readyValue),
     graphileContender(graphile),
   ] as const;
   console.log(
