@@ -1036,6 +1036,25 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION tasker._resolve_template(p_namespace text, p_name text, p_version text)
+ RETURNS TABLE(named_task_uuid uuid, version text, configuration jsonb)
+ LANGUAGE sql
+ STABLE
+BEGIN ATOMIC
+ SELECT nt.named_task_uuid,
+     nt.version,
+     nt.configuration
+    FROM (tasker.named_tasks nt
+      JOIN tasker.task_namespaces tn ON ((tn.task_namespace_uuid = nt.task_namespace_uuid)))
+   WHERE ((tn.name = _resolve_template.p_namespace) AND (nt.name = _resolve_template.p_name) AND ((_resolve_template.p_version IS NULL) OR (nt.version = _resolve_template.p_version)))
+   ORDER BY
+         CASE
+             WHEN (nt.version ~ '^\d+\.\d+\.\d+$'::text) THEN (string_to_array(nt.version, '.'::text))::integer[]
+             ELSE NULL::integer[]
+         END DESC NULLS LAST
+  LIMIT 1;
+END;
+
 CREATE OR REPLACE FUNCTION tasker._step_dependencies(p_step uuid)
  RETURNS jsonb
  LANGUAGE sql
@@ -1464,13 +1483,8 @@ DECLARE
   v_steps jsonb;
   v_roots jsonb[];
 BEGIN
-  SELECT nt.named_task_uuid, nt.version, nt.configuration INTO v_named_task, v_version, v_config
-  FROM tasker.named_tasks nt
-  JOIN tasker.task_namespaces tn ON tn.task_namespace_uuid = nt.task_namespace_uuid
-  WHERE tn.name = p_namespace AND nt.name = p_name AND (p_version IS NULL OR nt.version = p_version)
-  ORDER BY CASE WHEN nt.version ~ '^\d+\.\d+\.\d+$' THEN string_to_array(nt.version, '.')::integer[] END
-    DESC NULLS LAST
-  LIMIT 1;
+  SELECT t.named_task_uuid, t.version, t.configuration INTO v_named_task, v_version, v_config
+  FROM tasker._resolve_template(p_namespace, p_name, p_version) t;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no task template %/%@%', p_namespace, p_name, coalesce(p_version, 'latest')
       USING ERRCODE = 'TKT01', HINT = 'Register the template first (registerTemplate).';
@@ -1566,6 +1580,8 @@ DECLARE
   v_t1 timestamptz;
   v_n integer := coalesce(jsonb_array_length(p_tasks), 0);
   v_missing record;
+  v_requests jsonb;
+  v_existing uuid;
   v_tasks jsonb;
   v_inserted integer;
   v_steps jsonb;
@@ -1581,15 +1597,16 @@ BEGIN
   IF v_n = 0 THEN
     RETURN '[]'::jsonb;
   END IF;
-  -- every request names a registered template
-  SELECT r.ord - 1 AS idx, r.value->>'namespace' AS ns, r.value->>'name' AS nm, r.value->>'version' AS ver
-  INTO v_missing
+  -- each request with its template, resolved once; every request must name a registered one
+  SELECT jsonb_agg(r.value || jsonb_build_object('idx', r.ord - 1, 'named_task_uuid', t.named_task_uuid,
+      'resolved_version', t.version, 'config', t.configuration) ORDER BY r.ord)
+  INTO v_requests
   FROM jsonb_array_elements(p_tasks) WITH ORDINALITY r(value, ord)
-  WHERE NOT EXISTS (
-    SELECT FROM tasker.named_tasks nt JOIN tasker.task_namespaces tn ON tn.task_namespace_uuid = nt.task_namespace_uuid
-    WHERE tn.name = r.value->>'namespace' AND nt.name = r.value->>'name'
-      AND (r.value->>'version' IS NULL OR nt.version = r.value->>'version'))
-  ORDER BY r.ord LIMIT 1;
+  LEFT JOIN LATERAL tasker._resolve_template(r.value->>'namespace', r.value->>'name', r.value->>'version') t ON true;
+  SELECT (e->>'idx')::integer AS idx, e->>'namespace' AS ns, e->>'name' AS nm, e->>'version' AS ver
+  INTO v_missing
+  FROM jsonb_array_elements(v_requests) e WHERE e->>'named_task_uuid' IS NULL
+  ORDER BY (e->>'idx')::integer LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION 'no task template %/%@%', v_missing.ns, v_missing.nm, coalesce(v_missing.ver, 'latest')
       USING ERRCODE = 'TKT01', HINT = 'Register the template first (registerTemplate).',
@@ -1598,18 +1615,10 @@ BEGIN
 
   -- the tasks, created in the state they rest in (steps_in_process, or complete without steps)
   WITH req AS (
-    SELECT r.ord - 1 AS idx, r.value AS q, t.named_task_uuid, t.version, t.configuration,
-      coalesce(jsonb_array_length(t.configuration->'steps'), 0) > 0 AS has_steps
-    FROM jsonb_array_elements(p_tasks) WITH ORDINALITY r(value, ord)
-    CROSS JOIN LATERAL (
-      SELECT nt.named_task_uuid, nt.version, nt.configuration
-      FROM tasker.named_tasks nt
-      JOIN tasker.task_namespaces tn ON tn.task_namespace_uuid = nt.task_namespace_uuid
-      WHERE tn.name = r.value->>'namespace' AND nt.name = r.value->>'name'
-        AND (r.value->>'version' IS NULL OR nt.version = r.value->>'version')
-      ORDER BY CASE WHEN nt.version ~ '^\d+\.\d+\.\d+$' THEN string_to_array(nt.version, '.')::integer[] END
-        DESC NULLS LAST
-      LIMIT 1) t
+    SELECT (e->>'idx')::integer AS idx, e AS q, (e->>'named_task_uuid')::uuid AS named_task_uuid,
+      e->>'resolved_version' AS version, e->'config' AS configuration,
+      coalesce(jsonb_array_length(e->'config'->'steps'), 0) > 0 AS has_steps
+    FROM jsonb_array_elements(v_requests) e
   ), ins AS (
     INSERT INTO tasker.tasks (named_task_uuid, current_state, ready_at, complete, completed_at, context,
       tags, priority, correlation_id, identity_hash, initiator, source_system, reason)
@@ -1646,10 +1655,9 @@ BEGIN
             DETAIL = json_build_object('index', v_req.idx, 'repeats', (v_seen->>v_req.hash)::integer)::text;
       END IF;
       IF NOT EXISTS (SELECT FROM jsonb_array_elements(coalesce(v_tasks, '[]')) e WHERE e->>'hash' = v_req.hash) THEN
-        RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_req.idx,
-            (SELECT t.task_uuid FROM tasker.tasks t WHERE t.identity_hash = v_req.hash)
-          USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_req.idx,
-            'task_uuid', (SELECT t.task_uuid FROM tasker.tasks t WHERE t.identity_hash = v_req.hash))::text;
+        SELECT t.task_uuid INTO v_existing FROM tasker.tasks t WHERE t.identity_hash = v_req.hash;
+        RAISE EXCEPTION 'task % of the batch: a task with the same identity exists: %', v_req.idx, v_existing
+          USING ERRCODE = 'TKT02', DETAIL = json_build_object('index', v_req.idx, 'task_uuid', v_existing)::text;
       END IF;
       v_seen := v_seen || jsonb_build_object(v_req.hash, v_req.idx);
     END LOOP;

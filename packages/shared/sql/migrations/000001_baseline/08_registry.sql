@@ -69,3 +69,20 @@ $$;
 COMMENT ON FUNCTION tasker.register_named_task(jsonb) IS
   'Registers a workflow template (namespace, named task, named steps, worker queue); idempotent for an '
   'identical template, TKR01 if the version exists with different steps. Returns the named_task_uuid.';
+
+-- _resolve_template: the registered template namespace/name at version, or at the highest
+-- registered version (semantic order; versions that are not x.y.z last) when version is NULL; no row
+-- when none matches. The one home of template resolution for create_task and create_tasks; a plain
+-- SQL query, which the planner inlines into its callers. Takes no locks.
+CREATE OR REPLACE FUNCTION tasker._resolve_template(p_namespace text, p_name text, p_version text)
+RETURNS TABLE (named_task_uuid uuid, version text, configuration jsonb)
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT nt.named_task_uuid, nt.version, nt.configuration
+  FROM tasker.named_tasks nt
+  JOIN tasker.task_namespaces tn ON tn.task_namespace_uuid = nt.task_namespace_uuid
+  WHERE tn.name = p_namespace AND nt.name = p_name AND (p_version IS NULL OR nt.version = p_version)
+  ORDER BY CASE WHEN nt.version ~ '^\d+\.\d+\.\d+$' THEN string_to_array(nt.version, '.')::integer[] END
+    DESC NULLS LAST
+  LIMIT 1;
+END;
