@@ -29,17 +29,36 @@ type CreateResult =
 const CREATE_SQL =
   'select tasker.create_task($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::text[], $10::integer, $11::uuid) as r';
 
-/** The identity hash of a request, by its strategy. */
-function hashOf(input: CreateTaskRequest): string {
-  return identityHash({
+/** create_task's arguments for a request (create_tasks takes the same, by name): defaults filled, identity hashed by strategy. */
+function createArguments(input: CreateTaskRequest) {
+  return {
     namespace: input.namespace,
     name: input.name,
-    version: input.version,
+    version: input.version ?? null,
     context: input.context ?? {},
-    strategy: input.identity_strategy ?? 'strict',
-    identityKey: input.identity_key,
-  });
+    identity_hash: identityHash({
+      namespace: input.namespace,
+      name: input.name,
+      version: input.version,
+      context: input.context ?? {},
+      strategy: input.identity_strategy ?? 'strict',
+      identityKey: input.identity_key,
+    }),
+    initiator: input.initiator ?? null,
+    source_system: input.source_system ?? null,
+    reason: input.reason ?? null,
+    tags: input.tags ?? [],
+    priority: input.priority ?? 0,
+    correlation_id: input.correlation_id ?? null,
+  };
 }
+
+const toCreation = (result: Extract<CreateResult, { created: true }>): TaskCreation => ({
+  task: result.task,
+  steps: result.steps,
+  enqueued: result.enqueued,
+  timings: result.timings,
+});
 
 /** Maps the SQLSTATEs task creation raises to the API's errors. */
 function creationError(error: unknown): unknown {
@@ -66,19 +85,7 @@ export async function createTasks(
   db: pg.Pool | pg.ClientBase,
   inputs: readonly CreateTaskRequest[],
 ): Promise<TaskCreation[]> {
-  const tasks = inputs.map((input) => ({
-    namespace: input.namespace,
-    name: input.name,
-    version: input.version ?? null,
-    context: input.context ?? {},
-    identity_hash: hashOf(input),
-    initiator: input.initiator ?? null,
-    source_system: input.source_system ?? null,
-    reason: input.reason ?? null,
-    tags: input.tags ?? [],
-    priority: input.priority ?? 0,
-    correlation_id: input.correlation_id ?? null,
-  }));
+  const tasks = inputs.map(createArguments);
   let results: Array<Extract<CreateResult, { created: true }>>;
   try {
     const { rows } = await db.query<{ r: Array<Extract<CreateResult, { created: true }>> }>({
@@ -92,12 +99,7 @@ export async function createTasks(
   }
   if (results.length !== inputs.length)
     throw new Error(`tasker.create_tasks returned ${results.length} results for ${inputs.length} tasks`);
-  return results.map((result) => ({
-    task: result.task,
-    steps: result.steps,
-    enqueued: result.enqueued,
-    timings: result.timings,
-  }));
+  return results.map(toCreation);
 }
 
 export async function createTask(
@@ -110,7 +112,7 @@ export async function createTask(
     ...(input.correlation_id ? { correlation_id: input.correlation_id } : {}),
   };
   return withSpan('task.create', attributes, async (span) => {
-    const hash = hashOf(input);
+    const a = createArguments(input);
     const started = Date.now();
     let result: CreateResult;
     try {
@@ -118,17 +120,17 @@ export async function createTask(
         name: 'tasker_create_task',
         text: CREATE_SQL,
         values: [
-          input.namespace,
-          input.name,
-          input.version ?? null,
-          JSON.stringify(input.context ?? {}),
-          hash,
-          input.initiator ?? null,
-          input.source_system ?? null,
-          input.reason ?? null,
-          input.tags ?? [],
-          input.priority ?? 0,
-          input.correlation_id ?? null,
+          a.namespace,
+          a.name,
+          a.version,
+          JSON.stringify(a.context),
+          a.identity_hash,
+          a.initiator,
+          a.source_system,
+          a.reason,
+          a.tags,
+          a.priority,
+          a.correlation_id,
         ],
       });
       const row = rows[0];
@@ -139,7 +141,7 @@ export async function createTask(
     }
     if (!result.created) throw new DuplicateTaskError(result.task_uuid);
     annotate(span, started, result);
-    return { task: result.task, steps: result.steps, enqueued: result.enqueued, timings: result.timings };
+    return toCreation(result);
   });
 }
 
