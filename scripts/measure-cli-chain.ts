@@ -136,6 +136,19 @@ interface Contender {
   chain(): Promise<number>;
 }
 
+/** After the clock stopped: the chain's four steps are complete and the last holds n^16. */
+async function checkChain(client: TaskerClient, uuid: string, evenNumber: number): Promise<void> {
+  const steps = await client.listSteps(uuid);
+  const expected = expectedFinalResult(mathematicalSequence, { even_number: evenNumber }).toString();
+  const last = steps.find((step) => step.name === 'linear_step_4');
+  const stored = (last?.results as { result?: unknown } | null | undefined)?.result;
+  if (steps.length !== 4 || steps.some((step) => step.state !== 'complete') || String(stored) !== expected)
+    throw new Error(
+      `tasker chain ${uuid} (even_number ${evenNumber}): expected 4 complete steps, the last holding ${expected}; ` +
+        `got ${JSON.stringify(steps.map((step) => [step.name, step.state, step.results]))}`,
+    );
+}
+
 function taskerContender(client: TaskerClient, handoff: Handoff, orchestrationUrl: string): Contender {
   let calls = 0;
   return {
@@ -160,19 +173,7 @@ function taskerContender(client: TaskerClient, handoff: Handoff, orchestrationUr
       const ms = performance.now() - start;
       const uuid = created.task.task_uuid;
       if (finished.state !== 'complete') throw new Error(`tasker chain ${uuid} ended ${finished.state}`);
-      const steps = await client.listSteps(uuid);
-      const expected = expectedFinalResult(mathematicalSequence, { even_number: evenNumber }).toString();
-      const last = steps.find((step) => step.name === 'linear_step_4');
-      const stored = (last?.results as { result?: unknown } | null | undefined)?.result;
-      if (
-        steps.length !== 4 ||
-        steps.some((step) => step.state !== 'complete') ||
-        String(stored) !== expected
-      )
-        throw new Error(
-          `tasker chain ${uuid} (even_number ${evenNumber}): expected 4 complete steps, the last holding ${expected}; ` +
-            `got ${JSON.stringify(steps.map((step) => [step.name, step.state, step.results]))}`,
-        );
+      await checkChain(client, uuid, evenNumber);
       return ms;
     },
   };
@@ -225,14 +226,7 @@ async function sqlTaskerContender(
       const ms = performance.now() - start;
       waiting.delete(uuid);
       if (state !== 'complete') throw new Error(`tasker chain ${uuid} ended ${state}`);
-      const steps = await client.listSteps(uuid);
-      const expected = expectedFinalResult(mathematicalSequence, { even_number: evenNumber }).toString();
-      const last = steps.find((step) => step.name === 'linear_step_4');
-      if (
-        steps.some((step) => step.state !== 'complete') ||
-        String((last?.results as { result?: unknown })?.result) !== expected
-      )
-        throw new Error(`tasker chain ${uuid}: expected 4 complete steps, the last holding ${expected}`);
+      await checkChain(client, uuid, evenNumber);
       return ms;
     },
     close: () => connection.end(),
