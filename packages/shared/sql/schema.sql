@@ -730,7 +730,6 @@ CREATE OR REPLACE FUNCTION tasker._advance_task(p_task_uuid uuid, p_path text[],
 AS $function$
 DECLARE
   v_last text := p_path[cardinality(p_path)];
-  v_prev_key integer;
   v_bad integer;
 BEGIN
   SELECT min(i) INTO v_bad FROM generate_subscripts(p_path, 1) i
@@ -751,10 +750,7 @@ BEGIN
     RETURN false;
   END IF;
 
-  SELECT max(tt.sort_key) INTO v_prev_key FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task_uuid;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
-  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1
-  FROM generate_series(2, cardinality(p_path)) i;
+  PERFORM tasker._record_task_transitions(p_task_uuid, p_path, p_metadata);
   RETURN true;
 END
 $function$;
@@ -1020,7 +1016,7 @@ BEGIN
 END
 $function$;
 
-CREATE OR REPLACE FUNCTION tasker._record_task_transitions(p_task uuid, p_path text[])
+CREATE OR REPLACE FUNCTION tasker._record_task_transitions(p_task uuid, p_path text[], p_metadata jsonb DEFAULT '{}'::jsonb)
  RETURNS void
  LANGUAGE plpgsql
  SET plan_cache_mode TO 'force_generic_plan'
@@ -1031,7 +1027,7 @@ DECLARE
 BEGIN
   SELECT max(tt.sort_key) INTO v_prev FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task;
   INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
-  SELECT p_task, p_path[i - 1], p_path[i], '{}', coalesce(v_prev, -1) + i - 1
+  SELECT p_task, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
 END
 $function$;
@@ -2186,7 +2182,6 @@ DECLARE
   owner_task uuid;
   owner_state text;
   owner_requested_at timestamptz;
-  previous_sort_key integer;
   new_ready_at timestamptz;
 BEGIN
   PERFORM FROM tasker.allowed_step_transitions a
@@ -2225,10 +2220,7 @@ BEGIN
     RETURN false;
   END IF;
 
-  SELECT max(st.sort_key) INTO previous_sort_key
-  FROM tasker.workflow_step_transitions st WHERE st.workflow_step_uuid = transition_step_state_atomic.step_uuid;
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
-  VALUES (step_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
+  PERFORM tasker._record_step_transitions(step_uuid, ARRAY[from_state, to_state], metadata);
 
   IF affects_readiness THEN
     new_ready_at := tasker._task_ready_at(owner_task, owner_state, owner_requested_at);
@@ -2243,8 +2235,6 @@ CREATE OR REPLACE FUNCTION tasker.transition_task_state_atomic(task_uuid uuid, f
  RETURNS boolean
  LANGUAGE plpgsql
 AS $function$
-DECLARE
-  previous_sort_key integer;
 BEGIN
   PERFORM FROM tasker.allowed_task_transitions a
   WHERE a.from_state = transition_task_state_atomic.from_state AND a.to_state = transition_task_state_atomic.to_state;
@@ -2268,10 +2258,7 @@ BEGIN
     RETURN false;
   END IF;
 
-  SELECT max(tt.sort_key) INTO previous_sort_key
-  FROM tasker.task_transitions tt WHERE tt.task_uuid = transition_task_state_atomic.task_uuid;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
-  VALUES (task_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
+  PERFORM tasker._record_task_transitions(task_uuid, ARRAY[from_state, to_state], metadata);
   RETURN true;
 END
 $function$;

@@ -100,8 +100,6 @@ CREATE OR REPLACE FUNCTION tasker.transition_task_state_atomic(
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 AS $$
-DECLARE
-  previous_sort_key integer;
 BEGIN
   PERFORM FROM tasker.allowed_task_transitions a
   WHERE a.from_state = transition_task_state_atomic.from_state AND a.to_state = transition_task_state_atomic.to_state;
@@ -125,10 +123,7 @@ BEGIN
     RETURN false;
   END IF;
 
-  SELECT max(tt.sort_key) INTO previous_sort_key
-  FROM tasker.task_transitions tt WHERE tt.task_uuid = transition_task_state_atomic.task_uuid;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
-  VALUES (task_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
+  PERFORM tasker._record_task_transitions(task_uuid, ARRAY[from_state, to_state], metadata);
   RETURN true;
 END
 $$;
@@ -158,7 +153,6 @@ DECLARE
   owner_task uuid;
   owner_state text;
   owner_requested_at timestamptz;
-  previous_sort_key integer;
   new_ready_at timestamptz;
 BEGIN
   PERFORM FROM tasker.allowed_step_transitions a
@@ -197,10 +191,7 @@ BEGIN
     RETURN false;
   END IF;
 
-  SELECT max(st.sort_key) INTO previous_sort_key
-  FROM tasker.workflow_step_transitions st WHERE st.workflow_step_uuid = transition_step_state_atomic.step_uuid;
-  INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
-  VALUES (step_uuid, from_state, to_state, coalesce(metadata, '{}'), coalesce(previous_sort_key + 1, 0));
+  PERFORM tasker._record_step_transitions(step_uuid, ARRAY[from_state, to_state], metadata);
 
   IF affects_readiness THEN
     new_ready_at := tasker._task_ready_at(owner_task, owner_state, owner_requested_at);
@@ -230,7 +221,6 @@ SET enable_seqscan = off
 AS $$
 DECLARE
   v_last text := p_path[cardinality(p_path)];
-  v_prev_key integer;
   v_bad integer;
 BEGIN
   SELECT min(i) INTO v_bad FROM generate_subscripts(p_path, 1) i
@@ -251,10 +241,7 @@ BEGIN
     RETURN false;
   END IF;
 
-  SELECT max(tt.sort_key) INTO v_prev_key FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task_uuid;
-  INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
-  SELECT p_task_uuid, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev_key, -1) + i - 1
-  FROM generate_series(2, cardinality(p_path)) i;
+  PERFORM tasker._record_task_transitions(p_task_uuid, p_path, p_metadata);
   RETURN true;
 END
 $$;
@@ -329,8 +316,9 @@ BEGIN
 END
 $$;
 
--- _record_task_transitions: the task sibling of _record_step_transitions (no metadata). Returns nothing.
-CREATE OR REPLACE FUNCTION tasker._record_task_transitions(p_task uuid, p_path text[])
+-- _record_task_transitions: the task sibling of _record_step_transitions, except that p_metadata goes
+-- on every hop (as _advance_task has always recorded a path). Returns nothing.
+CREATE OR REPLACE FUNCTION tasker._record_task_transitions(p_task uuid, p_path text[], p_metadata jsonb DEFAULT '{}')
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET plan_cache_mode = force_generic_plan
@@ -341,7 +329,7 @@ DECLARE
 BEGIN
   SELECT max(tt.sort_key) INTO v_prev FROM tasker.task_transitions tt WHERE tt.task_uuid = p_task;
   INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
-  SELECT p_task, p_path[i - 1], p_path[i], '{}', coalesce(v_prev, -1) + i - 1
+  SELECT p_task, p_path[i - 1], p_path[i], coalesce(p_metadata, '{}'), coalesce(v_prev, -1) + i - 1
   FROM generate_series(2, cardinality(p_path)) i;
 END
 $$;
