@@ -1367,10 +1367,8 @@ BEGIN
     v_claim := v_ready[1:greatest(coalesce(claim_qty, 0), 0)];
     v_rest := v_ready[greatest(coalesce(claim_qty, 0), 0) + 1:];
     IF cardinality(v_rest) > 0 THEN
-      UPDATE tasker.workflow_steps ws
-      SET current_state = 'enqueued', in_process = true, updated_at = now()
-      WHERE ws.workflow_step_uuid = ANY (v_rest);
-      PERFORM tasker._record_step_transitions(r, ARRAY['pending', 'enqueued'], '{}') FROM unnest(v_rest) r;
+      -- the set-based state change every enqueuer uses (02_state_machine.sql)
+      PERFORM tasker._transition_steps(v_rest, 'enqueued');
       PERFORM tasker.pgmq_send_batch_with_notify(queue_name,
         ARRAY(SELECT jsonb_build_object('task_uuid', v_task, 'step_uuid', r, 'correlation_id', t.correlation_id)
               FROM unnest(v_rest) r));

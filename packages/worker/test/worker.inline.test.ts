@@ -5,7 +5,7 @@
  * that then stops is taken over by another worker once its lease runs out, and completes once.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
-import { chain, registerTemplate } from '@tasker/shared';
+import { chain, fanOut, registerTemplate } from '@tasker/shared';
 import { afterEach, expect, test } from 'vitest';
 import {
   BUILTIN_HANDLERS,
@@ -15,7 +15,7 @@ import {
   startWorker,
   type Worker,
 } from '../src/index.ts';
-import { completeSteps } from '../src/sql/completeStep.ts';
+import { completeStep, completeSteps } from '../src/sql/completeStep.ts';
 import { eventually } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -217,4 +217,44 @@ test('under load the worker batches completions, and a refused result fails only
   expect(worker.metrics.submitted).toBe(60);
   // fewer completion round trips than steps: completions that finished together went as one
   expect(worker.metrics.completionCalls).toBeLessThan(59);
+});
+
+test('a completion with no slot to spare enqueues every child it made ready, with notify, for any worker', async () => {
+  await registerTemplate(db.pool, fanOut(3, { namespace: 'inline_fan' }));
+  const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
+    `select tasker.create_task('inline_fan', 'fan_out_3', null, '{"even_number": 2}'::jsonb, gen_random_uuid()::text) as r`,
+  );
+  const taskUuid = rows[0]?.r.task.task_uuid ?? '';
+  const queue = 'worker_inline_fan_queue';
+  const [root] = (await claimStepMessages(db.pool, queue, { visibilityTimeoutSeconds: 30, qty: 1 })).filter(
+    isClaimed,
+  );
+  if (!root) throw new Error('expected the root claimed');
+  const listener = await db.pool.connect();
+  const heard: string[] = [];
+  listener.on('notification', (message) => heard.push(message.channel));
+  await listener.query('listen "pgmq_message_ready.inline_fan"');
+  try {
+    const { status, successors } = await completeStep(
+      db.pool,
+      root,
+      { state: 'completed', results: '{"result":"3"}', durationMs: 0 },
+      { claimQty: 0, visibilityTimeoutSeconds: 30 },
+    );
+    expect({ status, successors }).toEqual({ status: 'submitted', successors: [] });
+    const { rows: leaves } = await db.pool.query<{ state: string; trail: string[] }>(
+      `select s.current_state as state, array_agg(t.to_state order by t.sort_key) as trail
+       from tasker.workflow_steps s join tasker.named_steps ns using (named_step_uuid)
+       join tasker.workflow_step_transitions t using (workflow_step_uuid)
+       where s.task_uuid = $1 and ns.name like 'fan_leaf_%' group by s.workflow_step_uuid, s.current_state`,
+      [taskUuid],
+    );
+    expect(leaves).toEqual(
+      Array.from({ length: 3 }, () => ({ state: 'enqueued', trail: ['pending', 'enqueued'] })),
+    );
+    expect(await messagesLeft(queue)).toEqual({ queued: 3, archived: 0 });
+    await eventually(async () => (heard.length > 0 ? true : undefined), 2_000);
+  } finally {
+    listener.release();
+  }
 });
