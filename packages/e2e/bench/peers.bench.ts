@@ -97,6 +97,7 @@ test('tasker vs graphile-worker vs pg-boss', { timeout: TIMEOUT_MS }, async ({ d
         noop: NOOP_JOBS,
         probe: calls,
         chains: calls,
+        diamonds: 0,
       });
 
     // every ratio is to each tasker variant; the target (registry) is on the default one, `tasker`

@@ -20,10 +20,7 @@ import {
   benchTest as test,
 } from '@tasker/bench-kit';
 import { expect } from 'vitest';
-import { startGraphileWorkerPeer } from '../src/peers/graphileWorkerPeer.ts';
-import { startPgBossPeer } from '../src/peers/pgBossPeer.ts';
-import type { Peer } from '../src/peers/signals.ts';
-import { startTaskerPeers } from '../src/peers/taskerPeer.ts';
+import { PEER_SYSTEMS, type PeerSystem } from '../src/peers/index.ts';
 
 const FULL = activeProfile() === 'full';
 /** jobs (tasker: one-step tasks) in each metered burn-down */
@@ -34,14 +31,6 @@ const ROUNDS = FULL ? 3 : 2;
 const WARMUP_JOBS = 50;
 const REFERENCE = 'graphile-worker';
 const TIMEOUT_MS = 1_200_000;
-
-/** One system as the peers bench starts it: tasker's hand-offs share one system. */
-type SystemStarter = { name: string; start: (connectionString: string) => Promise<Peer[]> };
-const SYSTEMS: SystemStarter[] = [
-  { name: 'tasker', start: startTaskerPeers },
-  { name: 'graphile-worker', start: async (url) => [await startGraphileWorkerPeer(url)] },
-  { name: 'pg-boss', start: async (url) => [await startPgBossPeer(url)] },
-];
 
 interface Totals {
   cost: CostFigures;
@@ -55,7 +44,7 @@ const isTasker = (peer: { name: string }) => peer.name.startsWith('tasker');
 test('cost per step: no-op burn-down', { timeout: TIMEOUT_MS }, async ({ db, task }) => {
   const totals = new Map<string, Totals>();
   for (let round = 0; round < ROUNDS; round++) {
-    const order = SYSTEMS.map((_, i) => SYSTEMS[(i + round) % SYSTEMS.length] as SystemStarter);
+    const order = PEER_SYSTEMS.map((_, i) => PEER_SYSTEMS[(i + round) % PEER_SYSTEMS.length] as PeerSystem);
     for (const system of order) {
       const peers = await system.start(db.connectionString);
       try {

@@ -52,9 +52,11 @@ export interface JobCounts {
   probe: number;
   /** chains whose 4th job finished */
   chains: number;
+  /** diamonds whose last job (D) finished */
+  diamonds: number;
 }
 
-export const noJobs = (): JobCounts => ({ noop: 0, probe: 0, chains: 0 });
+export const noJobs = (): JobCounts => ({ noop: 0, probe: 0, chains: 0, diamonds: 0 });
 
 export interface Peer {
   readonly name: string;
@@ -68,5 +70,7 @@ export interface Peer {
   enqueueToStart(key: string): Promise<void>;
   /** (c) enqueues the first of 4 dependent jobs (each enqueues the next); resolves when the 4th is done */
   chainOfFour(key: string): Promise<void>;
+  /** (d) a diamond of 4 jobs: A, then B and C (both after A, run in parallel), then D after both; resolves when D is done */
+  diamond(key: string): Promise<void>;
   stop(): Promise<void>;
 }

@@ -1,14 +1,16 @@
 /**
  * tasker doing the peers' work, in-process (one orchestrator; one worker per hand-off, concurrency
  * 10): a job is a one-step task; the chain of 4 is mathematical_sequence (each step enqueued when its
- * parent's result has been applied). Two peers share the system, each with namespaces of its own:
+ * parent's result has been applied), the diamond is diamond_pattern (start → left, right → end: the
+ * two branches enqueued together once start's result is applied, end once both are); both run the
+ * built-in arithmetic handlers, so the task's own completion counts them. Two peers share the system, each with namespaces of its own:
  * `tasker` (the default inline hand-off: the worker applies a result and runs the steps it made
  * ready, migration 000019) and `tasker (queue hand-off)` (results through
  * orchestration_step_results and the orchestrator, the seed design). A bulk run ends at the completion
  * notification (task_completed) of its last task.
  */
 import { CompletionWaiters, TASK_COMPLETED_CHANNEL, type TaskFinished } from '@tasker/orchestration';
-import { mathematicalSequence, PgEventListener, type WorkflowTemplate } from '@tasker/shared';
+import { diamondPattern, mathematicalSequence, PgEventListener, type WorkflowTemplate } from '@tasker/shared';
 import type { ResultHandoff } from '@tasker/worker';
 import { createTasks } from '../load/createTasks.ts';
 import { startSystem } from '../system/startSystem.ts';
@@ -36,8 +38,13 @@ function templatesOf(handoff: ResultHandoff) {
       handoff === 'inline'
         ? mathematicalSequence
         : { ...mathematicalSequence, namespace: `peer_linear${suffix}` },
+    diamond:
+      handoff === 'inline' ? diamondPattern : { ...diamondPattern, namespace: `peer_diamond${suffix}` },
   };
 }
+
+/** Built-in templates the system registers itself. */
+const BUILT_IN: readonly WorkflowTemplate[] = [mathematicalSequence, diamondPattern];
 
 /** Both tasker peers, on one system; stopping either stops it. */
 export async function startTaskerPeers(connectionString: string): Promise<Peer[]> {
@@ -50,7 +57,9 @@ export async function startTaskerPeers(connectionString: string): Promise<Peer[]
     mode: 'in-process',
     workers: 0,
     workerConcurrency: CONCURRENCY,
-    templates: templates.flatMap((t) => [t.noop, t.probe, t.chain]).filter((t) => t !== mathematicalSequence),
+    templates: templates
+      .flatMap((t) => [t.noop, t.probe, t.chain, t.diamond])
+      .filter((t) => !BUILT_IN.includes(t)),
     handlers: {
       peer_noop: (context) => {
         const handoff = context.taskContext.handoff as ResultHandoff;
@@ -104,9 +113,9 @@ async function startPeer(
   done: JobCounts,
   stop: () => Promise<void>,
 ): Promise<Peer> {
-  const { noop, probe, chain } = templatesOf(handoff);
+  const { noop, probe, chain, diamond } = templatesOf(handoff);
   const groupOptions = {
-    namespaces: [noop.namespace, probe.namespace, chain.namespace],
+    namespaces: [noop.namespace, probe.namespace, chain.namespace, diamond.namespace],
     resultHandoff: handoff,
   };
   let workers: WorkerGroup = await system.startWorkers(1, groupOptions);
@@ -137,18 +146,26 @@ async function startPeer(
       await started;
     },
     async chainOfFour(key) {
-      const created = await system.client.createTask({
-        namespace: chain.namespace,
-        name: chain.name,
-        context: { even_number: 2, key },
-        identity_strategy: 'always_unique',
-      });
-      // the chain's steps are the built-in arithmetic handlers: the task's own completion counts it
-      const finished = await system.client.waitForCompletion(created.task.task_uuid);
-      if (finished.state !== 'complete')
-        throw new Error(`chain task ${created.task.task_uuid} ended ${finished.state}, not complete`);
+      await runToCompletion(system, chain, key);
       done.chains++;
+    },
+    async diamond(key) {
+      await runToCompletion(system, diamond, key);
+      done.diamonds++;
     },
     stop,
   };
+}
+
+/** Creates one task of a built-in arithmetic workflow; resolves when it completed (the task counts it). */
+async function runToCompletion(system: TaskerSystem, template: WorkflowTemplate, key: string): Promise<void> {
+  const created = await system.client.createTask({
+    namespace: template.namespace,
+    name: template.name,
+    context: { even_number: 2, key },
+    identity_strategy: 'always_unique',
+  });
+  const finished = await system.client.waitForCompletion(created.task.task_uuid);
+  if (finished.state !== 'complete')
+    throw new Error(`${template.name} task ${created.task.task_uuid} ended ${finished.state}, not complete`);
 }
