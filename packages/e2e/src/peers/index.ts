@@ -3,6 +3,7 @@
  * it). A system may run more than one peer (tasker: one per result hand-off, on one system); the
  * benches start each with the file's database and stop its peers afterwards.
  */
+import { startDbosPeers } from './dbosPeer.ts';
 import { startGraphileWorkerPeer } from './graphileWorkerPeer.ts';
 import { startPgBossPeer } from './pgBossPeer.ts';
 import type { Peer } from './signals.ts';
@@ -17,6 +18,8 @@ export const PEER_SYSTEMS: readonly PeerSystem[] = [
   { name: 'tasker', start: startTaskerPeers },
   { name: 'graphile-worker', start: async (url) => [await startGraphileWorkerPeer(url)] },
   { name: 'pg-boss', start: async (url) => [await startPgBossPeer(url)] },
+  // DBOS (direct) and DBOS (queue), one process-wide launch
+  { name: 'DBOS', start: startDbosPeers },
 ];
 
 export type { JobCounts, Peer } from './signals.ts';
