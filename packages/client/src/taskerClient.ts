@@ -15,6 +15,7 @@ import {
   type CreatedTasks,
   type CreateTaskRequest,
   type Health,
+  isSucceededTaskState,
   MAX_WAIT_MS,
   type TaskDetail,
   type TaskPage,
@@ -110,9 +111,10 @@ export class TaskerClient {
   }
 
   /**
-   * Resolves when the task completes. Rejects with TaskFailedError when it ends in error (or
-   * blocked_by_failures, or is cancelled) — naming the failing step — and with TaskWaitTimeoutError,
-   * carrying the last state, when `timeoutMs` (default 30 s) passes first.
+   * Resolves when the task has finished and succeeded (complete or resolved_manually; see
+   * FINISHED_TASK_STATES of @tasker/shared/api). Rejects with TaskFailedError when it finishes
+   * otherwise (error, cancelled) or is blocked_by_failures — naming the failing step — and with
+   * TaskWaitTimeoutError, carrying the last state, when `timeoutMs` (default 30 s) passes first.
    */
   async waitForCompletion(taskUuid: string, options: { timeoutMs?: number } = {}): Promise<WaitResult> {
     const timeoutMs = options.timeoutMs ?? 30_000;
@@ -128,7 +130,7 @@ export class TaskerClient {
         holdMs + this.#timeoutMs,
       );
       if (result.completed) {
-        if (result.state === 'complete' || result.state === 'resolved_manually') return result;
+        if (isSucceededTaskState(result.state)) return result;
         throw new TaskFailedError(taskUuid, result.state, result.failed_step);
       }
       if (result.state === 'blocked_by_failures')

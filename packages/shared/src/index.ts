@@ -98,10 +98,12 @@ export {
 } from './registry/registerTemplate.ts';
 export { TemplateConflictError, toRegistryError } from './registry/registryErrors.ts';
 export {
+  FINISHED_TASK_STATES,
+  type FinishedTaskState,
+  isFinishedTaskState,
   isStepTransitionAllowed,
+  isSucceededTaskState,
   isTaskTransitionAllowed,
-  isTerminalStepState,
-  isTerminalTaskState,
   STEP_STATES,
   STEP_TRANSITIONS,
   type StepState,

@@ -4,7 +4,16 @@
  * database code: a client importing this loads neither pg nor the migrations.
  */
 export { TaskerError } from '../errors.ts';
-export { STEP_STATES, type StepState, TASK_STATES, type TaskState } from '../state/transitions.ts';
+export {
+  FINISHED_TASK_STATES,
+  type FinishedTaskState,
+  isFinishedTaskState,
+  isSucceededTaskState,
+  STEP_STATES,
+  type StepState,
+  TASK_STATES,
+  type TaskState,
+} from '../state/transitions.ts';
 export {
   CreateTaskRequest,
   CreateTasksRequest,

@@ -123,8 +123,8 @@ export const FailedStep = Type.Object({ step_uuid: Uuid, name: Type.String(), at
 export type FailedStep = Static<typeof FailedStep>;
 
 /**
- * 200 of GET /v1/tasks/:uuid/wait: `completed` once the task is in a terminal state (then `state`
- * says which), `timed_out` when timeout_ms passed first; failed_step is set for state error.
+ * 200 of GET /v1/tasks/:uuid/wait: `completed` once the task has finished (FINISHED_TASK_STATES;
+ * `state` says which), `timed_out` when timeout_ms passed first; failed_step is set for state error.
  */
 export const WaitResult = Type.Object({
   task_uuid: Uuid,

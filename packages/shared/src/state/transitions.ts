@@ -17,9 +17,10 @@
  *                             or the task → resolved_manually
  *   error                     an operator resolves it → resolved_manually
  *   complete, cancelled, resolved_manually   terminal
- * Any non-terminal state → cancelled (a cancel request); an orchestration failure → error.
+ * Any unfinished state → cancelled (a cancel request); an orchestration failure → error. Which states
+ * count as finished (error among them) is FINISHED_TASK_STATES, below.
  *
- * Step states (see /work/shared/design.md, "One step's life"):
+ * Step states:
  *   pending                    ready (parents done, retries left) → enqueued, by the enqueuer's CAS
  *   enqueued                   a worker claims the message → in_progress (attempts + 1)
  *   in_progress                the handler returns → enqueued_for_orchestration; it throws →
@@ -108,11 +109,36 @@ export function isStepTransitionAllowed(from: StepState, to: StepState): boolean
   return STEP_TRANSITIONS[from].includes(to);
 }
 
-/** A state with no way out (resolved_manually is the only way out of error, so error is not terminal). */
-export function isTerminalTaskState(state: TaskState): boolean {
-  return TASK_TRANSITIONS[state].length === 0;
+/**
+ * The task states in which a task is finished: the engine does no more work on it by itself. This is
+ * the SQL's own definition, written there as `IN ('complete', 'error', 'cancelled', 'resolved_manually')`:
+ * such a task has no ready_at (_task_ready_at, 04_step_readiness.sql), so no poller picks it up; its
+ * steps' messages are not claimed but archived as `finished` (claim_step_messages / _claim_outcome,
+ * 11_worker_claim_submit.sql); the evaluation cycle leaves it alone (_evaluate_task,
+ * 10_result_processing.sql, evaluates resting states only); and a task reaching complete, error or
+ * cancelled sends the completion notification (task_completed, _notify_task_finished in
+ * 09_task_creation.sql) that waiters listen for. `transitions.finished.test.ts` checks the first two
+ * against the SQL.
+ *
+ * `error` is finished, though not terminal in the table above: only an operator moves it on (→
+ * resolved_manually). `blocked_by_failures` is not finished: the evaluation cycle passes through it
+ * to error in the same transaction, and an operator may still resolve the failed step.
+ */
+export const FINISHED_TASK_STATES = [
+  'complete',
+  'error',
+  'cancelled',
+  'resolved_manually',
+] as const satisfies readonly TaskState[];
+export type FinishedTaskState = (typeof FINISHED_TASK_STATES)[number];
+
+const FINISHED: ReadonlySet<string> = new Set(FINISHED_TASK_STATES);
+
+export function isFinishedTaskState(state: string): state is FinishedTaskState {
+  return FINISHED.has(state);
 }
 
-export function isTerminalStepState(state: StepState): boolean {
-  return STEP_TRANSITIONS[state].length === 0;
+/** Of the finished states, those in which the task's work is done: complete, or resolved by an operator. */
+export function isSucceededTaskState(state: string): state is 'complete' | 'resolved_manually' {
+  return state === 'complete' || state === 'resolved_manually';
 }
