@@ -5,6 +5,7 @@
  * Either otherwise failed inside the database as a 500. The first problem is returned with the
  * field it is in (`context.note`, `tags.1`).
  */
+import type { FastifyRequest } from 'fastify';
 import { InvalidRequestError } from '../errors.ts';
 
 /** nesting levels a body may have (context included) */
@@ -49,4 +50,10 @@ export function unstorableBodyProblem(body: unknown): InvalidRequestError | unde
     if (problem) return problem;
   }
   return undefined;
+}
+
+/** The routes' preValidation hook: a body with such a problem is answered 400 before its schema runs. */
+export async function rejectUnstorableBody(request: FastifyRequest): Promise<void> {
+  const problem = unstorableBodyProblem(request.body);
+  if (problem) throw problem;
 }
