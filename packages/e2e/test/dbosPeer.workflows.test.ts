@@ -70,6 +70,7 @@ test('direct and queued: a chain, a diamond and a burn-down complete, each exact
   const peers: Peer[] = await startDbosPeers(db.connectionString);
   try {
     expect(peers.map((peer) => peer.name)).toEqual(['DBOS (direct)', 'DBOS (queue)']);
+    expect(peers[0]?.configuration).toMatch(/^DBOS Transact 5\.\d+\.\d+ \(direct\)/);
     expect(peers[1]?.configuration).toMatch(/workerConcurrency 10, minPollingIntervalMs \d+/);
     expect(await otherSessions(db.connectionString)).toBeGreaterThan(before);
     for (const peer of peers) {
