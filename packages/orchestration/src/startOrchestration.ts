@@ -1,11 +1,12 @@
 /**
- * The orchestration service in-process: pool, template registration, LISTEN (results and task
- * completions), result processor, retry poller and the HTTP server. Tests, benches and the CLI all
- * start it through here; close() shuts it down gracefully (see below).
+ * The orchestration service in-process: pools, queue and template registration, LISTEN (results
+ * and task completions), result processor, retry poller and the HTTP server. Tests, benches and the
+ * CLI all start it through here; close() shuts it down gracefully (see below).
  */
 import {
   AfterCommitNotifier,
   BUILTIN_TEMPLATES,
+  ensureQueue,
   type ListenerState,
   NOTIFY_AFTER_COMMIT_OPTION,
   type NotifyMode,
@@ -74,10 +75,6 @@ export type Orchestration = {
   metrics: OrchestrationMetrics;
   /** the Fastify instance (inject() in tests) */
   server: FastifyInstance;
-  /** runs the retry poller once now (tests) */
-  pollRetries(): Promise<void>;
-  /** drains the results queue now (tests) */
-  processResults(): void;
   /**
    * Graceful shutdown: stop accepting connections, answer pending waits with the current state,
    * let in-flight requests and results finish, stop the poller, close the listener and the pool.
@@ -89,14 +86,69 @@ export type Orchestration = {
 export async function startOrchestration(options: OrchestrationOptions): Promise<Orchestration> {
   const onError =
     options.onError ?? ((error: Error) => console.error(`[tasker-orchestration] ${error.message}`));
+  const pools = openPools(options, onError);
+  const { pool, pollerPool, notifier } = pools;
+  const metrics = new OrchestrationMetrics();
+  const { waiters, processor, poller, listener } = createBackground(options, pools, metrics, onError);
+  let server: FastifyInstance | undefined;
+  let draining = false;
+
+  const shutdown = async () => {
+    draining = true;
+    waiters.close();
+    await Promise.all([server?.close(), processor.stop(), poller.stop()]);
+    await listener.close();
+    await notifier?.flush();
+    await Promise.all([pool.end(), pollerPool !== pool ? pollerPool.end() : undefined]);
+  };
+
+  try {
+    await prepare(pool, options);
+    await listener.start();
+    processor.kick();
+    poller.start();
+
+    server = buildServer({
+      pool,
+      ...(notifier ? { notifier } : {}),
+      metrics,
+      waiters,
+      logger: options.logger ?? false,
+      draining: () => draining,
+      ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+      readiness: () => readiness(pool, listener),
+    });
+    await server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await shutdown().catch(() => undefined);
+    throw error;
+  }
+
+  const { url, port } = serviceAddress(server, options);
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    metrics,
+    server,
+    close: () => {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
+
+/**
+ * The service's pools. With notify 'after_commit', task creation (API) and result processing run
+ * on sessions that leave the workers' wake-up to a notifier after the commit (03_messaging.sql);
+ * the retry poller, which does not know which namespaces its due tasks enqueue into, notifies in
+ * its transactions, on a small pool of its own. Otherwise one pool serves all.
+ */
+function openPools(options: OrchestrationOptions, onError: (error: Error) => void) {
   const connection = {
     connectionString: options.databaseUrl,
     application_name: options.applicationName ?? 'tasker-orchestration',
   };
-  // With notify 'after_commit', task creation (API) and result processing run on sessions that
-  // leave the workers' wake-up to a notifier after the commit (03_messaging.sql). The retry poller,
-  // which does not know which namespaces its due tasks enqueue into, notifies in its transactions
-  // on a small pool of its own.
   const afterCommit = options.notify === 'after_commit';
   const sessionOptions = afterCommit ? { options: NOTIFY_AFTER_COMMIT_OPTION } : {};
   const pool = new pg.Pool({ ...connection, ...sessionOptions, max: options.poolSize ?? 20 });
@@ -104,7 +156,23 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
   const pollerPool = afterCommit ? new pg.Pool({ ...connection, max: 2 }) : pool;
   if (pollerPool !== pool) pollerPool.on('error', onError);
   const notifier = afterCommit ? new AfterCommitNotifier(pool, onError) : undefined;
-  const metrics = new OrchestrationMetrics();
+  return { connection, pool, pollerPool, notifier };
+}
+
+type Pools = ReturnType<typeof openPools>;
+
+/**
+ * What runs beside the HTTP server: the result processor and the retry poller, the completion
+ * waiters, and the LISTEN connection that wakes the first (results) and the last (completions) and
+ * polls the results queue meanwhile. Wired here; started by startOrchestration once the database
+ * is prepared.
+ */
+function createBackground(
+  options: OrchestrationOptions,
+  { connection, pool, pollerPool, notifier }: Pools,
+  metrics: OrchestrationMetrics,
+  onError: (error: Error) => void,
+) {
   const waiters = new CompletionWaiters();
   const processor = new ResultProcessor({
     pool,
@@ -132,82 +200,55 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
     onPoll: () => processor.kick(),
     onError,
   });
-  let server: FastifyInstance | undefined;
-  let draining = false;
+  listener.subscribe((event) => {
+    if (event.channel === RESULTS_CHANNEL) processor.kick();
+    else if (event.channel === TASK_COMPLETED_CHANNEL) waiters.onNotification(event.payload);
+  });
+  listener.onStateChange((state) => {
+    processor.onListenerState(state);
+    options.onListenerState?.(state);
+  });
+  return { waiters, processor, poller, listener };
+}
 
-  const shutdown = async () => {
-    draining = true;
-    waiters.close();
-    await Promise.all([server?.close(), processor.stop(), poller.stop()]);
-    await listener.close();
-    await notifier?.flush();
-    await Promise.all([pool.end(), pollerPool !== pool ? pollerPool.end() : undefined]);
-  };
-
-  try {
-    if (options.prepareDatabase) {
-      const client = await pool.connect();
-      try {
-        await prepareDatabase(client);
-      } finally {
-        client.release();
-      }
+/** What the service needs in the database before it serves: schema (if asked), results queue, templates. */
+async function prepare(pool: pg.Pool, options: OrchestrationOptions): Promise<void> {
+  if (options.prepareDatabase) {
+    const client = await pool.connect();
+    try {
+      await prepareDatabase(client);
+    } finally {
+      client.release();
     }
-    await pool.query('select pgmq.create($1)', [ORCHESTRATION_STEP_RESULTS_QUEUE]);
-    await registerTemplates(pool, options.templates ?? BUILTIN_TEMPLATES);
-
-    listener.subscribe((event) => {
-      if (event.channel === RESULTS_CHANNEL) processor.kick();
-      else if (event.channel === TASK_COMPLETED_CHANNEL) waiters.onNotification(event.payload);
-    });
-    listener.onStateChange((state) => {
-      processor.onListenerState(state);
-      options.onListenerState?.(state);
-    });
-    await listener.start();
-    processor.kick();
-    poller.start();
-
-    server = buildServer({
-      pool,
-      ...(notifier ? { notifier } : {}),
-      metrics,
-      waiters,
-      logger: options.logger ?? false,
-      draining: () => draining,
-      ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
-      readiness: async () => {
-        const checks: Record<string, string> = { listener: listener.state };
-        try {
-          await pool.query('select 1');
-          checks.database = 'ok';
-        } catch (error) {
-          checks.database = error instanceof Error ? error.message : String(error);
-        }
-        return { ready: checks.database === 'ok' && listener.state === 'connected', checks };
-      },
-    });
-    await server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-  } catch (error) {
-    await shutdown().catch(() => undefined);
-    throw error;
   }
+  // through the owner's function: the orchestration role may not create tables (12_access.sql)
+  await ensureQueue(pool, ORCHESTRATION_STEP_RESULTS_QUEUE);
+  await registerTemplates(pool, options.templates ?? BUILTIN_TEMPLATES);
+}
 
+/** GET /health/ready: the database answers and the listener is connected. */
+async function readiness(
+  pool: pg.Pool,
+  listener: PgEventListener<string>,
+): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const checks: Record<string, string> = { listener: listener.state };
+  try {
+    await pool.query('select 1');
+    checks.database = 'ok';
+  } catch (error) {
+    checks.database = error instanceof Error ? error.message : String(error);
+  }
+  return { ready: checks.database === 'ok' && listener.state === 'connected', checks };
+}
+
+/** The URL clients reach the listening server at: a wildcard host is reached through 127.0.0.1. */
+function serviceAddress(
+  server: FastifyInstance,
+  options: OrchestrationOptions,
+): { url: string; port: number } {
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const host =
     options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    metrics,
-    server,
-    pollRetries: () => poller.pollOnce(),
-    processResults: () => processor.kick(),
-    close: () => {
-      closing ??= shutdown();
-      return closing;
-    },
-  };
+  return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
 }
