@@ -6,7 +6,7 @@
 import {
   AfterCommitNotifier,
   BUILTIN_TEMPLATES,
-  ensureQueue,
+  ensureTaskerQueues,
   type ListenerState,
   NOTIFY_AFTER_COMMIT_OPTION,
   type NotifyMode,
@@ -222,7 +222,8 @@ async function prepare(pool: pg.Pool, options: OrchestrationOptions): Promise<vo
     }
   }
   // through the owner's function: the orchestration role may not create tables (12_access.sql)
-  await ensureQueue(pool, ORCHESTRATION_STEP_RESULTS_QUEUE);
+  // through the owner's function: the orchestration role may not create tables (12_access.sql)
+  await ensureTaskerQueues(pool, [ORCHESTRATION_STEP_RESULTS_QUEUE]);
   await registerTemplates(pool, options.templates ?? BUILTIN_TEMPLATES);
 }
 

@@ -1234,6 +1234,8 @@ $function$;
 CREATE OR REPLACE FUNCTION tasker.claim_step_messages(queue_name text, vt integer, qty integer, worker_id text DEFAULT NULL::text)
  RETURNS TABLE(msg_id bigint, read_ct integer, outcome text, task_uuid uuid, step_uuid uuid, correlation_id uuid, step_name text, handler text, attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb, dependencies jsonb)
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
  SET enable_seqscan TO 'off'
 AS $function$
@@ -1301,6 +1303,8 @@ $function$;
 CREATE OR REPLACE FUNCTION tasker.complete_step(queue_name text, msg_id bigint, step_uuid uuid, attempt integer, results jsonb, claim_qty integer DEFAULT 0, vt integer DEFAULT 30, worker_id text DEFAULT NULL::text)
  RETURNS TABLE(status text, claimed_msg_id bigint, read_ct integer, outcome text, task_uuid uuid, claimed_step_uuid uuid, correlation_id uuid, step_name text, handler text, claimed_attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb, dependencies jsonb)
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
  SET enable_seqscan TO 'off'
 AS $function$
@@ -1335,7 +1339,8 @@ BEGIN
   UPDATE tasker.workflow_steps ws
   SET current_state = 'complete', results = complete_step.results, in_process = false, processed = true,
     processed_at = now(), updated_at = now(), claim_msg_id = NULL, lease_until = NULL
-  WHERE ws.workflow_step_uuid = v_step AND ws.current_state = 'in_progress' AND ws.attempts = attempt;
+  WHERE ws.workflow_step_uuid = v_step AND ws.current_state = 'in_progress' AND ws.attempts = attempt
+    AND ws.claim_msg_id = msg_id;
   IF NOT FOUND THEN
     -- fenced or stale: the general path says which (and archives a stale message)
     status := tasker.submit_step_result_inline(queue_name, msg_id, v_step, attempt,
@@ -1423,6 +1428,8 @@ $function$;
 CREATE OR REPLACE FUNCTION tasker.complete_steps(queue_name text, msg_ids bigint[], step_uuids uuid[], attempts integer[], results jsonb[], claim_qty integer DEFAULT 0, vt integer DEFAULT 30, worker_id text DEFAULT NULL::text)
  RETURNS TABLE(completed_step_uuid uuid, status text, claimed_msg_id bigint, read_ct integer, outcome text, task_uuid uuid, claimed_step_uuid uuid, correlation_id uuid, step_name text, handler text, claimed_attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb, dependencies jsonb)
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
  SET enable_seqscan TO 'off'
 AS $function$
@@ -1754,6 +1761,26 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION tasker.ensure_queues(queue_names text[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+  v_queue text;
+BEGIN
+  FOREACH v_queue IN ARRAY coalesce(queue_names, '{}') LOOP
+    IF v_queue IS NULL OR (v_queue <> 'orchestration_step_results' AND v_queue !~ '^worker_[a-z0-9_]{1,40}_queue$') THEN
+      RAISE EXCEPTION 'ensure_queues: % is not a tasker queue name',
+        CASE WHEN v_queue IS NULL THEN 'NULL' ELSE quote_literal(left(v_queue, 60)) || CASE WHEN length(v_queue) > 60 THEN '…' ELSE '' END END
+        USING ERRCODE = 'TKM02', HINT = 'Use worker_<namespace>_queue (namespace: a-z, 0-9, _) or orchestration_step_results.';
+    END IF;
+    PERFORM pgmq.create(v_queue);
+  END LOOP;
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION tasker.get_next_ready_tasks(limit_count integer DEFAULT 5)
  RETURNS TABLE(task_uuid uuid, namespace_name text, task_name text, task_version text, current_state text, priority integer, computed_priority double precision, requested_at timestamp with time zone, correlation_id uuid)
  LANGUAGE plpgsql
@@ -2028,6 +2055,8 @@ $function$;
 CREATE OR REPLACE FUNCTION tasker.register_named_task(p_template jsonb)
  RETURNS uuid
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 DECLARE
   v_namespace text := p_template->>'namespace';
@@ -2080,6 +2109,8 @@ $function$;
 CREATE OR REPLACE FUNCTION tasker.submit_step_result(queue_name text, msg_id bigint, step_uuid uuid, attempt integer, status text, results jsonb, retryable boolean DEFAULT NULL::boolean, backoff_request_seconds integer DEFAULT NULL::integer)
  RETURNS text
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
 #variable_conflict use_column
 DECLARE
@@ -2092,7 +2123,7 @@ BEGIN
   END IF;
 
   PERFORM set_config('synchronous_commit', 'off', true);
-  SELECT ws.current_state, ws.attempts, ws.task_uuid, t.correlation_id INTO s
+  SELECT ws.current_state, ws.attempts, ws.claim_msg_id, ws.task_uuid, t.correlation_id INTO s
   FROM tasker.workflow_steps ws
   JOIN tasker.tasks t ON t.task_uuid = ws.task_uuid
   WHERE ws.workflow_step_uuid = submit_step_result.step_uuid
@@ -2102,7 +2133,7 @@ BEGIN
     PERFORM pgmq.archive(queue_name, submit_step_result.msg_id);
     RETURN 'stale';
   END IF;
-  IF s.attempts <> submit_step_result.attempt THEN
+  IF s.attempts <> submit_step_result.attempt OR s.claim_msg_id IS DISTINCT FROM submit_step_result.msg_id THEN
     RETURN 'fenced';
   END IF;
 
@@ -2124,6 +2155,8 @@ $function$;
 CREATE OR REPLACE FUNCTION tasker.submit_step_result_inline(queue_name text, msg_id bigint, step_uuid uuid, attempt integer, status text, results jsonb, retryable boolean DEFAULT NULL::boolean, backoff_request_seconds integer DEFAULT NULL::integer)
  RETURNS text
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
  SET plan_cache_mode TO 'force_generic_plan'
  SET enable_seqscan TO 'off'
 AS $function$
@@ -2145,7 +2178,7 @@ BEGIN
   IF FOUND THEN
     PERFORM FROM tasker.tasks t WHERE t.task_uuid = v_task FOR NO KEY UPDATE;
   END IF;
-  SELECT ws.current_state, ws.attempts INTO s
+  SELECT ws.current_state, ws.attempts, ws.claim_msg_id INTO s
   FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = submit_step_result_inline.step_uuid
   FOR NO KEY UPDATE;
 
@@ -2153,7 +2186,8 @@ BEGIN
     PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
     RETURN 'stale';
   END IF;
-  IF s.attempts <> submit_step_result_inline.attempt THEN
+  IF s.attempts <> submit_step_result_inline.attempt
+     OR s.claim_msg_id IS DISTINCT FROM submit_step_result_inline.msg_id THEN
     RETURN 'fenced';
   END IF;
 
@@ -2282,6 +2316,8 @@ COMMENT ON FUNCTION tasker.create_task(pg_catalog.text,pg_catalog.text,pg_catalo
 COMMENT ON FUNCTION tasker.create_tasks(pg_catalog.jsonb) IS 'Creates several tasks set-based in one transaction, all or nothing: TKT02 for an existing identity (index and task in DETAIL), TKT01 for an unknown template. Returns create_task''s results in order.';
 
 COMMENT ON FUNCTION tasker.enqueue_due_tasks(integer) IS 'Claims due tasks (get_next_ready_tasks, SKIP LOCKED) and enqueues their ready steps (retries whose backoff ran out); returns tasks evaluated and steps enqueued.';
+
+COMMENT ON FUNCTION tasker.ensure_queues(pg_catalog.text[]) IS 'Creates the given tasker queues (worker_<ns>_queue, orchestration_step_results) that do not exist; runs as its owner; TKM02 for another name.';
 
 COMMENT ON FUNCTION tasker.get_next_ready_tasks(integer) IS 'Claims (FOR UPDATE SKIP LOCKED) up to limit_count tasks with work (pending, or a ready step), by priority plus one point per 300 s of age.';
 

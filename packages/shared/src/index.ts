@@ -23,6 +23,12 @@ export {
   migrate,
 } from './db/migrate.ts';
 export { type PreparedDatabase, prepareDatabase } from './db/prepareDatabase.ts';
+export {
+  createServiceLogin,
+  SERVICE_ROLES,
+  type ServiceLogin,
+  type ServiceRole,
+} from './db/serviceLogins.ts';
 export { IllegalTransitionError, MigrationError, NotFoundError, TaskerError } from './errors.ts';
 export { type BackoffOptions, backoffDelay } from './events/backoff.ts';
 export {
@@ -60,6 +66,7 @@ export {
   archiveMessages,
   deleteMessages,
   ensureQueue,
+  ensureTaskerQueues,
   type MsgId,
   type Queryable,
   type QueueMessage,

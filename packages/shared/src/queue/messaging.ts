@@ -193,3 +193,20 @@ export async function ensureQueue(
   const create = options.unlogged ? 'pgmq.create_unlogged' : 'pgmq.create';
   await run(client, { text: `select ${create}($1)`, values: [assertQueueName(queue)] });
 }
+
+/**
+ * tasker.ensure_queues (03_messaging.sql): creates the tasker queues among `queues` —
+ * worker_<namespace>_queue, orchestration_step_results — that do not exist yet, in one statement.
+ * It runs as the schema's owner, so a service logged in through tasker_worker or
+ * tasker_orchestration (12_access.sql), which may not create tables, can still make sure the queues
+ * it reads exist; what the services call at start. ensureQueue above creates any queue, logged or
+ * not, with the caller's own rights (tests, benches, tools). Raises TKM02 for another name.
+ */
+export async function ensureTaskerQueues(client: Queryable, queues: readonly string[]): Promise<void> {
+  if (queues.length === 0) return;
+  await run(client, {
+    name: 'tasker_ensure_queues',
+    text: 'select tasker.ensure_queues($1::text[])',
+    values: [queues.map(assertQueueName)],
+  });
+}

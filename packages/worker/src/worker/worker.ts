@@ -25,12 +25,14 @@ import { hostname } from 'node:os';
 import { type Context, context } from '@opentelemetry/api';
 import {
   AfterCommitNotifier,
+  ensureTaskerQueues,
   type ListenerState,
   messageReadyChannel,
   NOTIFY_AFTER_COMMIT_OPTION,
   type NotifyMode,
   namespaceFromQueue,
   ORCHESTRATION_NAMESPACE,
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
   PgEventListener,
   workerQueueName,
 } from '@tasker/shared';
@@ -221,8 +223,11 @@ export class Worker {
           ...this.#threadOptions,
           onError: (error) => this.#onError(error),
         });
-      for (const { queue } of this.#loops.values()) await this.#pool.query('select pgmq.create($1)', [queue]);
-      await this.#pool.query('select pgmq.create($1)', ['orchestration_step_results']);
+      // through the owner's function: the worker role may not create tables (12_access.sql)
+      await ensureTaskerQueues(this.#pool, [
+        ...[...this.#loops.values()].map(({ queue }) => queue),
+        ORCHESTRATION_STEP_RESULTS_QUEUE,
+      ]);
       const channels = new Map([...this.#loops.keys()].map((ns) => [messageReadyChannel(ns), ns]));
       this.#listener = new PgEventListener<string>({
         connection: this.#options.connectionString,

@@ -149,3 +149,33 @@ COMMENT ON FUNCTION tasker.pgmq_send_batch_with_notify(text, jsonb[], integer) I
 -- orchestrator's result processor reads (process_step_result, 10_result_processing.sql). Worker
 -- queues are created per namespace when a template is registered (08_registry.sql).
 SELECT pgmq.create('orchestration_step_results');
+
+-- ensure_queues: creates each of queue_names that does not exist yet, through pgmq.create
+-- (idempotent), so a service can make sure the queues it reads exist before it LISTENs and reads.
+-- Only tasker's own queues: worker_<namespace>_queue (the name rules of pgmq.create) and
+-- orchestration_step_results. Runs as its owner (SECURITY DEFINER): the services' roles
+-- (12_access.sql) create no tables of their own, and every queue table belongs to the schema's
+-- owner, whose functions read and write it. Locks: as pgmq.create (a per-queue advisory lock in the
+-- compatible layer). Returns nothing. Raises TKM02 for another name (the name is not echoed whole).
+CREATE OR REPLACE FUNCTION tasker.ensure_queues(queue_names text[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  v_queue text;
+BEGIN
+  FOREACH v_queue IN ARRAY coalesce(queue_names, '{}') LOOP
+    IF v_queue IS NULL OR (v_queue <> 'orchestration_step_results' AND v_queue !~ '^worker_[a-z0-9_]{1,40}_queue$') THEN
+      RAISE EXCEPTION 'ensure_queues: % is not a tasker queue name',
+        CASE WHEN v_queue IS NULL THEN 'NULL' ELSE quote_literal(left(v_queue, 60)) || CASE WHEN length(v_queue) > 60 THEN '…' ELSE '' END END
+        USING ERRCODE = 'TKM02', HINT = 'Use worker_<namespace>_queue (namespace: a-z, 0-9, _) or orchestration_step_results.';
+    END IF;
+    PERFORM pgmq.create(v_queue);
+  END LOOP;
+END
+$$;
+COMMENT ON FUNCTION tasker.ensure_queues(text[]) IS
+  'Creates the given tasker queues (worker_<ns>_queue, orchestration_step_results) that do not exist; '
+  'runs as its owner; TKM02 for another name.';

@@ -14,10 +14,13 @@
 -- task_namespaces, named_tasks and named_steps; concurrent registrations of one template serialise
 -- on the named_tasks unique key, the later one then compares and returns. Creates
 -- worker_<namespace>_queue through pgmq.create (idempotent). Returns the named_task_uuid.
--- Raises TKR01, TKR02.
+-- Runs as its owner (SECURITY DEFINER), so the queue table it creates belongs to the schema's owner
+-- like every other (12_access.sql); the orchestration role may call it. Raises TKR01, TKR02.
 CREATE OR REPLACE FUNCTION tasker.register_named_task(p_template jsonb)
 RETURNS uuid
 LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   v_namespace text := p_template->>'namespace';

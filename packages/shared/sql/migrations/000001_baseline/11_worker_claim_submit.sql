@@ -3,7 +3,9 @@
 -- Leases and exactly-once completion. A claimed step's lease is the visibility timeout of the
 -- message it was claimed through, recorded on the step (claim_msg_id, lease_until);
 -- `workflow_steps.attempts` is the fencing token: every claim, including the takeover of an expired
--- lease, increments it, and the submit functions only accept the attempt number its claim returned.
+-- lease, increments it, and the submit functions only accept the attempt number its claim returned,
+-- together with the message it was claimed through (claim_msg_id): a caller that did not claim the
+-- step (another worker's claim, or none) is fenced and changes nothing.
 -- So a handler may run more than once (a worker that stalls past its lease, or dies, is taken over:
 -- at-least-once execution), but exactly one attempt completes: the stale worker's submit is fenced
 -- out and changes nothing.
@@ -120,6 +122,9 @@ RETURNS TABLE (
   step_name text, handler text, attempt integer, max_attempts integer, retryable boolean, inputs jsonb,
   task_context jsonb, dependencies jsonb)
 LANGUAGE plpgsql VOLATILE
+-- a worker's entry point: runs as its owner, so the worker role needs no table access (12_access.sql)
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
 AS $$
@@ -202,6 +207,9 @@ CREATE OR REPLACE FUNCTION tasker.submit_step_result(
   retryable boolean DEFAULT NULL, backoff_request_seconds integer DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
+-- a worker's entry point: runs as its owner, so the worker role needs no table access (12_access.sql)
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -214,7 +222,7 @@ BEGIN
   END IF;
 
   PERFORM set_config('synchronous_commit', 'off', true);
-  SELECT ws.current_state, ws.attempts, ws.task_uuid, t.correlation_id INTO s
+  SELECT ws.current_state, ws.attempts, ws.claim_msg_id, ws.task_uuid, t.correlation_id INTO s
   FROM tasker.workflow_steps ws
   JOIN tasker.tasks t ON t.task_uuid = ws.task_uuid
   WHERE ws.workflow_step_uuid = submit_step_result.step_uuid
@@ -224,7 +232,7 @@ BEGIN
     PERFORM pgmq.archive(queue_name, submit_step_result.msg_id);
     RETURN 'stale';
   END IF;
-  IF s.attempts <> submit_step_result.attempt THEN
+  IF s.attempts <> submit_step_result.attempt OR s.claim_msg_id IS DISTINCT FROM submit_step_result.msg_id THEN
     RETURN 'fenced';
   END IF;
 
@@ -257,6 +265,9 @@ CREATE OR REPLACE FUNCTION tasker.submit_step_result_inline(
   retryable boolean DEFAULT NULL, backoff_request_seconds integer DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
+-- a worker's entry point: runs as its owner, so the worker role needs no table access (12_access.sql)
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 -- one generic plan of key lookups (see "Plans" in 01_schema.sql)
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
@@ -279,7 +290,7 @@ BEGIN
   IF FOUND THEN
     PERFORM FROM tasker.tasks t WHERE t.task_uuid = v_task FOR NO KEY UPDATE;
   END IF;
-  SELECT ws.current_state, ws.attempts INTO s
+  SELECT ws.current_state, ws.attempts, ws.claim_msg_id INTO s
   FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = submit_step_result_inline.step_uuid
   FOR NO KEY UPDATE;
 
@@ -287,7 +298,8 @@ BEGIN
     PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
     RETURN 'stale';
   END IF;
-  IF s.attempts <> submit_step_result_inline.attempt THEN
+  IF s.attempts <> submit_step_result_inline.attempt
+     OR s.claim_msg_id IS DISTINCT FROM submit_step_result_inline.msg_id THEN
     RETURN 'fenced';
   END IF;
 
@@ -325,6 +337,9 @@ RETURNS TABLE (
   correlation_id uuid, step_name text, handler text, claimed_attempt integer, max_attempts integer,
   retryable boolean, inputs jsonb, task_context jsonb, dependencies jsonb)
 LANGUAGE plpgsql VOLATILE
+-- a worker's entry point: runs as its owner, so the worker role needs no table access (12_access.sql)
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
 AS $$
@@ -359,7 +374,8 @@ BEGIN
   UPDATE tasker.workflow_steps ws
   SET current_state = 'complete', results = complete_step.results, in_process = false, processed = true,
     processed_at = now(), updated_at = now(), claim_msg_id = NULL, lease_until = NULL
-  WHERE ws.workflow_step_uuid = v_step AND ws.current_state = 'in_progress' AND ws.attempts = attempt;
+  WHERE ws.workflow_step_uuid = v_step AND ws.current_state = 'in_progress' AND ws.attempts = attempt
+    AND ws.claim_msg_id = msg_id;
   IF NOT FOUND THEN
     -- fenced or stale: the general path says which (and archives a stale message)
     status := tasker.submit_step_result_inline(queue_name, msg_id, v_step, attempt,
@@ -466,6 +482,9 @@ RETURNS TABLE (
   claimed_attempt integer, max_attempts integer, retryable boolean, inputs jsonb, task_context jsonb,
   dependencies jsonb)
 LANGUAGE plpgsql VOLATILE
+-- a worker's entry point: runs as its owner, so the worker role needs no table access (12_access.sql)
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan
 SET enable_seqscan = off
 AS $$
