@@ -111,7 +111,7 @@ DECLARE
   v_archive text := 'a_' || v_stem;
   v_kind    text := CASE WHEN unlogged THEN 'UNLOGGED TABLE' ELSE 'TABLE' END;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('pgmq._create_queue'), hashtext(v_stem));
+  PERFORM pg_advisory_xact_lock(pgmq._queue_lock_key(v_stem));
 
   EXECUTE format(
     'CREATE %s IF NOT EXISTS pgmq.%I (
@@ -140,6 +140,14 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION pgmq._queue_lock_key(stem text)
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE
+BEGIN ATOMIC
+ SELECT (hashtext(('pgmq.queue_'::text || stem)))::bigint AS hashtext;
+END;
+
 CREATE OR REPLACE FUNCTION pgmq._queue_table(queue_name text)
  RETURNS text
  LANGUAGE plpgsql
@@ -153,6 +161,18 @@ BEGIN
       USING ERRCODE = 'TKQ02', HINT = 'Create it first with pgmq.create(queue_name).';
   END IF;
   RETURN v_table;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION pgmq._refuse_partitioned(what text)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  RAISE EXCEPTION '%: partitioned queues are not available in tasker''s PGMQ-compatible layer', what
+    USING ERRCODE = 'TKQ03',
+          DETAIL = 'PGMQ partitions a queue through the pg_partman extension, which creates and retires its partitions; this layer has no partition maintenance.',
+          HINT = 'Use pgmq.create(queue_name) for an ordinary queue, or a server with the pgmq and pg_partman extensions.';
 END
 $function$;
 
@@ -197,23 +217,43 @@ CREATE OR REPLACE FUNCTION pgmq._validate_queue_name(queue_name text)
  LANGUAGE plpgsql
  IMMUTABLE
 AS $function$
+DECLARE
+  v_forbidden text;
 BEGIN
   IF queue_name IS NULL OR length(queue_name) = 0 THEN
-    RAISE EXCEPTION 'invalid queue name: it must not be empty'
+    RAISE EXCEPTION 'invalid queue name: it is empty'
       USING ERRCODE = 'TKQ01';
   END IF;
   IF length(queue_name) > 47 OR octet_length('q_' || queue_name || '_vt_idx') > 63 THEN
-    RAISE EXCEPTION 'invalid queue name "%": it is % characters long, the maximum is 47 (54 bytes)',
-      queue_name, length(queue_name)
+    RAISE EXCEPTION 'invalid queue name: it is % characters (% bytes) long, the maximum is 47 characters (54 bytes)',
+      length(queue_name), octet_length(queue_name)
       USING ERRCODE = 'TKQ01';
   END IF;
-  IF strpos(queue_name, '$') > 0 OR strpos(queue_name, ';') > 0 OR strpos(queue_name, '--') > 0
-     OR strpos(queue_name, '''') > 0 OR strpos(queue_name, '"') > 0 THEN
-    RAISE EXCEPTION 'invalid queue name "%": it must not contain $, ;, --, '' or "',
-      queue_name
+  v_forbidden := CASE
+    WHEN strpos(queue_name, '$') > 0 THEN '$'
+    WHEN strpos(queue_name, ';') > 0 THEN ';'
+    WHEN strpos(queue_name, '--') > 0 THEN '--'
+    WHEN strpos(queue_name, '''') > 0 THEN ''''
+    WHEN strpos(queue_name, '"') > 0 THEN '"'
+  END;
+  IF v_forbidden IS NOT NULL THEN
+    RAISE EXCEPTION 'invalid queue name: it contains % at character %, and must not contain $, ;, --, '' or "',
+      v_forbidden, strpos(queue_name, v_forbidden)
       USING ERRCODE = 'TKQ01';
   END IF;
   RETURN lower(queue_name);
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION pgmq.acquire_queue_lock(queue_name text)
+ RETURNS bigint
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_key bigint := pgmq._queue_lock_key(pgmq._validate_queue_name(queue_name));
+BEGIN
+  PERFORM pg_advisory_lock(v_key);
+  RETURN v_key;
 END
 $function$;
 
@@ -244,11 +284,33 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION pgmq.convert_archive_partitioned(table_name text, partition_interval text DEFAULT '10000'::text, retention_interval text DEFAULT '100000'::text, leading_partition integer DEFAULT 10)
+ RETURNS void
+ LANGUAGE sql
+BEGIN ATOMIC
+ SELECT pgmq._refuse_partitioned('convert_archive_partitioned'::text) AS _refuse_partitioned;
+END;
+
 CREATE OR REPLACE FUNCTION pgmq."create"(queue_name text)
  RETURNS void
  LANGUAGE sql
 BEGIN ATOMIC
  SELECT pgmq._create_queue(queue_name, false) AS _create_queue;
+END;
+
+CREATE OR REPLACE FUNCTION pgmq.create_non_partitioned(queue_name text)
+ RETURNS void
+ LANGUAGE sql
+BEGIN ATOMIC
+ SELECT pgmq._create_queue(queue_name, false) AS _create_queue;
+END;
+
+CREATE OR REPLACE FUNCTION pgmq.create_partitioned(queue_name text, partition_interval text DEFAULT '10000'::text, retention_interval text DEFAULT '100000'::text)
+ RETURNS void
+ LANGUAGE sql
+BEGIN ATOMIC
+ SELECT pgmq._validate_queue_name(queue_name) AS _validate_queue_name;
+ SELECT pgmq._refuse_partitioned('create_partitioned'::text) AS _refuse_partitioned;
 END;
 
 CREATE OR REPLACE FUNCTION pgmq.create_unlogged(queue_name text)
@@ -277,6 +339,14 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION pgmq.detach_archive(queue_name text)
+ RETURNS void
+ LANGUAGE sql
+ STABLE
+BEGIN ATOMIC
+ SELECT pgmq._queue_table(queue_name) AS _queue_table;
+END;
+
 CREATE OR REPLACE FUNCTION pgmq.drop_queue(queue_name text)
  RETURNS boolean
  LANGUAGE plpgsql
@@ -284,6 +354,7 @@ AS $function$
 DECLARE
   v_stem text := pgmq._validate_queue_name(queue_name);
 BEGIN
+  PERFORM pg_advisory_xact_lock(pgmq._queue_lock_key(v_stem));
   IF to_regclass(format('pgmq.%I', 'q_' || v_stem)) IS NULL THEN
     RAISE NOTICE 'pgmq queue "%" does not exist', queue_name;
     RETURN false;
@@ -294,6 +365,24 @@ BEGIN
   RETURN true;
 END
 $function$;
+
+CREATE OR REPLACE FUNCTION pgmq.drop_queue(queue_name text, partitioned boolean)
+ RETURNS boolean
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+  RAISE WARNING 'drop_queue(queue_name, partitioned) is deprecated: use drop_queue(queue_name)';
+  RETURN pgmq.drop_queue(queue_name);
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION pgmq.format_table_name(queue_name text, prefix text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+BEGIN ATOMIC
+ SELECT ((lower(prefix) || '_'::text) || pgmq._validate_queue_name(queue_name));
+END;
 
 CREATE OR REPLACE FUNCTION pgmq.list_queues()
  RETURNS SETOF pgmq.queue_record
@@ -477,11 +566,27 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION pgmq.validate_queue_name(queue_name text)
+ RETURNS void
+ LANGUAGE sql
+ IMMUTABLE
+BEGIN ATOMIC
+ SELECT pgmq._validate_queue_name(queue_name) AS _validate_queue_name;
+END;
+
 COMMENT ON FUNCTION pgmq."create"(pg_catalog.text) IS 'Creates queue tables pgmq.q_<name> and pgmq.a_<name> and registers the queue; idempotent.';
+
+COMMENT ON FUNCTION pgmq.acquire_queue_lock(pg_catalog.text) IS 'Takes the queue''s session advisory lock (the one create and drop_queue take); returns the key for pg_advisory_unlock.';
 
 COMMENT ON FUNCTION pgmq.archive(pg_catalog.text,bigint) IS 'Moves one message to the queue''s archive table; returns true when it was archived.';
 
 COMMENT ON FUNCTION pgmq.archive(pg_catalog.text,bigint[]) IS 'Moves messages to the queue''s archive table pgmq.a_<name>; returns the msg_ids archived.';
+
+COMMENT ON FUNCTION pgmq.convert_archive_partitioned(pg_catalog.text,pg_catalog.text,pg_catalog.text,integer) IS 'Not available in the compatible layer (PGMQ partitions archives with pg_partman): raises TKQ03.';
+
+COMMENT ON FUNCTION pgmq.create_non_partitioned(pg_catalog.text) IS 'Creates an ordinary (logged, unpartitioned) queue, as create does; idempotent.';
+
+COMMENT ON FUNCTION pgmq.create_partitioned(pg_catalog.text,pg_catalog.text,pg_catalog.text) IS 'Not available in the compatible layer (PGMQ builds partitioned queues on pg_partman): raises TKQ03.';
 
 COMMENT ON FUNCTION pgmq.create_unlogged(pg_catalog.text) IS 'Creates a queue with UNLOGGED tables (not crash-safe, faster writes); idempotent.';
 
@@ -489,7 +594,13 @@ COMMENT ON FUNCTION pgmq.delete(pg_catalog.text,bigint) IS 'Deletes one message 
 
 COMMENT ON FUNCTION pgmq.delete(pg_catalog.text,bigint[]) IS 'Deletes messages from a queue; returns the msg_ids deleted.';
 
+COMMENT ON FUNCTION pgmq.detach_archive(pg_catalog.text) IS 'PGMQ: detaches the archive table from the extension. Compatible layer: no extension to detach from; checks the queue exists.';
+
 COMMENT ON FUNCTION pgmq.drop_queue(pg_catalog.text) IS 'Drops a queue, its archive and its registration; returns false when the queue does not exist.';
+
+COMMENT ON FUNCTION pgmq.drop_queue(pg_catalog.text,boolean) IS 'Deprecated form of drop_queue(queue_name) (partitioned is ignored); warns, then drops the queue.';
+
+COMMENT ON FUNCTION pgmq.format_table_name(pg_catalog.text,pg_catalog.text) IS 'The unqualified name of a queue table: prefix_<lower-cased name> (q: messages, a: archive); raises TKQ01 for a bad name.';
 
 COMMENT ON FUNCTION pgmq.list_queues() IS 'Lists registered queues (queue_name, is_partitioned, is_unlogged, created_at).';
 
@@ -523,7 +634,9 @@ COMMENT ON FUNCTION pgmq.send_batch(pg_catalog.text,pg_catalog.jsonb[],timestamp
 
 COMMENT ON FUNCTION pgmq.set_vt(pg_catalog.text,bigint,integer) IS 'Sets a message''s visibility timeout to vt seconds from now; returns the updated message.';
 
-COMMENT ON SCHEMA pgmq IS 'tasker PGMQ-compatible queue layer (packages/shared/sql/pgmq); PGMQ 1.x API';
+COMMENT ON FUNCTION pgmq.validate_queue_name(pg_catalog.text) IS 'Raises TKQ01 unless the name is a usable queue name (1 to 47 characters, no $ ; -- or quotes).';
+
+COMMENT ON SCHEMA pgmq IS 'tasker PGMQ-compatible queue layer (packages/shared/sql/pgmq); PGMQ 1.5 API';
 
 -- ==================== schema tasker ====================
 

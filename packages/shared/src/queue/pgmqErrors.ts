@@ -9,6 +9,8 @@ import { TaskerError } from '../errors.ts';
 export const PGMQ_SQLSTATE = {
   invalidQueueName: 'TKQ01',
   unknownQueue: 'TKQ02',
+  /** create_partitioned / convert_archive_partitioned: PGMQ builds partitioned queues on pg_partman; the layer does not */
+  partitionedQueuesUnavailable: 'TKQ03',
 } as const;
 
 /** The queue name is empty, longer than 47 characters, or contains `$`, `;`, `--` or a quote. */

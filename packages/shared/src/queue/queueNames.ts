@@ -33,11 +33,29 @@ export const MESSAGE_READY_CHANNEL = 'pgmq_message_ready';
 const WORKER_PREFIX = 'worker_';
 const WORKER_SUFFIX = '_queue';
 
+const NAME_CHARACTER = /[a-z0-9_]/;
+
+/**
+ * What is wrong with a name that failed its pattern, without repeating the name (it may be very long,
+ * or hostile): empty, too long, or the first character that is not allowed (JSON-escaped).
+ */
+function nameProblem(name: string, maxLength: number, letterFirst: boolean): string {
+  const characters = [...name];
+  if (characters.length === 0) return 'it is empty';
+  if (characters.length > maxLength)
+    return `it is ${characters.length} characters long, the maximum is ${maxLength}`;
+  if (letterFirst && !/^[a-z]$/.test(characters[0] ?? '')) {
+    return `it starts with ${JSON.stringify(characters[0])}, not a lower case letter`;
+  }
+  const at = characters.findIndex((character) => !NAME_CHARACTER.test(character));
+  return `character ${at + 1} is ${JSON.stringify(characters[at])}`;
+}
+
 /** Throws InvalidNamespaceError unless `namespace` matches NAMESPACE_PATTERN; returns it. */
 export function assertNamespace(namespace: string): string {
   if (!NAMESPACE_PATTERN.test(namespace)) {
     throw new InvalidNamespaceError(
-      `invalid namespace ${JSON.stringify(namespace)}: use a lower case letter, then up to 30 lower case letters, digits or underscores`,
+      `invalid namespace: ${nameProblem(namespace, 31, true)}; use a lower case letter, then up to 30 lower case letters, digits or underscores`,
     );
   }
   return namespace;
@@ -47,7 +65,7 @@ export function assertNamespace(namespace: string): string {
 export function assertQueueName(queue: string): string {
   if (!QUEUE_NAME_PATTERN.test(queue)) {
     throw new InvalidQueueNameError(
-      `invalid queue name ${JSON.stringify(queue)}: use 1 to ${MAX_QUEUE_NAME_LENGTH} lower case letters, digits or underscores`,
+      `invalid queue name: ${nameProblem(queue, MAX_QUEUE_NAME_LENGTH, false)}; use 1 to ${MAX_QUEUE_NAME_LENGTH} lower case letters, digits or underscores`,
     );
   }
   return queue;

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { InvalidNamespaceError } from './messagingErrors.ts';
 import { InvalidQueueNameError } from './pgmqErrors.ts';
 import {
+  assertQueueName,
   MESSAGE_READY_CHANNEL,
   messageReadyChannel,
   messageReadyChannelForQueue,
@@ -47,4 +48,33 @@ describe('queue names', () => {
       expect(() => namespaceFromQueue(queue)).toThrow(InvalidQueueNameError);
     },
   );
+
+  test.each([
+    ['', 'invalid queue name: it is empty;'],
+    ['Upper', 'invalid queue name: character 1 is "U";'],
+    ['semi;colon', 'invalid queue name: character 5 is ";";'],
+    ['q'.repeat(48), 'invalid queue name: it is 48 characters long, the maximum is 47;'],
+  ])('the error for queue %j says what is wrong', (queue, problem) => {
+    expect(() => assertQueueName(queue)).toThrow(problem);
+  });
+
+  test('a very long or hostile name is not echoed back', () => {
+    const hostile = `${'"; drop table tasker.tasks; --\n'.repeat(500)}`;
+    for (const check of [() => assertQueueName(hostile), () => workerQueueName(hostile)]) {
+      const error = (() => {
+        try {
+          check();
+        } catch (e) {
+          return e as Error;
+        }
+        throw new Error('expected the name to be refused');
+      })();
+      expect(error.message).not.toContain('drop table');
+      expect(error.message.length).toBeLessThan(200);
+    }
+    expect(() => workerQueueName("pay'ments")).toThrow('invalid namespace: character 4 is "\'";');
+    expect(() => workerQueueName('1abc')).toThrow(
+      'invalid namespace: it starts with "1", not a lower case letter;',
+    );
+  });
 });
