@@ -6,8 +6,9 @@
  * suite, the way a user would run them:
  *
  *   1. a new embedded PostgreSQL (bench-kit's provisioning) and one database on it, `cli_chain`
- *   2. tasker as its two CLIs, each a child process: `tasker-orchestration --migrate` (installs
- *      PGMQ, applies the migrations, registers the built-in templates, then serves the HTTP API),
+ *   2. tasker as its two CLIs, each a child process: `tasker-orchestration --migrate
+ *      --demo-templates` (installs PGMQ, applies the migrations, registers the built-in templates,
+ *      then serves the HTTP API),
  *      then `tasker-worker --namespaces linear_workflow --result-handoff <hand-off>`; each is ready
  *      when it prints its ready line (e2e's spawnService: `node --import childGuard.ts <cli.ts>`,
  *      the guard only makes a child stop itself when this process is gone)
@@ -357,7 +358,16 @@ try {
   const orchestration = await spawnService({
     role: 'tasker-orchestration',
     script: ORCHESTRATION_CLI,
-    args: ['--database-url', databaseUrl, '--migrate', '--port', '0', '--host', '127.0.0.1'],
+    args: [
+      '--database-url',
+      databaseUrl,
+      '--migrate',
+      '--demo-templates',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+    ],
     ready: /listening on (http:\/\/\S+)/,
   });
   children.push(orchestration);

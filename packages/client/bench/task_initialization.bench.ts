@@ -53,6 +53,7 @@ test('task_initialization', async ({ bench, db, task }) => {
     databaseUrl: db.connectionString,
     bodyLimit: BODY_LIMIT,
     poolSize: 30,
+    templates: [mathematicalSequence, diamondPattern],
   });
   const client = new TaskerClient(service.url, { connections: 100 });
   try {

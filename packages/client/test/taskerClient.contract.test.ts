@@ -47,7 +47,10 @@ async function work(pool: TestDatabaseHandle['pool'], namespace: string, ok: boo
 }
 
 beforeAll(async () => {
-  orchestration = await startOrchestration({ databaseUrl: db.connectionString });
+  orchestration = await startOrchestration({
+    databaseUrl: db.connectionString,
+    templates: [mathematicalSequence],
+  });
   await registerTemplate(db.pool, oneStep);
   client = new TaskerClient(orchestration.url);
 });

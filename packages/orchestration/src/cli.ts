@@ -5,13 +5,13 @@
  *
  *   tasker-orchestration --database-url postgres://… [--port 8080] [--host 0.0.0.0] [--migrate]
  *                        [--pool-size 20] [--visibility-timeout 30] [--result-poll-interval-ms 1000]
- *                        [--notify in_transaction|after_commit]
+ *                        [--notify in_transaction|after_commit] [--demo-templates]
  *
  * DATABASE_URL and PORT work as defaults. SIGTERM / SIGINT shut down gracefully: stop accepting,
  * finish in-flight requests and results, close the listener and the pool, exit 0. A usage error
  * exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
-import { commonServiceOptions, parseServiceOptionsOrExit } from '@tasker/shared';
+import { BUILTIN_TEMPLATES, commonServiceOptions, parseServiceOptionsOrExit } from '@tasker/shared';
 import { startOrchestration } from './startOrchestration.ts';
 
 const options = parseServiceOptionsOrExit({
@@ -50,6 +50,10 @@ const options = parseServiceOptionsOrExit({
       description: 'the polling fallback of the result processor',
     },
     notify: commonServiceOptions.notify,
+    'demo-templates': {
+      type: 'boolean',
+      description: 'register the built-in demo workflows (mathematical_sequence, diamond_pattern, …)',
+    },
   },
 });
 
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     visibilityTimeoutSeconds: options['visibility-timeout'],
     resultPollIntervalMs: options['result-poll-interval-ms'],
     notify: options.notify,
+    ...(options['demo-templates'] ? { templates: BUILTIN_TEMPLATES } : {}),
     // a lost database says so, and so does its recovery (start and shutdown stay quiet)
     onListenerState: (state) => {
       if (state !== 'reconnecting' && !(state === 'connected' && lost)) return;

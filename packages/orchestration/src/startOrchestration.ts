@@ -5,7 +5,6 @@
  */
 import {
   AfterCommitNotifier,
-  BUILTIN_TEMPLATES,
   ensureTaskerQueues,
   type ListenerState,
   NOTIFY_AFTER_COMMIT_OPTION,
@@ -34,7 +33,10 @@ export type OrchestrationOptions = {
   port?: number;
   /** default 127.0.0.1 */
   host?: string;
-  /** templates registered at start (default the built-ins); more with registerTemplate() */
+  /**
+   * templates registered at start (default none; a test or bench that runs the built-in demo
+   * workflows passes BUILTIN_TEMPLATES of @tasker/shared); more with registerTemplate()
+   */
   templates?: readonly WorkflowTemplate[];
   /** install PGMQ and apply migrations first (default false: the database is prepared already) */
   prepareDatabase?: boolean;
@@ -222,9 +224,8 @@ async function prepare(pool: pg.Pool, options: OrchestrationOptions): Promise<vo
     }
   }
   // through the owner's function: the orchestration role may not create tables (12_access.sql)
-  // through the owner's function: the orchestration role may not create tables (12_access.sql)
   await ensureTaskerQueues(pool, [ORCHESTRATION_STEP_RESULTS_QUEUE]);
-  await registerTemplates(pool, options.templates ?? BUILTIN_TEMPLATES);
+  if (options.templates?.length) await registerTemplates(pool, options.templates);
 }
 
 /** GET /health/ready: the database answers and the listener is connected. */

@@ -2,7 +2,12 @@
  * The HTTP contract: every route, every error status, and the server still serving after each error.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
-import { mathematicalSequence, registerTemplate, type WorkflowTemplate } from '@tasker/shared';
+import {
+  BUILTIN_TEMPLATES,
+  mathematicalSequence,
+  registerTemplate,
+  type WorkflowTemplate,
+} from '@tasker/shared';
 import { CreatedTask, Task, type WaitResult } from '@tasker/shared/api';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Orchestration, startOrchestration } from '../src/index.ts';
@@ -28,7 +33,11 @@ const failsOnce: WorkflowTemplate = {
 };
 
 beforeAll(async () => {
-  orchestration = await startOrchestration({ databaseUrl: db.connectionString, bodyLimit: 64 * 1024 });
+  orchestration = await startOrchestration({
+    databaseUrl: db.connectionString,
+    bodyLimit: 64 * 1024,
+    templates: BUILTIN_TEMPLATES,
+  });
   url = orchestration.url;
   await registerTemplate(db.pool, failsOnce);
 });

@@ -13,7 +13,10 @@ let orchestration: Orchestration;
 const ns = mathematicalSequence.namespace;
 
 beforeAll(async () => {
-  orchestration = await startOrchestration({ databaseUrl: db.connectionString });
+  orchestration = await startOrchestration({
+    databaseUrl: db.connectionString,
+    templates: [mathematicalSequence],
+  });
 });
 afterAll(async () => {
   await orchestration?.close();

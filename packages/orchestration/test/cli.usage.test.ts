@@ -54,7 +54,7 @@ test('no database at all names --database-url and DATABASE_URL', async () => {
 test('--help prints every option and exits 0', async () => {
   const help = await runCli(['--help']);
   expect(help.code).toBe(0);
-  for (const flag of ['--database-url', '--port', '--migrate', '--pool-size', '--notify'])
+  for (const flag of ['--database-url', '--port', '--migrate', '--pool-size', '--notify', '--demo-templates'])
     expect(help.stdout).toContain(flag);
   expect(help.stdout).toMatch(/env PORT/);
 });

@@ -5,6 +5,9 @@
  * enqueued_as_error_for_orchestration) with results, result message to orchestration_step_results
  * with notify, archive the claimed message.
  */
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 
 export type SimulatedOutcome = { ok: true; results?: unknown } | { ok: false; backoffSeconds?: number };
@@ -159,4 +162,37 @@ export async function http(
     parsed = JSON.parse(text);
   } catch {}
   return { status: response.status, body: parsed };
+}
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+/**
+ * Starts tasker-orchestration (src/cli.ts) as a process with `args`; resolves once it says where it
+ * listens (its output so far is in the error if it does not within 15 s). The caller stops it.
+ */
+export async function startCli(
+  args: readonly string[],
+): Promise<{ child: ChildProcessByStdio<null, Readable, Readable>; url: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`CLI did not start: ${output}`)), 15_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    return { child, url };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
 }

@@ -2,17 +2,14 @@
  * Graceful shutdown, in-process and as a CLI process on SIGTERM: pending waits are answered, the
  * port closes, and no database connection of the service remains.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { useTestDatabase } from '@tasker/bench-kit';
 import { mathematicalSequence } from '@tasker/shared';
 import { expect, test } from 'vitest';
 import { startOrchestration } from '../src/index.ts';
-import { eventually, http } from './helpers.ts';
+import { eventually, http, startCli } from './helpers.ts';
 
 const db = useTestDatabase();
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 async function serviceConnections(name: string): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
@@ -26,6 +23,7 @@ test('close(): answers a pending wait, finishes in-flight requests, closes the p
   const service = await startOrchestration({
     databaseUrl: db.connectionString,
     applicationName: 'shutdown_test',
+    templates: [mathematicalSequence],
   });
   const created = await http(service.url, 'POST', '/v1/tasks', {
     namespace: mathematicalSequence.namespace,
@@ -54,29 +52,15 @@ test('close(): answers a pending wait, finishes in-flight requests, closes the p
 test('the CLI serves, then exits 0 on SIGTERM with its connections closed', async () => {
   const url = new URL(db.connectionString);
   url.searchParams.set('application_name', 'cli_test');
-  const child = spawn(
-    process.execPath,
-    [CLI, '--database-url', url.toString(), '--port', '0', '--host', '127.0.0.1'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const { child, url: listening } = await startCli([
+    '--database-url',
+    url.toString(),
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+  ]);
   try {
-    let output = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const listening = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`CLI did not start: ${output}`)), 15_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
     expect((await http(listening, 'GET', '/health/ready')).status).toBe(200);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');

@@ -4,7 +4,7 @@
  */
 
 import { useTestDatabase } from '@tasker/bench-kit';
-import { diamondPattern, fanOut, mathematicalSequence, registerTemplate } from '@tasker/shared';
+import { diamondPattern, fanOut, mathematicalSequence } from '@tasker/shared';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Orchestration, startOrchestration } from '../src/index.ts';
 import { http, runSimulatedWorker, taskState } from './helpers.ts';
@@ -16,9 +16,9 @@ const errors: Error[] = [];
 beforeAll(async () => {
   orchestration = await startOrchestration({
     databaseUrl: db.connectionString,
+    templates: [mathematicalSequence, diamondPattern, fanOut(5)],
     onError: (e) => errors.push(e),
   });
-  await registerTemplate(db.pool, fanOut(5));
 });
 afterAll(async () => {
   await orchestration?.close();

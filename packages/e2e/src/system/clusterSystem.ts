@@ -106,6 +106,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
             '127.0.0.1',
             '--notify',
             options.notify ?? 'in_transaction',
+            '--demo-templates',
           ],
           ready: /listening on (http:\/\/\S+)/,
         }),

@@ -8,6 +8,7 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { type Orchestration, startOrchestration } from '@tasker/orchestration';
+import { mathematicalSequence } from '@tasker/shared';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 const db = useTestDatabase('reliability_api_fuzz');
@@ -21,6 +22,7 @@ beforeAll(async () => {
   orchestration = await startOrchestration({
     databaseUrl: db.connectionString,
     bodyLimit: BODY_LIMIT,
+    templates: [mathematicalSequence],
     onError: () => undefined,
   });
 });
