@@ -5,6 +5,7 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { mathematicalSequence, type WorkflowTemplate } from '@tasker/shared';
+import { TEST_HANDLERS } from '@tasker/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { awaitTasksComplete, createTasks, startSystem, type TaskerSystem } from '../src/index.ts';
 
@@ -19,7 +20,12 @@ const db = useTestDatabase();
 let system: TaskerSystem;
 
 beforeAll(async () => {
-  system = await startSystem({ connectionString: db.connectionString, templates: [failing], workers: 0 });
+  system = await startSystem({
+    connectionString: db.connectionString,
+    templates: [failing],
+    handlers: TEST_HANDLERS,
+    workers: 0,
+  });
 });
 afterAll(async () => {
   await system?.stop();

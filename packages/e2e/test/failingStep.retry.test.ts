@@ -5,6 +5,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { TaskFailedError } from '@tasker/client';
 import type { WorkflowTemplate } from '@tasker/shared';
+import { TEST_HANDLERS } from '@tasker/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startSystem, type TaskerSystem } from '../src/index.ts';
 
@@ -27,7 +28,11 @@ const db = useTestDatabase();
 let system: TaskerSystem;
 
 beforeAll(async () => {
-  system = await startSystem({ connectionString: db.connectionString, templates: [failing] });
+  system = await startSystem({
+    connectionString: db.connectionString,
+    templates: [failing],
+    handlers: TEST_HANDLERS,
+  });
 });
 afterAll(async () => {
   await system?.stop();

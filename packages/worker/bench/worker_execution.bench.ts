@@ -18,6 +18,7 @@ import {
   isClaimed,
   type StepOutcome,
   submitStepResult,
+  TEST_HANDLERS,
 } from '../src/index.ts';
 
 const NAMESPACE = 'bench_exec';
@@ -61,7 +62,7 @@ const TIMEOUT_MS = 300_000;
 
 test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async ({ bench, db, task }) => {
   const namedSteps = await setUp(db.pool);
-  const registry = createHandlerRegistry();
+  const registry = createHandlerRegistry(TEST_HANDLERS); // the database handler is a test handler
   const client: pg.PoolClient = await db.pool.connect();
   const named = (handler: HandlerName) => namedSteps.get(handler) ?? '';
   let claimed: ClaimedStep | undefined;

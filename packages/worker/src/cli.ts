@@ -6,12 +6,15 @@
  *                 [--host 127.0.0.1] [--pool-size N] [--visibility-timeout 30]
  *                 [--handler-timeout-ms 25000] [--poll-interval-ms 1000] [--handler-threads N]
  *                 [--result-handoff queue|inline] [--notify in_transaction|after_commit]
+ *                 [--test-handlers]
  *
  * DATABASE_URL is used when --database-url is absent. /health and /metrics are served on --port
  * (0 = any free port; the chosen one is printed). SIGTERM / SIGINT: stop claiming, finish the steps
  * in flight, exit 0. A usage error exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
 import { commonServiceOptions, parseServiceOptionsOrExit } from '@tasker/shared';
+import { createHandlerRegistry } from './handlers/handlerRegistry.ts';
+import { TEST_HANDLERS, TEST_HANDLERS_MODULE } from './handlers/testHandlers.ts';
 import { startHealthServer } from './http/healthServer.ts';
 import { startWorker } from './worker/worker.ts';
 
@@ -75,12 +78,18 @@ const options = parseServiceOptionsOrExit({
         'how results reach orchestration: inline (the worker applies them and runs the next steps) or queue (through orchestration_step_results)',
     },
     notify: commonServiceOptions.notify,
+    'test-handlers': {
+      type: 'boolean',
+      description:
+        'also register the handlers tests use: database, sleep, fail (src/handlers/testHandlers.ts)',
+    },
   },
 });
 
 async function main(): Promise<void> {
   let lost = false;
   const threads = options['handler-threads'];
+  const testHandlers = options['test-handlers'];
   const worker = await startWorker({
     connectionString: options['database-url'],
     namespaces: options.namespaces,
@@ -89,7 +98,13 @@ async function main(): Promise<void> {
     visibilityTimeoutSeconds: options['visibility-timeout'],
     handlerTimeoutMs: options['handler-timeout-ms'],
     pollIntervalMs: options['poll-interval-ms'],
-    ...(threads === undefined ? {} : { handlerThreads: { size: threads } }),
+    ...(threads === undefined
+      ? testHandlers
+        ? { handlers: createHandlerRegistry(TEST_HANDLERS) }
+        : {}
+      : {
+          handlerThreads: { size: threads, ...(testHandlers ? { handlerModule: TEST_HANDLERS_MODULE } : {}) },
+        }),
     resultHandoff: options['result-handoff'],
     notify: options.notify,
     onError: (error) => console.error(`tasker-worker: ${error.message}`),

@@ -13,6 +13,7 @@ export {
 export { arithmeticInputs, BUILTIN_HANDLERS } from './handlers/builtinHandlers.ts';
 export { createHandlerRegistry, HandlerRegistry } from './handlers/handlerRegistry.ts';
 export type { StepContext, StepDependency, StepHandler } from './handlers/stepHandler.ts';
+export { TEST_HANDLERS, TEST_HANDLERS_MODULE } from './handlers/testHandlers.ts';
 export { type HealthServer, startHealthServer } from './http/healthServer.ts';
 export {
   type ClaimedStep,

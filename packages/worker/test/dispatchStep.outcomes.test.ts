@@ -1,10 +1,17 @@
 /**
- * dispatchStep without a database: context building, the built-in handlers, result serialization
- * (bigints), and every way a handler fails (retryable, permanent, timeout, unknown, unserializable).
+ * dispatchStep without a database: context building, the built-in handlers (and that the test
+ * handlers are not among them unless asked for), result serialization (bigints), and every way a
+ * handler fails (retryable, permanent, timeout, unknown, unserializable).
  */
 import { diamondPattern, expectedResults } from '@tasker/shared';
 import { describe, expect, test } from 'vitest';
-import { type ClaimedStep, createHandlerRegistry, dispatchStep, type StepContext } from '../src/index.ts';
+import {
+  type ClaimedStep,
+  createHandlerRegistry,
+  dispatchStep,
+  type StepContext,
+  TEST_HANDLERS,
+} from '../src/index.ts';
 
 function claimed(handler: string, overrides: Partial<ClaimedStep> = {}): ClaimedStep {
   return {
@@ -30,6 +37,20 @@ function claimed(handler: string, overrides: Partial<ClaimedStep> = {}): Claimed
 const OPTIONS = { timeoutMs: 1_000 };
 
 describe('dispatchStep', () => {
+  test('a registry has the built-ins; the test handlers only when asked for', async () => {
+    const builtins = ['increment', 'multiply_and_square', 'noop', 'square', 'sum'];
+    expect(createHandlerRegistry().names()).toEqual(builtins);
+    expect(createHandlerRegistry(TEST_HANDLERS).names()).toEqual(
+      [...builtins, 'database', 'fail', 'sleep'].sort(),
+    );
+    const outcome = await dispatchStep(createHandlerRegistry(), claimed('fail'), OPTIONS);
+    expect(outcome).toMatchObject({
+      state: 'failed',
+      retryable: false,
+      error: { code: 'TASKER_UNKNOWN_HANDLER' },
+    });
+  });
+
   test('noop completes with {}', async () => {
     const outcome = await dispatchStep(createHandlerRegistry(), claimed('noop'), OPTIONS);
     expect(outcome).toMatchObject({ state: 'completed', results: '{}' });
@@ -85,7 +106,7 @@ describe('dispatchStep', () => {
   });
 
   test('fail is retryable by default, permanent on request, and stores the error as results', async () => {
-    const registry = createHandlerRegistry();
+    const registry = createHandlerRegistry(TEST_HANDLERS);
     const retryable = await dispatchStep(registry, claimed('fail', { inputs: { message: 'boom' } }), OPTIONS);
     expect(retryable).toMatchObject({
       state: 'failed',
@@ -118,9 +139,13 @@ describe('dispatchStep', () => {
       error: { code: 'TASKER_HANDLER_TIMEOUT' },
     });
     expect(signal?.aborted).toBe(true);
-    const slept = await dispatchStep(createHandlerRegistry(), claimed('sleep', { inputs: { ms: 5_000 } }), {
-      timeoutMs: 30,
-    });
+    const slept = await dispatchStep(
+      createHandlerRegistry(TEST_HANDLERS),
+      claimed('sleep', { inputs: { ms: 5_000 } }),
+      {
+        timeoutMs: 30,
+      },
+    );
     expect(slept).toMatchObject({ state: 'failed', error: { code: 'TASKER_HANDLER_TIMEOUT' } });
   });
 

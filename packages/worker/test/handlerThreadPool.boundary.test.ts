@@ -7,6 +7,7 @@ import { afterEach, expect, test } from 'vitest';
 import {
   HandlerThreadPool,
   StepHandlerError,
+  TEST_HANDLERS_MODULE,
   type ThreadStepContext,
   WorkerClosedError,
 } from '../src/index.ts';
@@ -33,6 +34,7 @@ const context = (overrides: Partial<ThreadStepContext> = {}): ThreadStepContext 
 
 test('runs built-in handlers in threads; bigints cross the boundary intact', async () => {
   pool = await HandlerThreadPool.start({ size: 2 });
+  expect(pool.handlerNames).not.toContain('fail');
   expect(await pool.run('noop', context())).toEqual({});
   const parents = [
     { stepUuid: 'a', name: 'a', results: { result: (6n ** 16n).toString() }, distance: 1 },
@@ -46,7 +48,9 @@ test('runs built-in handlers in threads; bigints cross the boundary intact', asy
 });
 
 test('failures come back typed with their retry flag; a closed pool refuses work', async () => {
-  pool = await HandlerThreadPool.start({ size: 1 });
+  // the test handlers reach threads as a handler module; the built-ins alone have no fail
+  pool = await HandlerThreadPool.start({ size: 1, handlerModule: TEST_HANDLERS_MODULE });
+  expect(pool.handlerNames).toContain('fail');
   const permanent = pool.run('fail', context({ inputs: { permanent: true, message: 'no' } }));
   await expect(permanent).rejects.toBeInstanceOf(StepHandlerError);
   await expect(permanent).rejects.toMatchObject({ message: 'no', retryable: false });

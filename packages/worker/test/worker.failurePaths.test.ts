@@ -6,7 +6,7 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { startWorker, type Worker } from '../src/index.ts';
+import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
 import {
   enqueueStep,
   eventually,
@@ -29,6 +29,7 @@ beforeEach(async () => {
     concurrency: 4,
     visibilityTimeoutSeconds: 5,
     handlerTimeoutMs: 200,
+    handlers: createHandlerRegistry(TEST_HANDLERS),
   });
 });
 afterEach(async () => {

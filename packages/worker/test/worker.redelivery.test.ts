@@ -6,7 +6,15 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { afterEach, expect, test } from 'vitest';
-import { claimStepMessages, isClaimed, startWorker, submitStepResult, type Worker } from '../src/index.ts';
+import {
+  claimStepMessages,
+  createHandlerRegistry,
+  isClaimed,
+  startWorker,
+  submitStepResult,
+  TEST_HANDLERS,
+  type Worker,
+} from '../src/index.ts';
 import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
 import { eventually, resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 
@@ -38,6 +46,7 @@ test('a worker process killed mid-step: another worker retries the step after th
     '1500',
     '--poll-interval-ms',
     '100',
+    '--test-handlers',
   ]);
   await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
   await db.pool.query('select tasker.pgmq_send_with_notify($1, $2::jsonb)', [
@@ -59,6 +68,7 @@ test('a worker process killed mid-step: another worker retries the step after th
     visibilityTimeoutSeconds: 2,
     handlerTimeoutMs: 1_500,
     pollIntervalMs: 100,
+    handlers: createHandlerRegistry(TEST_HANDLERS),
   });
   const row = await eventually(
     async () => {

@@ -4,7 +4,7 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { afterEach, expect, test } from 'vitest';
-import { startWorker, type Worker } from '../src/index.ts';
+import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
 import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
 import { eventually, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 
@@ -26,6 +26,7 @@ test('close() finishes the steps in flight, then claims nothing more', async () 
     resultHandoff: 'queue',
     namespaces: ['drain'],
     concurrency: 3,
+    handlers: createHandlerRegistry(TEST_HANDLERS),
   });
   const tasks = await Promise.all(
     Array.from({ length: 3 }, () =>
@@ -58,6 +59,7 @@ test('the CLI serves /health and /metrics, and on SIGTERM finishes its step and 
     db.connectionString,
     '--concurrency',
     '2',
+    '--test-handlers',
   ]);
   const base = `http://127.0.0.1:${cli.port}`;
   const health = await fetch(`${base}/health`);

@@ -29,7 +29,7 @@ export type SystemOptions = {
   notify?: NotifyMode;
   /** registered besides the built-in templates; their namespaces are served too */
   templates?: readonly WorkflowTemplate[];
-  /** extra handlers (in-process only; cluster workers have the built-ins, incl. noop, sleep, fail) */
+  /** extra handlers, e.g. @tasker/worker's TEST_HANDLERS (in-process only; cluster workers have the built-ins) */
   handlers?: Readonly<Record<string, StepHandler>>;
   /** in-process only: after each processed step result (counts, completions) */
   onResultProcessed?: (result: ProcessedResult) => void;

@@ -1,6 +1,7 @@
 /**
  * The handler registry: handler name (as in step templates) → StepHandler. A worker dispatches
- * every claimed step through one registry; `createHandlerRegistry()` starts from the built-ins.
+ * every claimed step through one registry; `createHandlerRegistry()` starts from the built-ins
+ * (builtinHandlers.ts); tests and benches add TEST_HANDLERS (testHandlers.ts) where they need them.
  */
 import { UnknownHandlerError, WorkerConfigError } from '../errors.ts';
 import { BUILTIN_HANDLERS } from './builtinHandlers.ts';

@@ -118,6 +118,8 @@ export function startWorkerProcess(options: WorkerArgs): Promise<ServiceProcess>
   if (options.pollIntervalMs !== undefined) args.push('--poll-interval-ms', String(options.pollIntervalMs));
   // TASKER_RESULT_HANDOFF=inline runs these fault tests against the inline hand-off too
   args.push('--result-handoff', resultHandoffFromEnv());
+  // the fault tests' templates run the sleep handler
+  args.push('--test-handlers');
   return spawnService('worker', args, (line) => {
     if (!line.startsWith('{')) return undefined;
     const event = JSON.parse(line) as { event?: string; port?: number };
