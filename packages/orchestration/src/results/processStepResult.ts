@@ -3,6 +3,7 @@
  * evaluation cycle (newly ready steps enqueued, finalization) and the archive of the result message,
  * in one statement and so one transaction.
  */
+import { type FinishedTaskState, isFinishedTaskState } from '@tasker/shared';
 import type pg from 'pg';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
 
@@ -35,8 +36,6 @@ const PROCESS_WITH_NAMESPACE_SQL = `select r.outcome, r.task_uuid, r.task_state,
   left join tasker.tasks t on t.task_uuid = r.task_uuid
   left join tasker.named_tasks nt on nt.named_task_uuid = t.named_task_uuid
   left join tasker.task_namespaces tn on tn.task_namespace_uuid = nt.task_namespace_uuid`;
-
-const FINAL_STATES = new Set(['complete', 'error']);
 
 export async function processStepResult(
   db: pg.Pool | pg.ClientBase,
@@ -73,11 +72,22 @@ export async function processStepResult(
         ...ids,
         'tasker.steps_enqueued': result.enqueued,
       });
-    if (result.task_state && FINAL_STATES.has(result.task_state) && result.outcome !== 'stale')
+    const finished = finishedState(result);
+    if (finished)
       recordChildSpan(span, 'task.finalize', started, elapsed, 0, {
         ...ids,
-        'tasker.task_state': result.task_state,
+        'tasker.task_state': finished,
       });
     return result;
   });
+}
+
+/**
+ * The state this result finished its task in, or null: the task goes on, or the result changed
+ * nothing (stale). (A result only ever finishes a task in complete or error: cancelling a task
+ * cancels the steps whose results are still to come, so those results are stale.)
+ */
+export function finishedState(result: ProcessedResult): FinishedTaskState | null {
+  if (result.outcome === 'stale' || result.task_state === null) return null;
+  return isFinishedTaskState(result.task_state) ? result.task_state : null;
 }

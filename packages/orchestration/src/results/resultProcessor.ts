@@ -26,7 +26,7 @@ import {
 } from '@tasker/shared';
 import type pg from 'pg';
 import type { OrchestrationMetrics } from '../metrics/metrics.ts';
-import { type ProcessedResult, processStepResult } from './processStepResult.ts';
+import { finishedState, type ProcessedResult, processStepResult } from './processStepResult.ts';
 
 export type ResultProcessorOptions = {
   pool: pg.Pool;
@@ -147,8 +147,8 @@ export class ResultProcessor {
       metrics.resultProcessSeconds.observe((performance.now() - started) / 1000);
       metrics.resultsProcessed.inc({ outcome: result.outcome });
       if (result.enqueued > 0) metrics.stepsEnqueued.inc({}, result.enqueued);
-      if (result.outcome !== 'stale' && (result.task_state === 'complete' || result.task_state === 'error'))
-        metrics.tasksFinished.inc({ state: result.task_state });
+      const finished = finishedState(result);
+      if (finished) metrics.tasksFinished.inc({ state: finished });
       this.#options.onProcessed?.(result);
     } catch (error) {
       // the message reappears after its visibility timeout and is processed again

@@ -3,13 +3,12 @@
  * (the task_completed notification, see CompletionWaiters) or timeout_ms passes   400 404
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { TaskParams, type TaskState, WaitQuery, WaitResult } from '@tasker/shared/api';
+import { isFinishedTaskState, TaskParams, type TaskState, WaitQuery, WaitResult } from '@tasker/shared/api';
 import type pg from 'pg';
 import { TaskNotFoundError } from '../../errors.ts';
 import type { CompletionWaiters } from '../../results/completionWaiters.ts';
 import { firstFailedStep } from '../../tasks/firstFailedStep.ts';
 import { getTaskState } from '../../tasks/getTask.ts';
-import { TERMINAL_TASK_STATES } from '../../tasks/taskTypes.ts';
 
 export type WaitRoutesOptions = { pool: pg.Pool; waiters: CompletionWaiters };
 
@@ -26,7 +25,7 @@ export const waitRoutes: FastifyPluginAsyncTypebox<WaitRoutesOptions> = async (a
         if (state === undefined) {
           throw new TaskNotFoundError(uuid);
         }
-        if (TERMINAL_TASK_STATES.has(state)) return finishedView(pool, uuid, state);
+        if (isFinishedTaskState(state)) return finishedView(pool, uuid, state);
         const outcome = await waiter.wait;
         if (outcome.kind === 'finished')
           return {
@@ -37,7 +36,7 @@ export const waitRoutes: FastifyPluginAsyncTypebox<WaitRoutesOptions> = async (a
             failed_step: outcome.event.failed_step,
           };
         const last = (await getTaskState(pool, uuid)) ?? state;
-        if (TERMINAL_TASK_STATES.has(last)) return finishedView(pool, uuid, last);
+        if (isFinishedTaskState(last)) return finishedView(pool, uuid, last);
         return { task_uuid: uuid, state: last, completed: false, timed_out: true, failed_step: null };
       } finally {
         waiter.cancel();
