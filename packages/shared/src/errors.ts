@@ -1,5 +1,7 @@
 /**
- * Typed errors of the shared core. Each has a stable `code`; messages say what to do.
+ * Typed errors of the shared core that TypeScript raises. Each has a stable `code`; messages say what
+ * to do. The errors tasker's SQL raises, and the one map from their SQLSTATEs, are in
+ * db/sqlErrors.ts; the listener's and the template validator's beside their modules.
  */
 
 export class TaskerError extends Error {
@@ -18,26 +20,31 @@ export class MigrationError extends TaskerError {
   }
 }
 
-/** A task or step state change that the transition table does not allow (SQLSTATE TK001). */
-export class IllegalTransitionError extends TaskerError {
-  readonly entity: 'task' | 'step';
-  readonly from: string;
-  readonly to: string;
-  constructor(entity: 'task' | 'step', from: string, to: string, options?: ErrorOptions) {
-    super(
-      'TASKER_ILLEGAL_TRANSITION',
-      `illegal ${entity} transition from ${from} to ${to}; the allowed ones are listed in src/state/transitions.ts`,
-      options,
-    );
-    this.entity = entity;
-    this.from = from;
-    this.to = to;
+/** A namespace name is not `^[a-z][a-z0-9_]{0,30}$`. */
+export class InvalidNamespaceError extends TaskerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('TASKER_INVALID_NAMESPACE', message, options);
   }
 }
 
-/** The task or step named in a call does not exist (SQLSTATE TK002). */
-export class NotFoundError extends TaskerError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('TASKER_NOT_FOUND', message, options);
+/**
+ * A tasker service (orchestration, a worker, a deployment under test) cannot serve: not started,
+ * shutting down, or not answering at `url`. `hint` says what to do about it.
+ */
+export class ServiceUnavailableError extends TaskerError {
+  readonly service: string;
+  readonly url: string | undefined;
+  constructor(
+    service: string,
+    problem: string,
+    { url, hint, ...options }: ErrorOptions & { url?: string; hint?: string } = {},
+  ) {
+    super(
+      'TASKER_SERVICE_UNAVAILABLE',
+      `${service}${url ? ` at ${url}` : ''} is unavailable: ${problem}${hint ? ` → ${hint}` : ''}`,
+      options,
+    );
+    this.service = service;
+    this.url = url;
   }
 }

@@ -29,7 +29,27 @@ export {
   type ServiceLogin,
   type ServiceRole,
 } from './db/serviceLogins.ts';
-export { IllegalTransitionError, MigrationError, NotFoundError, TaskerError } from './errors.ts';
+export {
+  DuplicateTaskError,
+  IllegalTransitionError,
+  InvalidQueueNameError,
+  InvalidResultStatusError,
+  MalformedTemplateError,
+  NotFoundError,
+  PartitionedQueuesUnavailableError,
+  TASKER_SQLSTATE,
+  type TaskerSqlState,
+  TemplateConflictError,
+  TemplateNotFoundError,
+  toTaskerError,
+  UnknownQueueError,
+} from './db/sqlErrors.ts';
+export {
+  InvalidNamespaceError,
+  MigrationError,
+  ServiceUnavailableError,
+  TaskerError,
+} from './errors.ts';
 export { type BackoffOptions, backoffDelay } from './events/backoff.ts';
 export {
   InvalidChannelError,
@@ -81,8 +101,6 @@ export {
   sendBatchWithNotify,
   sendWithNotify,
 } from './queue/messaging.ts';
-export { InvalidNamespaceError, MESSAGING_SQLSTATE, toMessagingError } from './queue/messagingErrors.ts';
-export { InvalidQueueNameError, PGMQ_SQLSTATE, toPgmqError, UnknownQueueError } from './queue/pgmqErrors.ts';
 export {
   assertNamespace,
   assertQueueName,
@@ -103,7 +121,6 @@ export {
   registerTemplate,
   registerTemplates,
 } from './registry/registerTemplate.ts';
-export { TemplateConflictError, toRegistryError } from './registry/registryErrors.ts';
 export {
   FINISHED_TASK_STATES,
   type FinishedTaskState,
@@ -120,7 +137,6 @@ export {
 } from './state/transitions.ts';
 export { nextReadyTasks, type ReadyTask } from './tasks/nextReadyTasks.ts';
 export { type ReadyStep, readySteps } from './tasks/readySteps.ts';
-export { TASKER_SQLSTATE, toTaskerError } from './tasks/sqlErrors.ts';
 export { type StepReadiness, stepReadiness } from './tasks/stepReadiness.ts';
 export { type StepDependency, stepTransitiveDependencies } from './tasks/stepTransitiveDependencies.ts';
 export {

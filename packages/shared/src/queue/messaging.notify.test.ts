@@ -6,6 +6,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { InvalidQueueNameError, TASKER_SQLSTATE, UnknownQueueError } from '../db/sqlErrors.ts';
 import { parseMessageReady } from './messageReady.ts';
 import {
   archiveMessages,
@@ -16,8 +17,6 @@ import {
   sendBatchWithNotify,
   sendWithNotify,
 } from './messaging.ts';
-import { MESSAGING_SQLSTATE } from './messagingErrors.ts';
-import { InvalidQueueNameError, UnknownQueueError } from './pgmqErrors.ts';
 import { MESSAGE_READY_CHANNEL, ORCHESTRATION_STEP_RESULTS_QUEUE, workerQueueName } from './queueNames.ts';
 
 const db = useTestDatabase();
@@ -252,7 +251,7 @@ describe('names', () => {
       `select tasker.pgmq_send_batch_with_notify($1, array['{}'::jsonb])`,
     ]) {
       const error = await db.pool.query(call, [name]).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: MESSAGING_SQLSTATE.invalidChannelQueueName });
+      expect(error).toMatchObject({ code: TASKER_SQLSTATE.invalidChannelQueueName });
       expect((error as Error).message).toContain(name);
     }
   });

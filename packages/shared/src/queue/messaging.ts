@@ -1,11 +1,11 @@
 /**
  * Typed wrappers over PGMQ and tasker's notifying sends (03_messaging.sql of the baseline migration). Queue
  * names are checked in TypeScript before any query; database errors come back typed
- * (InvalidQueueNameError, UnknownQueueError, see toMessagingError). msg_ids are strings, as pg
+ * (InvalidQueueNameError, UnknownQueueError, see toTaskerError). msg_ids are strings, as pg
  * returns bigints. The hot calls use named prepared statements: parsed once per connection.
  */
 import type pg from 'pg';
-import { toMessagingError } from './messagingErrors.ts';
+import { toTaskerError } from '../db/sqlErrors.ts';
 import { assertQueueName, namespaceFromQueue } from './queueNames.ts';
 
 /** A pg client, pooled client or pool. */
@@ -62,7 +62,7 @@ async function run<R extends pg.QueryResultRow>(client: Queryable, query: pg.Que
   try {
     return (await client.query<R>(query)).rows;
   } catch (error) {
-    throw toMessagingError(error);
+    throw toTaskerError(error);
   }
 }
 

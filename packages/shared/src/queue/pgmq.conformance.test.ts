@@ -10,8 +10,8 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import type pg from 'pg';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { TASKER_SQLSTATE } from '../db/sqlErrors.ts';
 import { detectPgmqFlavor, installPgmq, type PgmqFlavor } from './installPgmq.ts';
-import { PGMQ_SQLSTATE } from './pgmqErrors.ts';
 
 const db = useTestDatabase();
 let flavor: PgmqFlavor;
@@ -475,7 +475,7 @@ describe('queue names', () => {
     const error = await sql('select pgmq.create($1)', [name]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     if (flavor === 'compatible') {
-      expect(error).toMatchObject({ code: PGMQ_SQLSTATE.invalidQueueName });
+      expect(error).toMatchObject({ code: TASKER_SQLSTATE.invalidQueueName });
       // the message says what is wrong, never repeats the name it rejects
       expect((error as Error).message).toMatch(problem);
       expect((error as Error).message).not.toContain(name);
@@ -497,6 +497,6 @@ describe('queue names', () => {
     );
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('conf_missing');
-    if (flavor === 'compatible') expect(error).toMatchObject({ code: PGMQ_SQLSTATE.unknownQueue });
+    if (flavor === 'compatible') expect(error).toMatchObject({ code: TASKER_SQLSTATE.unknownQueue });
   });
 });

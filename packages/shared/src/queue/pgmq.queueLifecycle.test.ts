@@ -9,8 +9,8 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import type pg from 'pg';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { TASKER_SQLSTATE } from '../db/sqlErrors.ts';
 import { detectPgmqFlavor, type PgmqFlavor } from './installPgmq.ts';
-import { PGMQ_SQLSTATE } from './pgmqErrors.ts';
 
 const db = useTestDatabase();
 let flavor: PgmqFlavor;
@@ -67,7 +67,7 @@ describe('names', () => {
   test('format_table_name refuses a name with a forbidden character', async () => {
     const error = await failure(`select pgmq.format_table_name($1, 'q')`, ['orders; drop table x']);
     if (flavor === 'compatible') {
-      expect(error.code).toBe(PGMQ_SQLSTATE.invalidQueueName);
+      expect(error.code).toBe(TASKER_SQLSTATE.invalidQueueName);
       expect(error.message).toContain('contains ; at character 7');
     }
     expect(error.message).not.toContain('drop table');
@@ -77,13 +77,13 @@ describe('names', () => {
     // returns void: accepted means no error
     expect(await sql('select pgmq.validate_queue_name($1)', ['v'.repeat(47)])).toHaveLength(1);
     const error = await failure('select pgmq.validate_queue_name($1)', ['v'.repeat(48)]);
-    if (flavor === 'compatible') expect(error.code).toBe(PGMQ_SQLSTATE.invalidQueueName);
+    if (flavor === 'compatible') expect(error.code).toBe(TASKER_SQLSTATE.invalidQueueName);
     expect(error.message).toMatch(/47/);
     if (flavor === 'compatible') {
       // PGMQ lets an empty name through (its tables would be q_ and a_); the layer refuses it
       const empty = await failure('select pgmq.validate_queue_name($1)', ['']);
       expect(empty).toMatchObject({
-        code: PGMQ_SQLSTATE.invalidQueueName,
+        code: TASKER_SQLSTATE.invalidQueueName,
         message: 'invalid queue name: it is empty',
       });
     }
@@ -93,7 +93,7 @@ describe('names', () => {
     const hostile = `${"x'; select pg_sleep(10); --".repeat(400)}\n`;
     const error = await failure('select pgmq.create($1)', [hostile]);
     if (flavor === 'compatible') {
-      expect(error.code).toBe(PGMQ_SQLSTATE.invalidQueueName);
+      expect(error.code).toBe(TASKER_SQLSTATE.invalidQueueName);
       expect(error.message).toBe(
         `invalid queue name: it is ${hostile.length} characters (${hostile.length} bytes) long, the maximum is 47 characters (54 bytes)`,
       );
@@ -125,9 +125,9 @@ describe('creating', () => {
     const create = await failure(`select pgmq.create_partitioned('life_part', '10000', '100000')`);
     const convert = await failure(`select pgmq.convert_archive_partitioned('life_part')`);
     if (flavor === 'compatible') {
-      expect(create).toMatchObject({ code: PGMQ_SQLSTATE.partitionedQueuesUnavailable });
+      expect(create).toMatchObject({ code: TASKER_SQLSTATE.partitionedQueuesUnavailable });
       expect(create.message).toContain('partitioned queues are not available');
-      expect(convert).toMatchObject({ code: PGMQ_SQLSTATE.partitionedQueuesUnavailable });
+      expect(convert).toMatchObject({ code: TASKER_SQLSTATE.partitionedQueuesUnavailable });
     }
     expect(await tables('life_part')).toEqual([]);
     expect(await listed('life_part')).toBe(false);
@@ -136,7 +136,7 @@ describe('creating', () => {
   test('create_partitioned checks the name before anything else', async () => {
     if (flavor !== 'compatible') return; // the extension checks pg_partman first
     const error = await failure('select pgmq.create_partitioned($1)', ['bad$name']);
-    expect(error.code).toBe(PGMQ_SQLSTATE.invalidQueueName);
+    expect(error.code).toBe(TASKER_SQLSTATE.invalidQueueName);
   });
 });
 
@@ -185,7 +185,7 @@ describe('dropping and detaching', () => {
   test('detach_archive of a queue that does not exist is an error naming it', async () => {
     const error = await failure(`select pgmq.detach_archive('life_missing')`);
     expect(error.message).toContain('life_missing');
-    if (flavor === 'compatible') expect(error.code).toBe(PGMQ_SQLSTATE.unknownQueue);
+    if (flavor === 'compatible') expect(error.code).toBe(TASKER_SQLSTATE.unknownQueue);
   });
 });
 

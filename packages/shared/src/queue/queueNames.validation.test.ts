@@ -1,7 +1,7 @@
 /** Queue, namespace and channel names: derivation and validation, mirrored by SQL's _queue_namespace. */
 import { describe, expect, test } from 'vitest';
-import { InvalidNamespaceError } from './messagingErrors.ts';
-import { InvalidQueueNameError } from './pgmqErrors.ts';
+import { InvalidQueueNameError } from '../db/sqlErrors.ts';
+import { InvalidNamespaceError } from '../errors.ts';
 import {
   assertQueueName,
   MESSAGE_READY_CHANNEL,

@@ -5,10 +5,10 @@
  * an identical template; a changed template under a registered version is a TemplateConflictError.
  */
 import pg from 'pg';
+import { toTaskerError } from '../db/sqlErrors.ts';
 import type { Queryable } from '../tasks/queryable.ts';
 import { validateTemplate } from '../templates/validateTemplate.ts';
 import type { WorkflowTemplate } from '../templates/workflowTemplate.ts';
-import { toRegistryError } from './registryErrors.ts';
 
 export type RegisteredTemplate = {
   namedTaskUuid: string;
@@ -16,8 +16,6 @@ export type RegisteredTemplate = {
   name: string;
   version: string;
 };
-
-const label = (t: WorkflowTemplate) => `${t.namespace}/${t.name}@${t.version}`;
 
 /**
  * Validates `template` (TemplateValidationError lists every problem) and registers it in one
@@ -36,7 +34,7 @@ export async function registerTemplate(
       values: [JSON.stringify(template)],
     }));
   } catch (error) {
-    throw toRegistryError(error, label(template));
+    throw toTaskerError(error);
   }
   const uuid = rows[0]?.uuid;
   if (uuid === undefined) throw new Error('tasker.register_named_task returned no row');

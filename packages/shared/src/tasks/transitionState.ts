@@ -4,9 +4,10 @@
  * caller won). An illegal pair rejects with IllegalTransitionError, an unknown uuid with NotFoundError.
  * Run inside the caller's transaction to keep the row locks until it commits; use READ COMMITTED.
  */
+
+import { toTaskerError } from '../db/sqlErrors.ts';
 import type { StepState, TaskState } from '../state/transitions.ts';
 import type { Queryable } from './queryable.ts';
-import { toTaskerError } from './sqlErrors.ts';
 
 export type TransitionMetadata = Record<string, unknown>;
 
