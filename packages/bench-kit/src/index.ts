@@ -106,8 +106,15 @@ export {
   type TestDatabaseHandle,
   useTestDatabase,
 } from './provision/testDatabase.ts';
+export type {
+  Comparison,
+  ComparisonFigure,
+  ComparisonMeasure,
+  ComparisonRow,
+} from './record/comparison.ts';
 export type { Measurement, MeasurementKind } from './record/measurement.ts';
 export { type MeasurementArtifact, record } from './record/record.ts';
+export { type ComparisonArtifact, recordComparison } from './record/recordComparison.ts';
 export { type ContextArtifact, recordContext } from './record/recordContext.ts';
 export { BenchReporter } from './report/reporter.ts';
 export {

@@ -1,6 +1,7 @@
 /**
  * Opens the HTML report in a real headless Chromium, driven by playwright-core, and checks that the
- * charts rendered (SVG elements present and laid out), that no page logs a console error, and saves
+ * charts rendered (SVG elements present and laid out), that a suite's comparison renders as one
+ * table and one chart per measure with every system on one axis, that no page logs a console error, and saves
  * screenshots under tmp/benchmarks/report/. The report is built from the fixed report fixture plus a
  * made-up history and baseline, so the test needs no bench run.
  *
@@ -25,7 +26,7 @@ import type { ReportData } from '../src/html/reportData.ts';
 import { writeHtmlReport } from '../src/html/writeHtmlReport.ts';
 import { repoTmpDir } from '../src/provision/paths.ts';
 import { buildCiReport } from '../src/report/ciJson.ts';
-import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../src/report/reportFixture.ts';
+import { eventPropagation, fixtureEnvironment, peersSuite, pgmqSuite } from '../src/report/reportFixture.ts';
 import { buildSuiteReport } from '../src/report/suiteReport.ts';
 import type { SuiteResult } from '../src/report/suiteResult.ts';
 import { targetRegistry } from '../src/targets/registry.ts';
@@ -109,7 +110,7 @@ async function bundledChromium(): Promise<ChromiumBinary> {
 }
 
 function fixtureData(): ReportData {
-  const suites: SuiteResult[] = [eventPropagation, pgmqSuite];
+  const suites: SuiteResult[] = [eventPropagation, pgmqSuite, peersSuite];
   const samples: Record<string, RunSamples> = {};
   const baseline: RunFigures = {};
   for (const s of suites) {
@@ -200,7 +201,7 @@ test('the report renders its charts in headless Chromium without console errors'
     });
 
     await page.goto(pathToFileURL(join(work, 'index.html')).href);
-    expect(await page.locator('table.suites tbody tr').count()).toBe(2);
+    expect(await page.locator('table.suites tbody tr').count()).toBe(3);
     await page.screenshot({ path: join(screenshots, 'browser-check-index.png'), fullPage: true });
 
     await page.click('a[href="event_propagation.html"]');
@@ -224,6 +225,53 @@ test('the report renders its charts in headless Chromium without console errors'
     await page.goto(pathToFileURL(join(work, suiteFileName('pgmq'))).href);
     expect(await page.locator('h1 .status.failed').count()).toBe(1);
     expect(await page.textContent('body')).toContain('relation "pgmq.q_unlogged" does not exist');
+
+    // a comparison: one table, a row per system, a column per figure; one chart per measure, each
+    // with one lane per system on one axis (the fixture: 3 systems, a latency measure and 3 values)
+    await page.goto(pathToFileURL(join(work, suiteFileName('peers'))).href);
+    const systems = ['alpha', 'beta', 'gamma'];
+    const table = page.locator('table.comparison');
+    expect(await table.count()).toBe(1);
+    expect(await table.locator('tbody th[scope=row]').allTextContents()).toEqual(systems);
+    expect(await table.locator('thead th').count()).toBe(1 + 3 + 3);
+    expect(await table.locator('tr.reference th').textContent()).toBe('alpha');
+    // gamma's p99 (30 samples) and CPU have no figure, and their cells say why
+    expect(await table.locator('tbody tr').nth(2).locator('td.no-figure').first().textContent()).toContain(
+      'p99 needs ≥ 100 samples (have 30)',
+    );
+    expect(await table.textContent()).toContain('PostgreSQL CPU: the server is not local');
+    const charts = page.locator('svg.chart.comparison');
+    expect(await charts.count()).toBe(4);
+    const distributions = page.locator('svg.chart.comparison.distributions');
+    expect(await distributions.count()).toBe(1);
+    expect(await distributions.locator('g.x-axis').count()).toBe(1);
+    expect(await distributions.locator('g.lane').count()).toBe(systems.length);
+    expect(await distributions.locator('rect.box').count()).toBe(systems.length);
+    // the boxes share the axis: laid out in one column of lanes, each within the plot
+    const boxes = await distributions
+      .locator('rect.box')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect()));
+    const axis = await distributions.locator('g.x-axis line.axis').boundingBox();
+    if (!axis) throw new Error('the distribution chart has no axis line');
+    for (const b of boxes) {
+      expect(b.width).toBeGreaterThan(0);
+      expect(b.left).toBeGreaterThanOrEqual(axis.x - 1);
+      expect(b.right).toBeLessThanOrEqual(axis.x + axis.width + 1);
+    }
+    expect(new Set(boxes.map((b) => Math.round(b.top))).size).toBe(systems.length);
+    const bars = page.locator('svg.chart.comparison.bars');
+    expect(await bars.count()).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      expect(await bars.nth(i).locator('g.x-axis').count()).toBe(1);
+      expect(await bars.nth(i).locator('g.lane').count()).toBe(systems.length);
+    }
+    // the CPU chart: two bars, gamma's lane says why it has none
+    const cpu = bars.nth(1);
+    expect(await cpu.locator('rect.bar').count()).toBe(2);
+    expect(await cpu.locator('g.lane[data-row="gamma"] text.no-figure').count()).toBe(1);
+    // the records drawn in the shared chart get no histogram of their own
+    expect(await page.locator('svg.chart.histogram').count()).toBe(0);
+    await page.screenshot({ path: join(screenshots, 'browser-check-comparison.png'), fullPage: true });
 
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);

@@ -3,7 +3,7 @@ import type { BaselineRow } from '../baseline/baselineReport.ts';
 import { compareFigure } from '../baseline/compareToBaseline.ts';
 import type { Figure } from '../baseline/runFigures.ts';
 import { buildCiReport } from '../report/ciJson.ts';
-import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../report/reportFixture.ts';
+import { eventPropagation, fixtureEnvironment, peersSuite, pgmqSuite } from '../report/reportFixture.ts';
 import { buildSuiteReport } from '../report/suiteReport.ts';
 import { targetRegistry } from '../targets/registry.ts';
 import {
@@ -91,4 +91,30 @@ test('the comment opens with the marker the workflow finds it by', () => {
   expect(body).toContain('No baseline to compare with');
   expect(body).toMatch(/### Targets missed \(\d+\)/);
   expect(body).toContain('| event_propagation |');
+});
+
+test('the comparisons the suites recorded are in the comment, before the targets missed', () => {
+  const withPeers = [
+    ...reports,
+    buildCiReport(buildSuiteReport(peersSuite, targetRegistry), fixtureEnvironment),
+  ];
+  const body = buildPrComment({
+    title: 'Benchmarks',
+    context: 'ctx',
+    comparison: undefined,
+    missed: missedTargets(withPeers),
+    reports: withPeers,
+  });
+  const at = body.indexOf('### peers: peers');
+  expect(at).toBeGreaterThan(body.indexOf('### Comparison'));
+  expect(at).toBeLessThan(body.indexOf('### Targets missed'));
+  expect(body).toContain('| System | chain p50 (ms) ↓ |');
+  expect(body).toMatch(/\| gamma \| .* \| 300 · 0\.25x \|/);
+  // how each system ran, folded away
+  expect(body).toContain('<details><summary>How each ran</summary>\n\n- **alpha**: alpha as configured');
+  // a comment built from CI JSON written before comparisons existed still renders
+  const older = reports.map(({ comparisons: _, ...rest }) => rest as (typeof reports)[number]);
+  expect(() =>
+    buildPrComment({ title: 'B', context: '', comparison: undefined, missed: [], reports: older }),
+  ).not.toThrow();
 });

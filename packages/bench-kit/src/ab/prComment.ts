@@ -2,12 +2,14 @@
  * The body of the PR comment that `bench:ci` and `bench:ab` write to tmp/benchmarks/pr-comment.md
  * and the workflow posts (created once, then updated: the marker on the first line finds it again).
  * Sections, most important first: the comparison (A/B table, or the baseline table with the biggest
- * changes first), the targets missed, then one line per suite.
+ * changes first), the tables of the comparisons the suites recorded (systems side by side, e.g. the
+ * peers), the targets missed, then one line per suite.
  */
 import { BASELINE_HEADERS, type BaselineRow, baselineCells, testLegend } from '../baseline/baselineReport.ts';
 import { VERDICT_RANK } from '../baseline/figureVerdict.ts';
 import type { CiReport } from '../report/ciJson.ts';
 import { formatValue, markdownTable } from '../report/format.ts';
+import { formatComparison } from '../report/formatComparison.ts';
 import { ratioVerdict, targetBound } from '../targets/target.ts';
 
 export const PR_COMMENT_MARKER = '<!-- tasker-bench-comment -->';
@@ -87,6 +89,21 @@ export function formatBaselineChanges(baselineName: string, rows: readonly Basel
   return lines.join('\n');
 }
 
+/** Every comparison table of the reports, suite by suite: a heading and the table each. */
+export function formatRecordedComparisons(reports: readonly CiReport[]): string[] {
+  return [...reports]
+    .sort((a, b) => a.benchmark_suite.localeCompare(b.benchmark_suite))
+    .flatMap((report) =>
+      // CI JSON from before comparisons were recorded has none
+      (report.comparisons ?? []).flatMap((table) => [
+        `### ${report.benchmark_suite}: ${table.title}`,
+        '',
+        formatComparison(table, { collapseRowNotes: true }),
+        '',
+      ]),
+    );
+}
+
 export interface PrCommentInput {
   title: string;
   /** one line: commit, profile, machine, duration */
@@ -119,6 +136,7 @@ export function buildPrComment({ title, context, comparison, missed, reports }: 
     '',
     comparison ?? '_No baseline to compare with: the first run on main saves one._',
     '',
+    ...formatRecordedComparisons(reports),
     `### Targets missed (${missed.length})`,
     '',
     formatMissedTargets(missed),

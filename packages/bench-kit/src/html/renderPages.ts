@@ -3,13 +3,17 @@
  * container) would draw boxes.
  *
  * The report's pages: `index.html` (every suite with its status) and one page per suite (per bench:
- * status, percentiles, target, baseline comparison, latency histogram, trend over the history).
+ * status, percentiles, target, baseline comparison, latency histogram, trend over the history). A
+ * suite that recorded comparisons (the peers) opens with them: the table and one chart per measure
+ * with every system on the same axis (renderComparison.ts); its latency records drawn there get no
+ * histogram of their own, each on its own scale.
  * Self-contained HTML: inline CSS, inline SVG, no script, nothing fetched.
  */
 import { compareToBaseline } from '../baseline/compareToBaseline.ts';
 import type { CiReport, CiResult } from '../report/ciJson.ts';
 import { summarizeSamples } from '../stats/summarizeSamples.ts';
 import { DEFAULT_NOISE, ratioVerdict, type TargetRegistry, targetBound } from '../targets/target.ts';
+import { chartedRecords, renderComparison } from './renderComparison.ts';
 import type { ReportData } from './reportData.ts';
 import { escapeHtml as e, histogramSvg, type Marker, shortMs, trendSvg } from './svg.ts';
 
@@ -27,6 +31,12 @@ th{background:#f3f5f8}td:first-child,th:first-child{text-align:left}
 .marker-label.target{fill:#c62828}.marker-label.baseline{fill:#7b3fbf}.marker-label.p50{fill:#1a7f37}.marker-label.p95{fill:#b35900}
 .trend{fill:none;stroke-width:2}.trend.median,.point.median{stroke:#1f5fbf;fill:#1f5fbf}.trend.p95,.point.p95{stroke:#b35900;fill:#b35900}
 .trend.median{fill:none}.trend.p95{fill:none;stroke-dasharray:4 2}.legend{font-size:12px;color:#5b6474}
+table.comparison td{white-space:nowrap}table.comparison th[scope=row]{text-align:left;background:none;font-weight:600}
+tr.reference{background:#f6f9ff}.ratio{color:#5b6474;font-size:12px}.reason{color:#b35900;font-size:11px;white-space:normal}
+td.no-figure{max-width:220px;white-space:normal;text-align:left}.comparison-charts{flex-direction:column}
+.lane-label{font-size:11px;fill:#1d2330}.grid{stroke:#eef1f5}.box{fill:#c9d7f2;stroke:#1f5fbf}.median{stroke:#1f5fbf;stroke-width:2.5}
+.whisker{stroke:#6d8fcf}.pct{stroke:#b35900}.beyond{fill:#b35900}.bar-label{font-size:10px;fill:#1d2330}.bar-label.inside{fill:#fff}
+.no-figure{font-size:10px;fill:#b35900}.chart-caption{font-size:12px;font-weight:600;fill:#1d2330}
 `;
 
 function page(title: string, body: string): string {
@@ -94,7 +104,10 @@ export function renderSuitePage(report: CiReport, data: ReportData, registry: Ta
   const samples = data.samples[suite];
   const byName = new Map<string, CiResult[]>();
   for (const r of report.results) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
-  const sections: string[] = [];
+  // CI JSON from before comparisons were recorded has none
+  const comparisons = report.comparisons ?? [];
+  const charted = chartedRecords(comparisons);
+  const sections: string[] = comparisons.map((table, i) => renderComparison(table, `comparison-${i + 1}`));
   for (const [name, results] of byName) {
     const key = `${suite}/${name}`;
     const raw = samples?.benches[name];
@@ -144,7 +157,7 @@ export function renderSuitePage(report: CiReport, data: ReportData, registry: Ta
       .map((h) => ({ timestamp: h.timestamp, commit: h.commit, median: h.median, p95: h.p95 }));
     const p50Target = latencyTargets.find((t) => t.target?.metric === 'p50' || t.target?.metric === 'mean');
     const charts = [
-      raw?.length
+      raw?.length && !charted.has(name)
         ? histogramSvg(raw, { title: `${key}: latency distribution (${raw.length} samples)`, markers })
         : '',
       trendSvg(trendPoints, {
@@ -155,8 +168,10 @@ export function renderSuitePage(report: CiReport, data: ReportData, registry: Ta
     sections.push(
       `<section class="bench" id="${e(name)}"><h2>${e(name)} ${statusCell(results)}</h2>${first.source === 'test' || first.samples === 0 ? '' : stats}${targets}${baselineText}${
         charts.length
-          ? `<div class="charts">${charts.join('')}</div><p class="legend">Histogram: latency of each sample (ms); dashed lines: p50 (green), p95 (orange), target (red), baseline median (purple). Trend: median (solid) and p95 (dashed) per run from the history.</p>`
-          : '<p class="meta">No raw samples for this entry: throughput, breakdown and value records have none, and runs from before the reporter kept them (<code>latest/&lt;suite&gt;.samples.json</code>) neither. The log has the figures.</p>'
+          ? `<div class="charts">${charts.join('')}</div><p class="legend">${charted.has(name) ? 'Its distribution is drawn with the other systems’ on one axis, above. ' : 'Histogram: latency of each sample (ms); dashed lines: p50 (green), p95 (orange), target (red), baseline median (purple). '}Trend: median (solid) and p95 (dashed) per run from the history.</p>`
+          : charted.has(name)
+            ? `<p class="meta">Its distribution is drawn with the other systems’ on one axis, <a href="#comparison-1">above</a>.</p>`
+            : '<p class="meta">No raw samples for this entry: throughput, breakdown and value records have none, and runs from before the reporter kept them (<code>latest/&lt;suite&gt;.samples.json</code>) neither. The log has the figures.</p>'
       }</section>`,
     );
   }

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { targetRegistry } from '../targets/registry.ts';
 import { buildCiReport } from './ciJson.ts';
-import { eventPropagation, FIXTURE_FLOOR, fixtureEnvironment, pgmqSuite } from './reportFixture.ts';
+import {
+  eventPropagation,
+  FIXTURE_FLOOR,
+  fixtureEnvironment,
+  peersSuite,
+  pgmqSuite,
+} from './reportFixture.ts';
 import { buildSuiteReport } from './suiteReport.ts';
 import { compileJsonSchema } from './validateJsonSchema.ts';
 import { pointLatestAt, writeReports } from './writeReports.ts';
@@ -129,5 +135,30 @@ test('the validator reports what is wrong, with the path', () => {
     '/results/0: must NOT have additional properties "constructor"',
     '/results/0/samples: must be integer',
     '/results/0/status: must be equal to one of the allowed values: ["passed","warning","insufficient_data","no_target","failed"]',
+  ]);
+});
+
+test('a comparison reaches the CI JSON as its table, valid against the schema', () => {
+  const ci = buildCiReport(buildSuiteReport(peersSuite, targetRegistry), fixtureEnvironment);
+  expect(validateCiJson(ci)).toEqual([]);
+  const [table] = ci.comparisons;
+  expect(table?.reference).toBe('alpha');
+  expect(table?.rows.map((r) => r.name)).toEqual(['alpha', 'beta', 'gamma']);
+  expect(table?.rows.every((r) => r.cells.length === table.columns.length)).toBe(true);
+  // suites without one carry an empty list
+  expect(buildCiReport(buildSuiteReport(pgmqSuite, targetRegistry), fixtureEnvironment).comparisons).toEqual(
+    [],
+  );
+  // a cell without a ratio must say why; a distribution must say how many samples it summarizes
+  const broken = JSON.parse(JSON.stringify(ci)) as typeof ci;
+  const beta = broken.comparisons[0]?.rows[1];
+  if (!beta) throw new Error('the fixture has a row beta');
+  delete beta.cells[0]?.reason;
+  (beta.cells[0] as { ratio: number | null }).ratio = null;
+  delete (beta.distributions.chain as { samples?: number }).samples;
+  expect(validateCiJson(broken)).toEqual([
+    "/comparisons/0/rows/1/cells/0: must have required property 'reason'",
+    '/comparisons/0/rows/1/cells/0: must match "then" schema',
+    "/comparisons/0/rows/1/distributions/chain: must have required property 'samples'",
   ]);
 });

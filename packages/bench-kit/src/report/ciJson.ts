@@ -2,9 +2,10 @@
  * The machine-readable result of one suite, `tmp/benchmarks/ci/<suite>.json`, for CI jobs and
  * dashboards. Shape: docs/benchmark-results.schema.json (a test validates real output against it).
  * One result per evaluated row — a bench with a p50 and a p95 target gives two results, told apart
- * by `metric` — plus one `failed` result per failed test.
+ * by `metric` — plus one `failed` result per failed test — and the suite's comparison tables.
  */
 import { inRoundTrips } from '../floor/floorUnits.ts';
+import type { ComparisonTable } from './comparisonTable.ts';
 import type { RunEnvironment } from './environment.ts';
 import type { EvaluatedRow } from './evaluateTargets.ts';
 import type { SuiteReport } from './suiteReport.ts';
@@ -63,6 +64,8 @@ export interface CiReport {
   results: CiResult[];
   /** labels the benches recorded about their setting (recordContext): text, not figures */
   context: Array<{ name: string; value: string; note?: string }>;
+  /** the suite's comparisons (recordComparison) as tables: figures, ratios to the reference, distributions */
+  comparisons: ComparisonTable[];
   summary: { total_tests: number; passed: number; failed: number; warnings: number; no_target: number };
 }
 
@@ -161,6 +164,7 @@ export function buildCiReport(report: SuiteReport, env: RunEnvironment): CiRepor
       value,
       ...(note ? { note } : {}),
     })),
+    comparisons: report.comparisons,
     summary: {
       total_tests: results.length,
       passed: count('passed'),

@@ -2,14 +2,23 @@
  * Reads one bench file's results out of Vitest 5's reported test cases: the benchmark results Vitest
  * attaches to each test case (`testCase.benchmarks()`: groups of tinybench task statistics, with raw
  * samples when `benchmark.retainSamples` is on) and our recorded measurements
- * (`testCase.artifacts()` of type `tasker:measurement`) and labels (`tasker:context`).
+ * (`testCase.artifacts()` of type `tasker:measurement`), labels (`tasker:context`) and comparisons
+ * (`tasker:comparison`).
  */
 import { basename, relative } from 'node:path';
 import type { TestCase, TestModule } from 'vitest/node';
 import { isMeasurementArtifact } from '../record/record.ts';
+import { isComparisonArtifact } from '../record/recordComparison.ts';
 import { isContextArtifact } from '../record/recordContext.ts';
 import { type SampleSummary, summarizeSamples } from '../stats/summarizeSamples.ts';
-import type { BenchEntry, ContextEntry, FailureEntry, RecordEntry, SuiteResult } from './suiteResult.ts';
+import type {
+  BenchEntry,
+  ComparisonEntry,
+  ContextEntry,
+  FailureEntry,
+  RecordEntry,
+  SuiteResult,
+} from './suiteResult.ts';
 
 type TinybenchStatistics = ReturnType<TestCase['benchmarks']>[number]['tasks'][number]['latency'];
 
@@ -21,6 +30,7 @@ export function collectSuite(testModule: TestModule, repoRoot: string): SuiteRes
   const benches: BenchEntry[] = [];
   const records: RecordEntry[] = [];
   const context: ContextEntry[] = [];
+  const comparisons: ComparisonEntry[] = [];
   const failures: FailureEntry[] = [];
   for (const testCase of testModule.children.allTests()) {
     const test = testCase.fullName;
@@ -41,6 +51,10 @@ export function collectSuite(testModule: TestModule, repoRoot: string): SuiteRes
       if (isContextArtifact(artifact)) {
         const { name, value, note } = artifact;
         context.push({ name, test, value, ...(note ? { note } : {}) });
+        continue;
+      }
+      if (isComparisonArtifact(artifact)) {
+        comparisons.push({ title: artifact.title, test, comparison: artifact.comparison });
         continue;
       }
       if (!isMeasurementArtifact(artifact)) continue;
@@ -64,6 +78,7 @@ export function collectSuite(testModule: TestModule, repoRoot: string): SuiteRes
     benches,
     records,
     context,
+    comparisons,
     failures,
   };
 }

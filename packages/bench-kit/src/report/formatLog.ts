@@ -1,7 +1,7 @@
 /**
  * The markdown log of one suite (`tmp/benchmarks/<date>-<suite>.log`, linked from `latest/`):
  * Prerequisites (as the run's banner verified them, with the machine's floor), run context,
- * Performance Summary, every bench's statistics, recorded measurements and query plans, the labels
+ * Performance Summary, each comparison's table (`## Comparison: <title>`), every bench's statistics, recorded measurements and query plans, the labels
  * benches recorded about their setting (`## Context`: text, never a figures row), and Key Findings. `formatEnvironment` is shared with `latest/summary.md`.
  */
 import { formatFloor, formatRoundTrips, inRoundTrips } from '../floor/floorUnits.ts';
@@ -10,6 +10,7 @@ import type { Measurement } from '../record/measurement.ts';
 import type { RunEnvironment } from './environment.ts';
 import { pgmqLabel } from './environment.ts';
 import { formatMs, formatValue, markdownTable } from './format.ts';
+import { formatComparison } from './formatComparison.ts';
 import { type SuiteReport, statusText, thresholdText } from './suiteReport.ts';
 import type { RecordEntry } from './suiteResult.ts';
 
@@ -77,6 +78,8 @@ export function formatLog(report: SuiteReport, env: RunEnvironment): string {
     parts.push(
       `Round trips (RT): each latency ÷ this run's \`select 1\` p50 (${formatMs(env.floor.roundTripMs)} ms), a unit that moves less between machines than milliseconds do.`,
     );
+  for (const table of report.comparisons)
+    parts.push(`## Comparison: ${table.title}`, formatComparison(table));
   if (result.benches.length > 0) {
     const statusOf = (name: string) =>
       rows

@@ -9,6 +9,7 @@ import {
   FIXTURE_FLOOR,
   FIXTURE_PASSWORD,
   fixtureEnvironment,
+  peersSuite,
   pgmqSuite,
 } from './reportFixture.ts';
 import { buildSuiteReport } from './suiteReport.ts';
@@ -49,6 +50,30 @@ test('the seed format: results banner, statuses in words, prerequisites and the 
 test('markdown log of a suite', () => {
   expect(formatLog(events, fixtureEnvironment)).toMatchSnapshot();
   expect(formatLog(pgmq, fixtureEnvironment)).toMatchSnapshot();
+});
+
+test('markdown log of a suite with a comparison: the table after the Performance Summary', () => {
+  const log = formatLog(buildSuiteReport(peersSuite, targetRegistry), fixtureEnvironment);
+  expect(log).toMatchSnapshot();
+  const table = log.slice(log.indexOf('## Comparison: peers'), log.indexOf('## Recorded measurements'));
+  expect(log.indexOf('## Performance Summary')).toBeLessThan(log.indexOf('## Comparison: peers'));
+  // one row per system, one column per figure, the reference in bold; every cell a figure and its
+  // ratio, or a numbered reason
+  expect(table).toContain(
+    '| System | chain p50 (ms) ↓ | chain p95 (ms) ↓ | chain p99 (ms) ↓ | burn-down (jobs/s) ↑ | CPU (ms/job) ↓ | idle statements (statements/s) ↓ |',
+  );
+  expect(table).toMatch(
+    /\| \*\*alpha\*\* \| [\d.]+ · 1\.00x \| [\d.]+ · 1\.00x \| [\d.]+ · 1\.00x \| 1,200 · 1\.00x \| 0\.8 · 1\.00x \| 0 · 1\.00x \|/,
+  );
+  expect(table).toMatch(/\| beta \| .* \| 900 · 0\.75x \| 1\.1 · 1\.38x \| 2 · no ratio \[1\] \|/);
+  expect(table).toMatch(
+    /\| gamma \| [\d.]+ · [\d.]+x \| [\d.]+ · [\d.]+x \| — \[2\] \| 300 · 0\.25x \| — \[3\] \| 120 · no ratio \[1\] \|/,
+  );
+  expect(table).toContain(
+    "1. alpha's figure is 0\n2. p99 needs ≥ 100 samples (have 30)\n3. PostgreSQL CPU: the server is not local",
+  );
+  expect(table).toContain('- **chain**: 4 dependent jobs');
+  expect(table).toContain('- **gamma**: gamma as configured for the fixture');
 });
 
 test('summary over the suites of a run', () => {

@@ -1,6 +1,7 @@
 /**
  * A fixed result set for the report tests (snapshot, schema): two suites with benches on and over
- * target, withheld percentiles, a failed test and every kind of recorded measurement; and a fixed
+ * target, withheld percentiles, a failed test and every kind of recorded measurement, a third with a
+ * comparison of three systems (peersSuite); and a fixed
  * environment whose description carries a password that must never reach any output.
  */
 import { seededRandom } from '../stats/seededRandom.ts';
@@ -145,4 +146,90 @@ export const pgmqSuite: SuiteResult = {
     },
   ],
   failures: [{ test: 'logged vs unlogged', message: 'relation "pgmq.q_unlogged" does not exist' }],
+};
+
+const around = (n: number, center: number, spread: number) =>
+  Array.from({ length: n }, () => round(center + spread * random()));
+const chain = { alpha: around(120, 9, 3), beta: around(120, 7, 6), gamma: around(30, 40, 20) };
+
+/**
+ * Three systems side by side (recordComparison): a latency measure (gamma with too few samples for
+ * a p99), a throughput, a cost gamma's meter could not read, and an idle figure the reference has
+ * at 0, so every kind of cell — a figure and its ratio, no figure, no ratio — is in the table.
+ */
+export const peersSuite: SuiteResult = {
+  suite: 'peers',
+  file: 'packages/e2e/bench/peers.bench.ts',
+  project: 'e2e (bench)',
+  benches: [],
+  records: [
+    ...Object.entries(chain).map(([system, samplesMs]) => ({
+      name: `chain: ${system}`,
+      test: 'side by side',
+      measurement: { kind: 'latency' as const, samplesMs },
+      summary: summarizeSamples(samplesMs),
+    })),
+    ...(
+      [
+        ['alpha', 1_200],
+        ['beta', 900],
+        ['gamma', 300],
+      ] as const
+    ).map(([system, perSecond]) => ({
+      name: `${system}: burn-down`,
+      test: 'side by side',
+      measurement: { kind: 'throughput' as const, perSecond, unit: 'jobs', count: 500 },
+    })),
+    ...(
+      [
+        ['alpha', 0.8],
+        ['beta', 1.1],
+      ] as const
+    ).map(([system, value]) => ({
+      name: `${system}: CPU ms per job`,
+      test: 'side by side',
+      measurement: { kind: 'value' as const, value, unit: 'ms/job', better: 'lower' as const },
+    })),
+    ...(
+      [
+        ['alpha', 0],
+        ['beta', 2],
+        ['gamma', 120],
+      ] as const
+    ).map(([system, value]) => ({
+      name: `${system}: idle statements per second`,
+      test: 'side by side',
+      measurement: { kind: 'value' as const, value, unit: 'statements/s', better: 'lower' as const },
+    })),
+  ],
+  comparisons: [
+    {
+      title: 'peers',
+      test: 'side by side',
+      comparison: {
+        reference: 'alpha',
+        note: 'The fixture of the report tests.',
+        measures: [
+          { name: 'chain', kind: 'latency', unit: 'ms', better: 'lower', note: '4 dependent jobs' },
+          { name: 'burn-down', kind: 'value', unit: 'jobs/s', better: 'higher' },
+          { name: 'CPU', kind: 'value', unit: 'ms/job', better: 'lower' },
+          { name: 'idle statements', kind: 'value', unit: 'statements/s', better: 'lower' },
+        ],
+        rows: ['alpha', 'beta', 'gamma'].map((system) => ({
+          name: system,
+          note: `${system} as configured for the fixture`,
+          figures: {
+            chain: { record: `chain: ${system}` },
+            'burn-down': { record: `${system}: burn-down` },
+            CPU:
+              system === 'gamma'
+                ? { unavailable: 'PostgreSQL CPU: the server is not local' }
+                : { record: `${system}: CPU ms per job` },
+            'idle statements': { record: `${system}: idle statements per second` },
+          },
+        })),
+      },
+    },
+  ],
+  failures: [],
 };

@@ -1,9 +1,11 @@
 /**
  * A suite's results with their verdicts: the evaluated target rows and the Key Findings a reader
  * should see first (failures, anything over target, sequential scans, withheld percentiles, the
- * slowest bench). Every console banner, log and JSON file is formatted from this.
+ * slowest bench), and the tables of its comparisons. Every console banner, log and JSON file is
+ * formatted from this.
  */
 import { ratioVerdict, type TargetRegistry, targetBound } from '../targets/target.ts';
+import { buildComparisonTables, type ComparisonTable } from './comparisonTable.ts';
 import { type EvaluatedRow, evaluateTargets } from './evaluateTargets.ts';
 import { formatMs, formatValue } from './format.ts';
 import type { SuiteResult } from './suiteResult.ts';
@@ -11,12 +13,14 @@ import type { SuiteResult } from './suiteResult.ts';
 export interface SuiteReport {
   result: SuiteResult;
   rows: EvaluatedRow[];
+  /** the comparisons the suite recorded, as tables */
+  comparisons: ComparisonTable[];
   findings: string[];
 }
 
 export function buildSuiteReport(result: SuiteResult, registry: TargetRegistry): SuiteReport {
   const rows = evaluateTargets(result, registry);
-  return { result, rows, findings: keyFindings(result, rows) };
+  return { result, rows, comparisons: buildComparisonTables(result), findings: keyFindings(result, rows) };
 }
 
 export const STATUS_MARK: Record<EvaluatedRow['status'], string> = {

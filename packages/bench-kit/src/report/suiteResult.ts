@@ -3,6 +3,7 @@
  * test cases by `collectSuite`; the formatting functions take only these, so they are tested on fixed
  * fixtures without a live run.
  */
+import type { Comparison } from '../record/comparison.ts';
 import type { Measurement } from '../record/measurement.ts';
 import type { SampleSummary } from '../stats/summarizeSamples.ts';
 
@@ -37,6 +38,13 @@ export interface ContextEntry {
   note?: string;
 }
 
+/** A comparison a bench recorded (`recordComparison`): a view over its records, one table. */
+export interface ComparisonEntry {
+  title: string;
+  test: string;
+  comparison: Comparison;
+}
+
 export interface FailureEntry {
   test: string;
   message: string;
@@ -52,5 +60,7 @@ export interface SuiteResult {
   records: RecordEntry[];
   /** labels from `recordContext` (absent in results built before there were any) */
   context?: ContextEntry[];
+  /** tables from `recordComparison` (absent in results built before there were any) */
+  comparisons?: ComparisonEntry[];
   failures: FailureEntry[];
 }

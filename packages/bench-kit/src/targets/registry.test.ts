@@ -37,6 +37,15 @@ test('the issue 25 peer targets hold the default hand-off to 0.7x the chain and 
   ).toBe(2);
 });
 
+test('issue 26 reports the peers’ own counts of tasker with a narrow noise, and no threshold', () => {
+  for (const key of [
+    'peers/tasker: statements per step',
+    'peers/tasker (queue hand-off): WAL bytes per step',
+    'peers/tasker: idle statements per second',
+  ])
+    expect(targetRegistry[key], key).toEqual({ targets: [], noise: 0.1 });
+});
+
 test('the issue 15 targets are registered', () => {
   expect(targetRegistry['sql_functions/get_step_readiness_status']?.targets).toEqual([
     expect.objectContaining({ metric: 'mean', threshold: 0.5 }),

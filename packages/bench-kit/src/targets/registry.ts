@@ -3,7 +3,8 @@
  * `<suite>/<name>` of the bench or recorded measurement (see target.ts). Benches use these names
  * exactly; a bench that is not listed reports "no target". Figures from issues 15–18 and 25 (2-core
  * machines, embedded PostgreSQL); the reference says where each comes from. An entry without
- * targets is a reported figure: listed for the noise its baseline comparison uses.
+ * targets is a reported figure: listed for the noise its baseline comparison uses. Issue 26 (the
+ * peers side by side) adds reported figures only.
  */
 import type { BenchTargets, Target, TargetRegistry } from './target.ts';
 
@@ -100,6 +101,17 @@ const entries: Array<[string, BenchTargets]> = [
       ],
     },
   ],
+  // issue 26: every peer measured alone for its burn-down's cost and its idle, so tasker's own counts
+  // there are as steady as step_cost's: reported, without a threshold (the issue sets none, nor for
+  // the diamond, whose ratios are reported as the chain's are)
+  ...['tasker', 'tasker (queue hand-off)'].flatMap(
+    (tasker): Array<[string, BenchTargets]> => [
+      [`peers/${tasker}: statements per step`, { targets: [], noise: COUNT_NOISE }],
+      [`peers/${tasker}: WAL bytes per step`, { targets: [], noise: COUNT_NOISE }],
+    ],
+  ),
+  // the polling of an idle tasker (both hand-offs: one system) is timers, not load
+  ['peers/tasker: idle statements per second', { targets: [], noise: COUNT_NOISE }],
   // issue 25: what a step costs the machine (step_cost.bench.ts, the cost meter), both hand-offs
   ...['tasker', 'tasker (queue hand-off)'].flatMap(
     (tasker): Array<[string, BenchTargets]> => [
