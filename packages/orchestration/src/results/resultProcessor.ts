@@ -16,6 +16,7 @@
  */
 import {
   type AfterCommitNotifier,
+  archiveMessages,
   type ListenerState,
   messageReadyChannel,
   ORCHESTRATION_STEP_RESULTS_QUEUE,
@@ -131,7 +132,7 @@ export class ResultProcessor {
     try {
       if (typeof stepUuid !== 'string' || !UUID.test(stepUuid)) {
         // not a result message: archive it so it does not come back
-        await pool.query('select pgmq.archive($1, $2::bigint)', [this.#queue, message.msg_id]);
+        await archiveMessages(pool, this.#queue, [message.msg_id]);
         metrics.resultsProcessed.inc({ outcome: 'invalid' });
         return;
       }

@@ -1,5 +1,10 @@
-/** One task with its context and execution context (tasker.get_task_execution_context). */
-import type { TaskDetail, TaskState } from '@tasker/shared/api';
+/**
+ * One task with its context and execution context: the task's row, and what
+ * tasker.get_task_execution_context says of it through shared's wrapper (taskExecutionContext), in
+ * the API's words.
+ */
+import { type TaskExecutionContext, taskExecutionContext } from '@tasker/shared';
+import type { ExecutionContext, Task, TaskDetail, TaskState } from '@tasker/shared/api';
 import type pg from 'pg';
 import { TaskNotFoundError } from '../errors.ts';
 
@@ -12,26 +17,39 @@ export const TASK_VIEW_FROM = `tasker.tasks t
   join tasker.named_tasks nt on nt.named_task_uuid = t.named_task_uuid
   join tasker.task_namespaces tn on tn.task_namespace_uuid = nt.task_namespace_uuid`;
 
-const GET_TASK_SQL = `select ${TASK_VIEW_COLUMNS}, t.context,
-    json_build_object('total_steps', c.total_steps, 'pending_steps', c.pending_steps,
-      'in_progress_steps', c.in_progress_steps, 'completed_steps', c.completed_steps,
-      'failed_steps', c.failed_steps, 'waiting_for_retry_steps', c.waiting_for_retry_steps,
-      'cancelled_steps', c.cancelled_steps, 'ready_steps', c.ready_steps,
-      'execution_status', c.execution_status, 'recommended_action', c.recommended_action,
-      'completion_percentage', c.completion_percentage, 'next_retry_at', c.next_retry_at) as execution_context
-  from ${TASK_VIEW_FROM}
-  cross join lateral tasker.get_task_execution_context(t.task_uuid) c
-  where t.task_uuid = $1`;
+const GET_TASK_SQL = `select ${TASK_VIEW_COLUMNS}, t.context from ${TASK_VIEW_FROM} where t.task_uuid = $1`;
 
 export async function getTask(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<TaskDetail> {
-  const { rows } = await db.query<TaskDetail>({
-    name: 'tasker_get_task',
-    text: GET_TASK_SQL,
-    values: [taskUuid],
-  });
+  // on a pool, both at once (two connections, one round trip's wait)
+  const [{ rows }, context] = await Promise.all([
+    db.query<Task & { context: TaskDetail['context'] }>({
+      name: 'tasker_get_task',
+      text: GET_TASK_SQL,
+      values: [taskUuid],
+    }),
+    taskExecutionContext(db, taskUuid),
+  ]);
   const task = rows[0];
-  if (!task) throw new TaskNotFoundError(taskUuid);
-  return task;
+  if (!task || !context) throw new TaskNotFoundError(taskUuid);
+  return { ...task, execution_context: apiExecutionContext(context) };
+}
+
+/** The API's execution_context (snake_case, without the task state it sits beside). */
+function apiExecutionContext(context: TaskExecutionContext): ExecutionContext {
+  return {
+    total_steps: context.totalSteps,
+    pending_steps: context.pendingSteps,
+    in_progress_steps: context.inProgressSteps,
+    completed_steps: context.completedSteps,
+    failed_steps: context.failedSteps,
+    waiting_for_retry_steps: context.waitingForRetrySteps,
+    cancelled_steps: context.cancelledSteps,
+    ready_steps: context.readySteps,
+    execution_status: context.executionStatus,
+    recommended_action: context.recommendedAction,
+    completion_percentage: context.completionPercentage,
+    next_retry_at: context.nextRetryAt?.toISOString() ?? null,
+  };
 }
 
 /** The state of a task, or undefined if there is none. */
