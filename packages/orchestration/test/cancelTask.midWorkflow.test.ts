@@ -6,7 +6,7 @@ import { useTestDatabase } from '@tasker/bench-kit';
 import { mathematicalSequence } from '@tasker/shared';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Orchestration, startOrchestration } from '../src/index.ts';
-import { claimSteps, eventually, http, submitStep, taskState } from './helpers.ts';
+import { claimSteps, eventually, http, sendResult, submitStep, taskState } from './helpers.ts';
 
 const db = useTestDatabase();
 let orchestration: Orchestration;
@@ -61,7 +61,10 @@ test('a result arriving after the cancel is stale and enqueues nothing', async (
   if (!first) throw new Error('no first step');
   expect((await http(orchestration.url, 'DELETE', `/v1/tasks/${uuid}`)).status).toBe(200);
   const staleBefore = orchestration.metrics.resultsProcessed.get({ outcome: 'stale' });
-  await submitStep(db.pool, ns, first); // its CAS in_progress → enqueued_for_orchestration fails; message still sent
+  // the worker's own submit finds the step cancelled: it changes nothing and sends nothing
+  expect(await submitStep(db.pool, ns, first)).toBe('stale');
+  // a result that was already on its way when the task was cancelled
+  await sendResult(db.pool, first);
   await eventually(
     'the late result processed',
     async () => orchestration.metrics.resultsProcessed.get({ outcome: 'stale' }) === staleBefore + 1,

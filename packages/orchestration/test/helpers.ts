@@ -1,13 +1,16 @@
 /**
- * Test helpers: a simulated worker (SQL + PGMQ, as packages/worker will do it) and a bounded wait
- * for database conditions. Workers do not exist yet in this package's dependencies, so steps are
- * driven here: claim with pgmq.read, enqueued → in_progress → enqueued_for_orchestration (or
- * enqueued_as_error_for_orchestration) with results, result message to orchestration_step_results
- * with notify, archive the claimed message.
+ * Test helpers: a simulated worker and a bounded wait for database conditions. The worker package
+ * is not a dependency of this one, so steps are driven here, through the engine's own worker entry
+ * points (11_worker_claim_submit.sql): tasker.claim_step_messages claims (enqueued → in_progress,
+ * attempts + 1), tasker.submit_step_result hands the step back (→ enqueued_for_orchestration or
+ * enqueued_as_error_for_orchestration, results stored, the result message sent to
+ * orchestration_step_results with notify, the claimed message archived) — the queue hand-off, the
+ * one that goes through this package's result processor.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { ORCHESTRATION_STEP_RESULTS_QUEUE, sendWithNotify, workerQueueName } from '@tasker/shared';
 import type pg from 'pg';
 
 export type SimulatedOutcome = { ok: true; results?: unknown } | { ok: false; backoffSeconds?: number };
@@ -18,80 +21,88 @@ export type ClaimedStep = {
   stepUuid: string;
   correlationId: string;
   name: string;
+  /** the claim's fencing token, which the submit names */
+  attempt: number;
 };
 
-/** Claims up to `qty` visible messages of worker_<namespace>_queue and moves their steps to in_progress. */
+/** What tasker.submit_step_result says: handed back, fenced (taken over since) or stale (no longer in_progress). */
+export type SubmitStatus = 'submitted' | 'fenced' | 'stale';
+
+const CLAIM_SQL = `select msg_id, task_uuid, step_uuid, correlation_id, step_name, attempt
+  from tasker.claim_step_messages($1, 30, $2::integer) where outcome in ('claimed', 'reclaimed')`;
+
+const SUBMIT_SQL =
+  'select tasker.submit_step_result($1, $2::bigint, $3::uuid, $4::integer, $5, $6::jsonb, null, $7::integer) as status';
+
+/**
+ * Claims up to `qty` visible messages of worker_<namespace>_queue; returns the steps claimed (a
+ * message whose step may not run — cancelled, duplicate, finished — is archived by the claim).
+ */
 export async function claimSteps(pool: pg.Pool, namespace: string, qty = 100): Promise<ClaimedStep[]> {
-  const queue = `worker_${namespace}_queue`;
   const { rows } = await pool.query<{
     msg_id: string;
-    message: { task_uuid: string; step_uuid: string; correlation_id: string };
-  }>('select msg_id, message from pgmq.read($1, 30, $2::int)', [queue, qty]);
-  const claimed: ClaimedStep[] = [];
-  for (const row of rows) {
-    const { rows: moved } = await pool.query<{ ok: boolean; name: string }>(
-      `select tasker.transition_step_state_atomic($1, 'enqueued', 'in_progress') as ok,
-        (select ns.name from tasker.workflow_steps s join tasker.named_steps ns using (named_step_uuid)
-         where s.workflow_step_uuid = $1) as name`,
-      [row.message.step_uuid],
-    );
-    if (!moved[0]?.ok) {
-      await pool.query('select pgmq.archive($1, $2::bigint)', [queue, row.msg_id]);
-      continue;
-    }
-    claimed.push({
-      msgId: row.msg_id,
-      taskUuid: row.message.task_uuid,
-      stepUuid: row.message.step_uuid,
-      correlationId: row.message.correlation_id,
-      name: moved[0].name,
-    });
-  }
-  return claimed;
+    task_uuid: string;
+    step_uuid: string;
+    correlation_id: string;
+    step_name: string;
+    attempt: number;
+  }>(CLAIM_SQL, [workerQueueName(namespace), qty]);
+  return rows.map((row) => ({
+    msgId: row.msg_id,
+    taskUuid: row.task_uuid,
+    stepUuid: row.step_uuid,
+    correlationId: row.correlation_id,
+    name: row.step_name,
+    attempt: row.attempt,
+  }));
 }
 
-/** Submits a claimed step's outcome and archives its worker message, in one transaction. */
+/**
+ * Submits a claimed step's outcome (its result message sent, its worker message archived, in one
+ * transaction); `copies` > 1 sends that many more copies of the result message afterwards, as a
+ * redelivery would.
+ */
 export async function submitStep(
   pool: pg.Pool,
   namespace: string,
   step: ClaimedStep,
   outcome: SimulatedOutcome = { ok: true },
   copies = 1,
-): Promise<void> {
-  const status = outcome.ok ? 'enqueued_for_orchestration' : 'enqueued_as_error_for_orchestration';
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    await client.query(
-      'update tasker.workflow_steps set results = $2::jsonb, backoff_request_seconds = $3::int where workflow_step_uuid = $1',
-      [
-        step.stepUuid,
-        JSON.stringify(outcome.ok ? (outcome.results ?? { ok: true }) : { error: 'simulated failure' }),
-        outcome.ok ? null : (outcome.backoffSeconds ?? null),
-      ],
-    );
-    await client.query("select tasker.transition_step_state_atomic($1, 'in_progress', $2)", [
-      step.stepUuid,
-      status,
-    ]);
-    for (let i = 0; i < copies; i++)
-      await client.query("select tasker.pgmq_send_with_notify('orchestration_step_results', $1::jsonb)", [
-        JSON.stringify({
-          task_uuid: step.taskUuid,
-          step_uuid: step.stepUuid,
-          status,
-          correlation_id: step.correlationId,
-        }),
-      ]);
-    await client.query('select pgmq.archive($1, $2::bigint)', [`worker_${namespace}_queue`, step.msgId]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+): Promise<SubmitStatus> {
+  const { rows } = await pool.query<{ status: SubmitStatus }>(SUBMIT_SQL, [
+    workerQueueName(namespace),
+    step.msgId,
+    step.stepUuid,
+    step.attempt,
+    resultStatus(outcome),
+    JSON.stringify(outcome.ok ? (outcome.results ?? { ok: true }) : { error: 'simulated failure' }),
+    outcome.ok ? null : (outcome.backoffSeconds ?? null),
+  ]);
+  const status = rows[0]?.status;
+  if (status === undefined) throw new Error('tasker.submit_step_result returned no row');
+  for (let i = 1; i < copies; i++) await sendResult(pool, step, outcome);
+  return status;
 }
+
+/**
+ * Sends the result message of `step` to orchestration_step_results by itself, without touching the
+ * step: a copy of one already sent, or one that was on its way when the step changed.
+ */
+export async function sendResult(
+  pool: pg.Pool,
+  step: ClaimedStep,
+  outcome: SimulatedOutcome = { ok: true },
+): Promise<void> {
+  await sendWithNotify(pool, ORCHESTRATION_STEP_RESULTS_QUEUE, {
+    task_uuid: step.taskUuid,
+    step_uuid: step.stepUuid,
+    status: resultStatus(outcome),
+    correlation_id: step.correlationId,
+  });
+}
+
+const resultStatus = (outcome: SimulatedOutcome) =>
+  outcome.ok ? 'enqueued_for_orchestration' : 'enqueued_as_error_for_orchestration';
 
 /**
  * Runs a simulated worker until `done()` or `timeoutMs`: claims, then submits with `decide(step)`.
@@ -110,7 +121,8 @@ export async function runSimulatedWorker(
     if (Date.now() > deadline) throw new Error(`simulated worker: not done after ${timeoutMs} ms`);
     const claimed = await claimSteps(pool, namespace);
     for (const step of claimed) {
-      await submitStep(pool, namespace, step, decide(step));
+      const status = await submitStep(pool, namespace, step, decide(step));
+      if (status !== 'submitted') throw new Error(`simulated worker: ${step.name}'s submit was ${status}`);
       executed++;
     }
     if (claimed.length === 0) await sleep(5);
