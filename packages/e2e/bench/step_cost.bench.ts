@@ -1,10 +1,10 @@
 /**
  * What one step costs the machine, beside how fast it goes: a burn-down of no-op work — N jobs
  * enqueued at once, then drained — for tasker (each hand-off the peers bench runs; a job is a
- * one-step task, so steps = tasks) and for graphile-worker and pg-boss (no-op jobs), each under the
- * harness's cost meter: PostgreSQL CPU, the system's CPU, statements, commits and WAL per step (per
- * job), and steps per second. The peers are the ones of the peers bench (src/peers/), configured the
- * same way. Each system runs alone on the database (started, warmed up, metered, stopped), since
+ * one-step task, so steps = tasks) and for every other system of the peers bench (PEER_SYSTEMS in
+ * src/peers/index.ts, the one list both benches run: no-op jobs, or one-step workflows), each under
+ * the harness's cost meter: PostgreSQL CPU, the system's CPU, statements, commits and WAL per step
+ * (per job), and steps per second. Each system runs alone on the database (started, warmed up, metered, stopped), since
  * statements, commits and WAL are counted server- or database-wide, and an idle system still polls;
  * the systems take turns, round by round, first place rotating.
  */
