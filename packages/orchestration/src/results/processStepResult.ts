@@ -3,8 +3,7 @@
  * evaluation cycle (newly ready steps enqueued, finalization) and the archive of the result message,
  * in one statement and so one transaction.
  */
-import { type FinishedTaskState, isFinishedTaskState } from '@tasker/shared';
-import type pg from 'pg';
+import { type FinishedTaskState, isFinishedTaskState, type Queryable } from '@tasker/shared';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
 
 export type ResultOutcome = 'completed' | 'retrying' | 'failed' | 'stale' | 'unknown_step';
@@ -38,7 +37,7 @@ const PROCESS_WITH_NAMESPACE_SQL = `select r.outcome, r.task_uuid, r.task_state,
   left join tasker.task_namespaces tn on tn.task_namespace_uuid = nt.task_namespace_uuid`;
 
 export async function processStepResult(
-  db: pg.Pool | pg.ClientBase,
+  db: Queryable,
   stepUuid: string,
   message?: { queue: string; msgId: string; correlationId?: string | undefined },
   { withNamespace = false }: { withNamespace?: boolean } = {},

@@ -4,8 +4,8 @@
  * transaction; the identity hash is computed here by strategy.
  */
 import type { Span } from '@opentelemetry/api';
+import type { Queryable } from '@tasker/shared';
 import type { CreateTaskRequest, StepSummary, Task } from '@tasker/shared/api';
-import type pg from 'pg';
 import { DuplicateTaskError, TemplateNotFoundError } from '../errors.ts';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
 import { identityHash } from './identityHash.ts';
@@ -82,7 +82,7 @@ function creationError(error: unknown): unknown {
  * or an unknown template (TemplateNotFoundError) creates none. In request order.
  */
 export async function createTasks(
-  db: pg.Pool | pg.ClientBase,
+  db: Queryable,
   inputs: readonly CreateTaskRequest[],
 ): Promise<TaskCreation[]> {
   const tasks = inputs.map(createArguments);
@@ -102,10 +102,7 @@ export async function createTasks(
   return results.map(toCreation);
 }
 
-export async function createTask(
-  db: pg.Pool | pg.ClientBase,
-  input: CreateTaskRequest,
-): Promise<TaskCreation> {
+export async function createTask(db: Queryable, input: CreateTaskRequest): Promise<TaskCreation> {
   const attributes = {
     'tasker.namespace': input.namespace,
     'tasker.task_name': input.name,

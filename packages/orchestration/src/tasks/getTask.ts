@@ -3,9 +3,8 @@
  * tasker.get_task_execution_context says of it through shared's wrapper (taskExecutionContext), in
  * the API's words.
  */
-import { type TaskExecutionContext, taskExecutionContext } from '@tasker/shared';
+import { type Queryable, type TaskExecutionContext, taskExecutionContext } from '@tasker/shared';
 import type { ExecutionContext, Task, TaskDetail, TaskState } from '@tasker/shared/api';
-import type pg from 'pg';
 import { TaskNotFoundError } from '../errors.ts';
 
 /** The columns of a Task (@tasker/shared/api), for `from tasker.tasks t join named_tasks nt join task_namespaces tn`. */
@@ -19,7 +18,7 @@ export const TASK_VIEW_FROM = `tasker.tasks t
 
 const GET_TASK_SQL = `select ${TASK_VIEW_COLUMNS}, t.context from ${TASK_VIEW_FROM} where t.task_uuid = $1`;
 
-export async function getTask(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<TaskDetail> {
+export async function getTask(db: Queryable, taskUuid: string): Promise<TaskDetail> {
   // on a pool, both at once (two connections, one round trip's wait)
   const [{ rows }, context] = await Promise.all([
     db.query<Task & { context: TaskDetail['context'] }>({
@@ -53,10 +52,7 @@ function apiExecutionContext(context: TaskExecutionContext): ExecutionContext {
 }
 
 /** The state of a task, or undefined if there is none. */
-export async function getTaskState(
-  db: pg.Pool | pg.ClientBase,
-  taskUuid: string,
-): Promise<TaskState | undefined> {
+export async function getTaskState(db: Queryable, taskUuid: string): Promise<TaskState | undefined> {
   const { rows } = await db.query<{ state: TaskState }>({
     name: 'tasker_get_task_state',
     text: 'select current_state as state from tasker.tasks where task_uuid = $1',

@@ -1,6 +1,7 @@
 /** The workflow steps of one task with their readiness (tasker.get_step_readiness_status) and results. */
+
+import type { Queryable } from '@tasker/shared';
 import type { WorkflowStep } from '@tasker/shared/api';
-import type pg from 'pg';
 import { TaskNotFoundError } from '../errors.ts';
 
 const LIST_STEPS_SQL = `select r.workflow_step_uuid as step_uuid, r.name, r.handler, r.current_state as state,
@@ -10,7 +11,7 @@ const LIST_STEPS_SQL = `select r.workflow_step_uuid as step_uuid, r.name, r.hand
   join tasker.workflow_steps s on s.workflow_step_uuid = r.workflow_step_uuid
   order by r.workflow_step_uuid`;
 
-export async function listSteps(db: pg.Pool | pg.ClientBase, taskUuid: string): Promise<WorkflowStep[]> {
+export async function listSteps(db: Queryable, taskUuid: string): Promise<WorkflowStep[]> {
   const { rows } = await db.query<WorkflowStep>({
     name: 'tasker_list_steps',
     text: LIST_STEPS_SQL,

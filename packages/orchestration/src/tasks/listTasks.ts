@@ -1,6 +1,7 @@
 /** A page of tasks, newest first, optionally filtered by namespace and state. */
+
+import type { Queryable } from '@tasker/shared';
 import type { ListTasksQuery, Task, TaskPage } from '@tasker/shared/api';
-import type pg from 'pg';
 import { TASK_VIEW_COLUMNS, TASK_VIEW_FROM } from './getTask.ts';
 
 const LIST_SQL = `select ${TASK_VIEW_COLUMNS}
@@ -9,7 +10,7 @@ const LIST_SQL = `select ${TASK_VIEW_COLUMNS}
   order by t.task_uuid desc
   limit $3 offset $4`;
 
-export async function listTasks(db: pg.Pool | pg.ClientBase, query: ListTasksQuery): Promise<TaskPage> {
+export async function listTasks(db: Queryable, query: ListTasksQuery): Promise<TaskPage> {
   const { rows } = await db.query<Task>({
     name: 'tasker_list_tasks',
     text: LIST_SQL,
