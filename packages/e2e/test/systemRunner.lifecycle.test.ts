@@ -1,11 +1,13 @@
 /**
  * The runner leaves nothing behind: after stop() no child process, no database session (listeners
- * included) and no HTTP port remain, in-process and in cluster mode; a remote target's health check
- * names the service that does not answer.
+ * included), no login user and no HTTP port remain, in-process and in cluster mode; the services log
+ * in through the least-privilege roles (orchestration: tasker_orchestration, workers: tasker_worker),
+ * never as the file's owner; a remote target's health check names the service that does not answer.
  */
 import { createServer } from 'node:net';
 import { useTestDatabase } from '@tasker/bench-kit';
 import { mathematicalSequence } from '@tasker/shared';
+import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import {
   checkRemoteHealth,
@@ -27,6 +29,35 @@ async function refused(url: string): Promise<boolean> {
   }
 }
 
+/** The users of the other sessions on the database, with the tasker roles each is a member of. */
+async function sessionUsers(connectionString: string): Promise<Map<string, string[]>> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ user: string; roles: string[] }>(
+      `select a.usename as user,
+         array(select g.rolname::text from pg_auth_members m join pg_roles g on g.oid = m.roleid
+               where m.member = a.usesysid and g.rolname like 'tasker\\_%' order by 1) as roles
+       from pg_stat_activity a
+       where a.datname = current_database() and a.pid <> pg_backend_pid() and a.backend_type = 'client backend'
+       group by a.usename, a.usesysid`,
+    );
+    return new Map(rows.map((row) => [row.user, row.roles]));
+  } finally {
+    await client.end();
+  }
+}
+
+async function roleExists(connectionString: string, name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return (await client.query('select 1 from pg_roles where rolname = $1', [name])).rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
 async function runOneTask(system: Awaited<ReturnType<typeof startSystem>>): Promise<void> {
   const created = await system.client.createTask({
     namespace: mathematicalSequence.namespace,
@@ -45,12 +76,22 @@ describe.each(['in-process', 'cluster'] as const)('%s', (mode) => {
     const before = await otherSessions(db.connectionString);
     const system = await startSystem({ connectionString: db.connectionString, mode, workers: 1 });
     let pids: number[] = [];
+    let users = new Map<string, string[]>();
     try {
       expect(system.mode).toBe(mode);
       pids = liveChildPids();
       if (mode === 'cluster') expect(pids).toHaveLength(2);
       await runOneTask(system);
       expect(await otherSessions(db.connectionString)).toBeGreaterThan(before);
+      expect(system.databaseRoles).toBe('least-privilege');
+      users = await sessionUsers(db.connectionString);
+      const owner = decodeURIComponent(new URL(db.connectionString).username);
+      // the file's own user may hold sessions of other tests' fixtures; the services' are their own users
+      const services = [...users].filter(([user]) => user !== owner);
+      expect(services.map(([, roles]) => roles.join(',')).sort()).toEqual(
+        expect.arrayContaining(['tasker_orchestration', 'tasker_worker']),
+      );
+      expect(services.every(([, roles]) => roles.length === 1)).toBe(true);
       const memory = await system.memory({ gc: true });
       expect(memory.length).toBeGreaterThan(0);
       expect(memory.every((m) => m.heapUsed > 0 && m.rss >= m.heapUsed)).toBe(true);
@@ -62,6 +103,9 @@ describe.each(['in-process', 'cluster'] as const)('%s', (mode) => {
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
     expect(await eventually(async () => (await otherSessions(db.connectionString)) === before)).toBe(true);
     for (const url of system.orchestrationUrls) expect(await refused(url)).toBe(true);
+    const owner = decodeURIComponent(new URL(db.connectionString).username);
+    for (const user of users.keys())
+      if (user !== owner) expect(await roleExists(db.connectionString, user)).toBe(false);
     expect(system.errors).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ const logins: ServiceLogin[] = [];
 const pools: pg.Pool[] = [];
 
 async function poolAs(role: ServiceLogin['role']): Promise<pg.Pool> {
-  const login = await createServiceLogin(db.pool, db.connectionString, role, 'roles_test');
+  const login = await createServiceLogin(db.connectionString, role, 'roles_test');
   logins.push(login);
   const pool = new pg.Pool({ connectionString: login.connectionString, max: 2 });
   pool.on('error', () => undefined);

@@ -58,7 +58,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
             script: WORKER_CLI,
             args: [
               '--database-url',
-              options.connectionString,
+              options.services?.worker ?? options.connectionString,
               '--namespaces',
               settings.namespaces.join(','),
               '--result-handoff',
@@ -99,7 +99,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
           script: ORCHESTRATION_CLI,
           args: [
             '--database-url',
-            options.connectionString,
+            options.services?.orchestration ?? options.connectionString,
             '--port',
             '0',
             '--host',
@@ -128,6 +128,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
   const pool = clients;
   return {
     mode: 'cluster',
+    databaseRoles: options.services ? 'least-privilege' : 'owner',
     orchestrationUrls: orchestrators.map((child) => child.readyValue),
     client: pool.clients[0] ?? pool.next(),
     clients: pool.clients,

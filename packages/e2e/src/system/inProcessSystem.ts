@@ -53,7 +53,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
       for (let i = 0; i < count; i++)
         workers.push(
           await startWorker({
-            connectionString: options.connectionString,
+            connectionString: options.services?.worker ?? options.connectionString,
             ...workerGroupSettings(options, groupOptions, namespaces),
             concurrency: options.workerConcurrency ?? 10,
             handlers: createHandlerRegistry(options.handlers ?? {}),
@@ -77,7 +77,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
     for (let i = 0; i < (options.orchestrators ?? 1); i++)
       orchestrations.push(
         await startOrchestration({
-          databaseUrl: options.connectionString,
+          databaseUrl: options.services?.orchestration ?? options.connectionString,
           notify: options.notify ?? 'in_transaction',
           templates,
           onError,
@@ -97,6 +97,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
   let stopping: Promise<void> | undefined;
   return {
     mode: 'in-process',
+    databaseRoles: options.services ? 'least-privilege' : 'owner',
     orchestrationUrls: orchestrations.map((orchestration) => orchestration.url),
     client: clients.clients[0] ?? clients.next(),
     clients: clients.clients,

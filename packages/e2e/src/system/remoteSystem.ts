@@ -77,6 +77,7 @@ export async function connectRemoteSystem(
   let stopping: Promise<void> | undefined;
   return {
     mode: 'remote',
+    databaseRoles: 'remote',
     orchestrationUrls: target.orchestrationUrls,
     client: pool.clients[0] ?? pool.next(),
     clients: pool.clients,

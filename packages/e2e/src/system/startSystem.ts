@@ -3,8 +3,15 @@
  * set, else in-process or cluster as asked. Always pair with `stop()` (the `system` fixture does).
  * TASKER_RESULT_HANDOFF=queue (default inline) runs every worker that is not told otherwise with that result
  * hand-off, so the whole e2e suite (reliability included) can be run against it.
+ *
+ * The services log in as a deployment's would, through the least-privilege roles (12_access.sql):
+ * one login user in tasker_orchestration for the orchestrators and one in tasker_worker for the
+ * workers, created here for this system and dropped when it stops. Where the file's user may not
+ * create roles (a DATABASE_URL server without CREATEROLE) they use its connection string instead,
+ * and `databaseRoles` says 'owner'.
  */
 
+import { createServiceLogin, type ServiceLogin } from '@tasker/shared';
 import { SystemError } from '../errors.ts';
 import { startClusterSystem } from './clusterSystem.ts';
 import { startInProcessSystem } from './inProcessSystem.ts';
@@ -14,8 +21,58 @@ import type { SystemOptions, TaskerSystem } from './taskerSystem.ts';
 export async function startSystem(options: SystemOptions): Promise<TaskerSystem> {
   const remote = remoteTargetFromEnv(options.env);
   if (remote) return connectRemoteSystem(remote, options);
-  const resolved = { ...options, resultHandoff: options.resultHandoff ?? resultHandoffFromEnv(options.env) };
-  return options.mode === 'cluster' ? startClusterSystem(resolved) : startInProcessSystem(resolved);
+  const logins = options.services ? undefined : await serviceLogins(options.connectionString);
+  const resolved: SystemOptions = {
+    ...options,
+    resultHandoff: options.resultHandoff ?? resultHandoffFromEnv(options.env),
+    ...(logins ? { services: logins.services } : {}),
+  };
+  let system: TaskerSystem;
+  try {
+    system =
+      resolved.mode === 'cluster' ? await startClusterSystem(resolved) : await startInProcessSystem(resolved);
+  } catch (error) {
+    await logins?.drop();
+    throw error;
+  }
+  if (!logins) return system;
+  let stopping: Promise<void> | undefined;
+  return {
+    ...system,
+    stop: () => {
+      stopping ??= (async () => {
+        await system.stop();
+        await logins.drop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** A login user in each service role, or undefined where the file's user may not create roles. */
+async function serviceLogins(
+  connectionString: string,
+): Promise<{ services: NonNullable<SystemOptions['services']>; drop(): Promise<void> } | undefined> {
+  const created: ServiceLogin[] = [];
+  const drop = async () => {
+    for (const login of created) await login.drop();
+  };
+  try {
+    for (const role of ['tasker_orchestration', 'tasker_worker'] as const)
+      created.push(await createServiceLogin(connectionString, role, 'e2e'));
+  } catch (error) {
+    await drop().catch(() => undefined);
+    // insufficient_privilege (no CREATEROLE), undefined_object (roles not created by the migration),
+    // or no server at all: the services then fail on the same connection string with their own error
+    const code = (error as { code?: string }).code;
+    if (code === '42501' || code === '42704' || !/^[0-9A-Z]{5}$/.test(code ?? '')) return undefined;
+    throw error;
+  }
+  const [orchestration, worker] = created as [ServiceLogin, ServiceLogin];
+  return {
+    services: { orchestration: orchestration.connectionString, worker: worker.connectionString },
+    drop,
+  };
 }
 
 /** TASKER_RESULT_HANDOFF (default inline, the worker's default); anything else is refused naming the variable. */

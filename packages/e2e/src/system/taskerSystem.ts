@@ -39,6 +39,12 @@ export type SystemOptions = {
   onError?: (error: Error) => void;
   /** the environment remote mode is read from (default process.env) */
   env?: NodeJS.ProcessEnv;
+  /**
+   * what the services log in as: set by startSystem to users of the least-privilege roles
+   * (12_access.sql: orchestration → tasker_orchestration, workers → tasker_worker); unset, both
+   * use `connectionString`
+   */
+  services?: { orchestration: string; worker: string };
 };
 
 /** What a group of workers differs in from the system's defaults. */
@@ -84,6 +90,8 @@ export interface TaskerSystem {
   startWorkers(count: number, options?: WorkerGroupOptions): Promise<WorkerGroup>;
   /** memory of every process of the system (in-process: this process), after a full GC when asked */
   memory(options?: { gc?: boolean }): Promise<ProcessMemory[]>;
+  /** the database roles the services log in through ('owner': the file's own connection string) */
+  readonly databaseRoles: 'least-privilege' | 'owner' | 'remote';
   /** stops everything this system started (idempotent); a remote deployment is left running */
   stop(): Promise<void>;
 }

@@ -7,7 +7,7 @@
  * (the e2e system's stop calls it); the password is never logged.
  */
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 
 export const SERVICE_ROLES = ['tasker_orchestration', 'tasker_worker', 'tasker_reader'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
@@ -22,12 +22,13 @@ export interface ServiceLogin {
 }
 
 /**
- * Creates a login user in `role` through `admin` (a role with CREATEROLE), for the database of
- * `connectionString`. `label` becomes part of the user's name (a–z, 0–9, _), which also carries a
- * random suffix so concurrent systems on one server never share a user.
+ * Creates a login user in `role` through `connectionString` (whose user needs CREATEROLE), and
+ * returns the same connection string logging in as the new user. `label` becomes part of the user's
+ * name (a–z, 0–9, _), which also carries a random suffix so concurrent systems on one server never
+ * share a user. `drop()` ends the user's remaining sessions and drops it, through a connection of
+ * its own.
  */
 export async function createServiceLogin(
-  admin: pg.Pool | pg.ClientBase,
   connectionString: string,
   role: ServiceRole,
   label = 'svc',
@@ -39,23 +40,40 @@ export async function createServiceLogin(
   const user = `${stem}_${role.replace('tasker_', '')}_${randomBytes(4).toString('hex')}`;
   const password = randomBytes(18).toString('base64url');
   // identifiers and the password are generated here, never user input; quoted all the same
-  await admin.query(
-    `create role ${quoteIdent(user)} login password ${quoteLiteral(password)} in role ${quoteIdent(role)}`,
+  await withAdmin(connectionString, (admin) =>
+    admin.query(
+      `create role ${quoteIdent(user)} login password ${quoteLiteral(password)} in role ${quoteIdent(role)}`,
+    ),
   );
   const url = new URL(connectionString);
   url.username = encodeURIComponent(user);
   url.password = encodeURIComponent(password);
-  let dropped = false;
+  let dropped: Promise<void> | undefined;
   return {
     role,
     user,
     connectionString: url.toString(),
-    async drop() {
-      if (dropped) return;
-      dropped = true;
-      await admin.query(`drop role if exists ${quoteIdent(user)}`);
+    drop() {
+      dropped ??= withAdmin(connectionString, async (admin) => {
+        await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where usename = $1', [
+          user,
+        ]);
+        await admin.query(`drop role if exists ${quoteIdent(user)}`);
+      });
+      return dropped;
     },
   };
+}
+
+async function withAdmin<T>(connectionString: string, use: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.end();
+  }
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
