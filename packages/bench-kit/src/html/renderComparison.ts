@@ -74,8 +74,9 @@ export function renderComparison(table: ComparisonTable, id: string): string {
       { title, caption, unit: measure.unit },
     );
   });
+  // one column per figure is wider than the page: the table scrolls in its own box (div.wide)
   return `<section class="comparison" id="${e(id)}"><h2>${e(table.title)}: every system side by side</h2>
-<table class="comparison"><thead><tr><th>System</th>${head}</tr></thead><tbody>${body}</tbody></table>
+<div class="wide"><table class="comparison"><thead><tr><th>System</th>${head}</tr></thead><tbody>${body}</tbody></table></div>
 <p class="legend">Each cell: the figure and its ratio to <b>${e(table.reference)}</b> (figure ÷ ${e(table.reference)}'s). ↓ lower is better, ↑ higher is better.${table.note ? ` ${e(table.note)}` : ''}</p>
 ${measures ? `<ul class="measures">${measures}</ul>` : ''}${notes ? `<details><summary>How each system ran</summary><ul>${notes}</ul></details>` : ''}
 <div class="charts comparison-charts">${charts.join('')}</div>

@@ -31,7 +31,7 @@ th{background:#f3f5f8}td:first-child,th:first-child{text-align:left}
 .marker-label.target{fill:#c62828}.marker-label.baseline{fill:#7b3fbf}.marker-label.p50{fill:#1a7f37}.marker-label.p95{fill:#b35900}
 .trend{fill:none;stroke-width:2}.trend.median,.point.median{stroke:#1f5fbf;fill:#1f5fbf}.trend.p95,.point.p95{stroke:#b35900;fill:#b35900}
 .trend.median{fill:none}.trend.p95{fill:none;stroke-dasharray:4 2}.legend{font-size:12px;color:#5b6474}
-table.comparison td{white-space:nowrap}table.comparison th[scope=row]{text-align:left;background:none;font-weight:600}
+.wide{overflow-x:auto}table.comparison td{white-space:nowrap}table.comparison th[scope=row]{text-align:left;background:none;font-weight:600}
 tr.reference{background:#f6f9ff}.ratio{color:#5b6474;font-size:12px}.reason{color:#b35900;font-size:11px;white-space:normal}
 td.no-figure{max-width:220px;white-space:normal;text-align:left}.comparison-charts{flex-direction:column}
 .lane-label{font-size:11px;fill:#1d2330}.grid{stroke:#eef1f5}.box{fill:#c9d7f2;stroke:#1f5fbf}.median{stroke:#1f5fbf;stroke-width:2.5}
