@@ -1,7 +1,8 @@
 /**
  * The console banner printed per suite at the end of a bench run, in the seed format's shape: a
  * `BENCHMARK RESULTS: <SUITE>` heading, Performance Summary (value, target, the value in round trips
- * of the machine's floor, status as "N.Nx better/worse than target") and Key Findings. Plain text (no
+ * of the machine's floor, status as "N.Nx better/worse than target"), a pointer to each comparison's
+ * table in the log, and Key Findings. Plain text (no
  * colour codes), so it reads the same in CI logs.
  */
 import { formatRoundTrips, inRoundTrips } from '../floor/floorUnits.ts';
@@ -44,6 +45,12 @@ export function formatBanner(report: SuiteReport, { log, json, floor }: BannerOp
   const context = result.context ?? [];
   if (context.length > 0)
     lines.push('', `Context: ${context.map((c) => `${c.name} = ${c.value}`).join(' · ')}`);
+  // a comparison's table is as wide as its figures are many: the log has it, the banner says so
+  for (const table of report.comparisons)
+    lines.push(
+      '',
+      `Comparison: ${table.title} — ${table.rows.length} rows × ${table.columns.length} figures, each with its ratio to ${table.reference}: in the log (## Comparison: ${table.title})`,
+    );
   lines.push('', 'Key Findings');
   for (const finding of findings) lines.push(`  • ${finding}`);
   const written = [log, json].filter(Boolean);

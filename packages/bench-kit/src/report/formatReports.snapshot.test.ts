@@ -74,6 +74,9 @@ test('markdown log of a suite with a comparison: the table after the Performance
   );
   expect(table).toContain('- **chain**: 4 dependent jobs');
   expect(table).toContain('- **gamma**: gamma as configured for the fixture');
+  expect(formatBanner(buildSuiteReport(peersSuite, targetRegistry))).toContain(
+    'Comparison: peers — 3 rows × 6 figures, each with its ratio to alpha: in the log (## Comparison: peers)',
+  );
 });
 
 test('summary over the suites of a run', () => {
