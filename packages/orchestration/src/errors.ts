@@ -1,6 +1,8 @@
 /**
- * Typed errors of the orchestration service. Each has a stable `code` and the HTTP status the API
- * answers with; the HTTP error handler turns them into `{ error: { code, message, … } }` bodies.
+ * The API's errors: each has a stable `code` and the HTTP status the API answers with; the HTTP
+ * error handler turns them into `{ error: { code, message, … } }` bodies. What the SQL raises is
+ * typed by @tasker/shared (toTaskerError, the one SQLSTATE map); task creation turns the two it
+ * answers 404 and 409 into TemplateNotFoundError and DuplicateTaskError here.
  */
 import { TaskerError } from '@tasker/shared';
 
@@ -16,7 +18,7 @@ export class OrchestrationError extends TaskerError {
   }
 }
 
-/** No registered template matches namespace/name(/version) (SQLSTATE TKT01). */
+/** No registered template matches namespace/name(/version) (shared's TemplateNotFoundError, TKT01). */
 export class TemplateNotFoundError extends OrchestrationError {
   constructor(message: string, options?: ErrorOptions) {
     super('template_not_found', 404, `${message}; register it first (registerTemplate)`, options);
@@ -25,7 +27,7 @@ export class TemplateNotFoundError extends OrchestrationError {
 
 /**
  * A task with the same identity exists (strict or caller_provided identity strategy); in a batch
- * (SQLSTATE TKT02), `index` is the request's position, `repeats` the earlier request of the batch it
+ * (shared's DuplicateTaskError, TKT02), `index` is the request's position, `repeats` the earlier request of the batch it
  * repeats (then there is no existing task), and nothing of the batch was created.
  */
 export class DuplicateTaskError extends OrchestrationError {
@@ -81,12 +83,5 @@ export class InvalidRequestError extends OrchestrationError {
   }
   override details(): Record<string, unknown> {
     return { field: this.field };
-  }
-}
-
-/** The service is shutting down or not started. */
-export class ServiceUnavailableError extends OrchestrationError {
-  constructor(message: string) {
-    super('service_unavailable', 503, message);
   }
 }

@@ -3,7 +3,6 @@ export {
   DuplicateTaskError,
   InvalidRequestError,
   OrchestrationError,
-  ServiceUnavailableError,
   TaskNotCancellableError,
   TaskNotFoundError,
   TemplateNotFoundError,

@@ -26,7 +26,11 @@ test('by default no template is registered: a built-in workflow is an unknown te
       context: { even_number: 2 },
     });
     expect(created.status).toBe(404);
-    expect(created.body.error.code).toBe('template_not_found');
+    expect(created.body.error).toEqual({
+      code: 'template_not_found',
+      message:
+        'no task template linear_workflow/mathematical_sequence@latest; register it first (registerTemplate)',
+    });
   } finally {
     await service.close();
   }

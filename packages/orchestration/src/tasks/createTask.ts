@@ -4,7 +4,12 @@
  * transaction; the identity hash is computed here by strategy.
  */
 import type { Span } from '@opentelemetry/api';
-import type { Queryable } from '@tasker/shared';
+import {
+  type Queryable,
+  DuplicateTaskError as SqlDuplicateTaskError,
+  TemplateNotFoundError as SqlTemplateNotFoundError,
+  toTaskerError,
+} from '@tasker/shared';
 import type { CreateTaskRequest, StepSummary, Task } from '@tasker/shared/api';
 import { DuplicateTaskError, TemplateNotFoundError } from '../errors.ts';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
@@ -60,20 +65,20 @@ const toCreation = (result: Extract<CreateResult, { created: true }>): TaskCreat
   timings: result.timings,
 });
 
-/** Maps the SQLSTATEs task creation raises to the API's errors. */
+/**
+ * What task creation raised, as the API answers it: shared's typed error for the SQLSTATE
+ * (toTaskerError, the one map), and for the two creation's own codes the API's 404 / 409.
+ */
 function creationError(error: unknown): unknown {
-  if (!(error instanceof Error && 'code' in error)) return error;
-  if (error.code === 'TKT01') return new TemplateNotFoundError(error.message, { cause: error });
-  if (error.code === 'TKT02') {
-    const detail = 'detail' in error && typeof error.detail === 'string' ? error.detail : '{}';
-    const { index, task_uuid, repeats } = JSON.parse(detail) as {
-      index?: number;
-      task_uuid?: string;
-      repeats?: number;
-    };
-    return new DuplicateTaskError(task_uuid, index, repeats);
-  }
-  return error;
+  const typed = toTaskerError(error);
+  if (typed instanceof SqlTemplateNotFoundError)
+    // the SQL's own words, without its hint: the API's message gives the hint its own way
+    return new TemplateNotFoundError(typed.cause instanceof Error ? typed.cause.message : typed.message, {
+      cause: typed,
+    });
+  if (typed instanceof SqlDuplicateTaskError)
+    return new DuplicateTaskError(typed.taskUuid, typed.index, typed.repeats);
+  return typed;
 }
 
 /**
