@@ -3,16 +3,14 @@
  * all or nothing                                                                  400 404 409 413
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { messageReadyChannel } from '@tasker/shared';
 import { CreatedTasks, CreateTasksRequest } from '@tasker/shared/api';
 import { createTasks } from '../../tasks/createTask.ts';
 import { createdTaskBody } from '../createdTaskBody.ts';
 import { rejectUnstorableBody } from '../storableBody.ts';
+import { recordCreations } from './recordCreations.ts';
 import type { TaskRoutesOptions } from './taskRoutes.ts';
 
 export const batchRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (app, options) => {
-  const { pool, notifier, metrics } = options;
-
   app.post(
     '/v1/tasks/batch',
     {
@@ -22,18 +20,13 @@ export const batchRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (
     async (request, reply) => {
       const { tasks } = request.body;
       const started = performance.now();
-      const created = await createTasks(pool, tasks);
-      const enqueuedIn = new Set<string>();
-      let enqueued = 0;
-      created.forEach((creation, i) => {
-        enqueued += creation.enqueued;
-        const namespace = tasks[i]?.namespace;
-        if (creation.enqueued > 0 && namespace !== undefined) enqueuedIn.add(namespace);
-        if (namespace !== undefined) metrics.tasksCreated.inc({ namespace });
-      });
-      for (const namespace of enqueuedIn) notifier?.notify(messageReadyChannel(namespace));
-      metrics.taskCreateSeconds.observe((performance.now() - started) / 1000);
-      metrics.stepsEnqueued.inc({}, enqueued);
+      const created = await createTasks(options.pool, tasks);
+      recordCreations(
+        options,
+        started,
+        // createTasks answers in request order, one creation per request
+        tasks.map((task, i) => ({ namespace: task.namespace, enqueued: created[i]?.enqueued ?? 0 })),
+      );
       return reply.code(201).send({ tasks: created.map(createdTaskBody) });
     },
   );

@@ -7,7 +7,7 @@
  *   GET    /v1/tasks/:uuid/workflow_steps 200 { steps }                               400 404
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type AfterCommitNotifier, messageReadyChannel } from '@tasker/shared';
+import type { AfterCommitNotifier } from '@tasker/shared';
 import { CreatedTask, CreateTaskRequest, ListTasksQuery, TaskParams } from '@tasker/shared/api';
 import type pg from 'pg';
 import type { OrchestrationMetrics } from '../../metrics/metrics.ts';
@@ -18,6 +18,7 @@ import { listSteps } from '../../tasks/listSteps.ts';
 import { listTasks } from '../../tasks/listTasks.ts';
 import { createdTaskBody } from '../createdTaskBody.ts';
 import { rejectUnstorableBody } from '../storableBody.ts';
+import { recordCreations } from './recordCreations.ts';
 
 export type TaskRoutesOptions = {
   pool: pg.Pool;
@@ -27,7 +28,7 @@ export type TaskRoutesOptions = {
 };
 
 export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (app, options) => {
-  const { pool, notifier, metrics } = options;
+  const { pool } = options;
 
   app.post(
     '/v1/tasks',
@@ -40,10 +41,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox<TaskRoutesOptions> = async (a
       const body = request.body;
       const started = performance.now();
       const created = await createTask(pool, body);
-      if (created.enqueued > 0) notifier?.notify(messageReadyChannel(body.namespace));
-      metrics.taskCreateSeconds.observe((performance.now() - started) / 1000);
-      metrics.tasksCreated.inc({ namespace: body.namespace });
-      metrics.stepsEnqueued.inc({}, created.enqueued);
+      recordCreations(options, started, [{ namespace: body.namespace, enqueued: created.enqueued }]);
       return reply.code(201).send(createdTaskBody(created));
     },
   );
