@@ -6,7 +6,15 @@ import { useTestDatabase } from '@tasker/bench-kit';
 import { mathematicalSequence } from '@tasker/shared';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Orchestration, startOrchestration } from '../src/index.ts';
-import { claimSteps, eventually, http, sendResult, submitStep, taskState } from './helpers.ts';
+import {
+  type ClaimedStep,
+  claimSteps,
+  eventually,
+  http,
+  sendResult,
+  submitStep,
+  taskState,
+} from './helpers.ts';
 
 const db = useTestDatabase();
 let orchestration: Orchestration;
@@ -30,15 +38,21 @@ async function states(uuid: string): Promise<string[]> {
   return rows.map((r) => r.state);
 }
 
-test('cancel after the first step: the rest is cancelled and the enqueued message is dropped by its claimant', async () => {
+/** Creates a task of the sequence (`t` tells the tasks apart) and claims its first step. */
+async function startTaskAndClaimFirst(t: number): Promise<{ uuid: string; first: ClaimedStep }> {
   const res = await http(orchestration.url, 'POST', '/v1/tasks', {
     namespace: ns,
     name: mathematicalSequence.name,
-    context: { even_number: 2, t: 1 },
+    context: { even_number: 2, t },
   });
-  const uuid: string = res.body.task.task_uuid;
+  expect(res.status).toBe(201);
   const [first] = await claimSteps(db.pool, ns);
   if (!first) throw new Error('no first step');
+  return { uuid: res.body.task.task_uuid, first };
+}
+
+test('cancel after the first step: the rest is cancelled and the enqueued message is dropped by its claimant', async () => {
+  const { uuid, first } = await startTaskAndClaimFirst(1);
   await submitStep(db.pool, ns, first);
   await eventually('step 2 enqueued', async () => (await states(uuid))[1] === 'enqueued');
 
@@ -51,14 +65,7 @@ test('cancel after the first step: the rest is cancelled and the enqueued messag
 });
 
 test('a result arriving after the cancel is stale and enqueues nothing', async () => {
-  const res = await http(orchestration.url, 'POST', '/v1/tasks', {
-    namespace: ns,
-    name: mathematicalSequence.name,
-    context: { even_number: 2, t: 2 },
-  });
-  const uuid: string = res.body.task.task_uuid;
-  const [first] = await claimSteps(db.pool, ns); // in_progress
-  if (!first) throw new Error('no first step');
+  const { uuid, first } = await startTaskAndClaimFirst(2); // first: in_progress
   expect((await http(orchestration.url, 'DELETE', `/v1/tasks/${uuid}`)).status).toBe(200);
   const staleBefore = orchestration.metrics.resultsProcessed.get({ outcome: 'stale' });
   // the worker's own submit finds the step cancelled: it changes nothing and sends nothing
