@@ -23,6 +23,7 @@ export {
   migrate,
 } from './db/migrate.ts';
 export { type PreparedDatabase, prepareDatabase } from './db/prepareDatabase.ts';
+export { type Queryable, queryRows } from './db/queryable.ts';
 export {
   createServiceLogin,
   SERVICE_ROLES,
@@ -88,7 +89,6 @@ export {
   ensureQueue,
   ensureTaskerQueues,
   type MsgId,
-  type Queryable,
   type QueueMessage,
   type ReadOptions,
   type ReadWithPollOptions,
@@ -135,6 +135,29 @@ export {
   TASK_TRANSITIONS,
   type TaskState,
 } from './state/transitions.ts';
+export {
+  type ClaimedStep,
+  type ClaimOptions,
+  type ClaimResult,
+  claimStepMessages,
+  isClaimed,
+  type RawDependency,
+  type SkippedMessage,
+} from './steps/claimStepMessages.ts';
+export {
+  type CompleteOptions,
+  type Completion,
+  completeStep,
+  completeSteps,
+  type StepToComplete,
+} from './steps/completeStep.ts';
+export {
+  type ResultHandoff,
+  type StepClaim,
+  type StepResult,
+  type SubmitStatus,
+  submitStepResult,
+} from './steps/submitStepResult.ts';
 export { nextReadyTasks, type ReadyTask } from './tasks/nextReadyTasks.ts';
 export { type ReadyStep, readySteps } from './tasks/readySteps.ts';
 export { type StepReadiness, stepReadiness } from './tasks/stepReadiness.ts';

@@ -8,22 +8,22 @@
  * Target: claim + submit ≤ 3 ms at p50. The p50 of each phase is also recorded as a breakdown.
  */
 import { benchSettings, queueLength, record, benchTest as test } from '@tasker/bench-kit';
-import type pg from 'pg';
-import { expect } from 'vitest';
 import {
   type ClaimedStep,
   claimStepMessages,
-  createHandlerRegistry,
-  dispatchStep,
+  ensureQueue,
   isClaimed,
-  type StepOutcome,
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
   submitStepResult,
-  TEST_HANDLERS,
-} from '../src/index.ts';
+  workerQueueName,
+} from '@tasker/shared';
+import type pg from 'pg';
+import { expect } from 'vitest';
+import { createHandlerRegistry, dispatchStep, type StepOutcome, TEST_HANDLERS } from '../src/index.ts';
 
 const NAMESPACE = 'bench_exec';
-const QUEUE = `worker_${NAMESPACE}_queue`;
-const RESULTS_QUEUE = 'orchestration_step_results';
+const QUEUE = workerQueueName(NAMESPACE);
+const RESULTS_QUEUE = ORCHESTRATION_STEP_RESULTS_QUEUE;
 const VISIBILITY_TIMEOUT_S = 30;
 const HANDLER_TIMEOUT_MS = 10_000;
 const HANDLERS = ['noop', 'square', 'database'] as const;
@@ -31,7 +31,8 @@ type HandlerName = (typeof HANDLERS)[number];
 
 /** One named task with a root step per handler; each iteration adds a task with one enqueued step. */
 async function setUp(pool: pg.Pool): Promise<Map<HandlerName, string>> {
-  await pool.query('select pgmq.create($1), pgmq.create($2)', [QUEUE, RESULTS_QUEUE]);
+  await ensureQueue(pool, QUEUE);
+  await ensureQueue(pool, RESULTS_QUEUE);
   const { rows } = await pool.query<{ handler: HandlerName; uuid: string }>(
     `with ns as (insert into tasker.task_namespaces (name) values ($1) returning task_namespace_uuid),
      nt as (insert into tasker.named_tasks (task_namespace_uuid, name) select task_namespace_uuid, 'worker_execution' from ns

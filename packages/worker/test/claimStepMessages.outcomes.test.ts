@@ -4,8 +4,8 @@
  * style: begin A, claim A, claim B blocks on the step row, commit A, B loses).
  */
 import { useTestDatabase } from '@tasker/bench-kit';
+import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
 import { describe, expect, test } from 'vitest';
-import { claimStepMessages, isClaimed, submitStepResult } from '../src/index.ts';
 import { resultMessages, seedTask, sendStepMessage, singleStep, stepRow } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -77,7 +77,7 @@ describe('claim_step_messages', () => {
       { from_state: 'in_progress', to_state: 'in_progress', reclaimed: true },
     ]);
     if (!first || !isClaimed(first) || !second || !isClaimed(second)) throw new Error('expected claims');
-    const done = { state: 'completed', results: '{"by":"first"}', durationMs: 0 } as const;
+    const done = { state: 'completed', results: '{"by":"first"}' } as const;
     expect(await submitStepResult(db.pool, first, done)).toBe('fenced');
     expect(await queueLength(task.queue)).toBe(1); // the new holder keeps its message
     expect(await submitStepResult(db.pool, second, { ...done, results: '{"by":"second"}' })).toBe(

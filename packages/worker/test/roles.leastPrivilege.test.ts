@@ -6,11 +6,15 @@
  * reader role reads and cannot write; the orchestration role reads and writes tables.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
-import { createServiceLogin, type ServiceLogin } from '@tasker/shared';
+import {
+  claimStepMessages,
+  completeStep,
+  createServiceLogin,
+  isClaimed,
+  type ServiceLogin,
+} from '@tasker/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { claimStepMessages, isClaimed } from '../src/index.ts';
-import { completeStep } from '../src/sql/completeStep.ts';
 import { seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -39,7 +43,7 @@ afterAll(async () => {
   for (const login of logins) await login.drop();
 });
 
-const done = { state: 'completed', results: '{"ok":true}', durationMs: 0 } as const;
+const done = { state: 'completed', results: '{"ok":true}' } as const;
 const options = { claimQty: 0, visibilityTimeoutSeconds: 30, workerId: 'roles-test' };
 
 test('the worker role cannot read or write a table, nor run the orchestration functions', async () => {

@@ -6,8 +6,8 @@
  * refused with TKW01.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
+import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
 import { expect, test } from 'vitest';
-import { claimStepMessages, isClaimed, submitStepResult } from '../src/index.ts';
 import { resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -24,7 +24,7 @@ test('fenced, then submitted and applied in place, then stale; no result message
   if (!first || !isClaimed(first) || !second || !isClaimed(second)) throw new Error('expected claims');
   expect(second).toMatchObject({ outcome: 'reclaimed', attempt: 2 });
 
-  const done = { state: 'completed', results: '{"by":"first"}', durationMs: 0 } as const;
+  const done = { state: 'completed', results: '{"by":"first"}' } as const;
   expect(await submitStepResult(db.pool, first, done, 'inline')).toBe('fenced');
   expect(await stepRow(db.pool, step)).toMatchObject({ current_state: 'in_progress', attempts: 2 });
   expect(await submitStepResult(db.pool, second, { ...done, results: '{"by":"second"}' }, 'inline')).toBe(

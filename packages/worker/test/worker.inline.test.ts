@@ -5,17 +5,17 @@
  * that then stops is taken over by another worker once its lease runs out, and completes once.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
-import { chain, fanOut, registerTemplate } from '@tasker/shared';
-import { afterEach, expect, test } from 'vitest';
 import {
-  BUILTIN_HANDLERS,
+  chain,
   claimStepMessages,
-  createHandlerRegistry,
+  completeStep,
+  completeSteps,
+  fanOut,
   isClaimed,
-  startWorker,
-  type Worker,
-} from '../src/index.ts';
-import { completeStep, completeSteps } from '../src/sql/completeStep.ts';
+  registerTemplate,
+} from '@tasker/shared';
+import { afterEach, expect, test } from 'vitest';
+import { BUILTIN_HANDLERS, createHandlerRegistry, startWorker, type Worker } from '../src/index.ts';
 import { eventually } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -163,7 +163,7 @@ test('complete_steps applies a batch in one call; the same batch again is stale'
     queue,
     claimed.map((step) => ({
       step,
-      outcome: { state: 'completed', results: '{"result":"3"}', durationMs: 0 } as const,
+      outcome: { state: 'completed', results: '{"result":"3"}' } as const,
     })),
     { claimQty: 0, visibilityTimeoutSeconds: 30 },
   );
@@ -173,7 +173,7 @@ test('complete_steps applies a batch in one call; the same batch again is stale'
   const again = await completeSteps(
     db.pool,
     queue,
-    claimed.map((step) => ({ step, outcome: { state: 'completed', results: '{}', durationMs: 0 } as const })),
+    claimed.map((step) => ({ step, outcome: { state: 'completed', results: '{}' } as const })),
     { claimQty: 0, visibilityTimeoutSeconds: 30 },
   );
   expect([...again.values()].map((c) => c.status)).toEqual(['stale', 'stale', 'stale']);
@@ -238,7 +238,7 @@ test('a completion with no slot to spare enqueues every child it made ready, wit
     const { status, successors } = await completeStep(
       db.pool,
       root,
-      { state: 'completed', results: '{"result":"3"}', durationMs: 0 },
+      { state: 'completed', results: '{"result":"3"}' },
       { claimQty: 0, visibilityTimeoutSeconds: 30 },
     );
     expect({ status, successors }).toEqual({ status: 'submitted', successors: [] });

@@ -5,16 +5,9 @@
  * after claiming), whose late submit is then fenced out.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
+import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
 import { afterEach, expect, test } from 'vitest';
-import {
-  claimStepMessages,
-  createHandlerRegistry,
-  isClaimed,
-  startWorker,
-  submitStepResult,
-  TEST_HANDLERS,
-  type Worker,
-} from '../src/index.ts';
+import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
 import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
 import { eventually, resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 
@@ -104,7 +97,6 @@ test('a claim abandoned in-process is taken over; the stale claimant cannot comp
     await submitStepResult(db.pool, abandoned, {
       state: 'completed',
       results: '{"late":true}',
-      durationMs: 0,
     }),
   ).toBe('stale');
   expect(await stepRow(db.pool, step)).toMatchObject({ attempts: 2, results: {} });

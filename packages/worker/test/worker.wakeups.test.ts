@@ -49,7 +49,10 @@ test('a message without a notification is found by the polling fallback', async 
   const task = await seedTask(db.pool, singleStep('missed', 'noop'), { enqueueRoots: false });
   const step = task.steps.get('only') ?? '';
   await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
-  await db.pool.query('select pgmq.send($1, $2::jsonb)', [task.queue, stepMessage(task, step)]); // no NOTIFY
+  await db.pool.query('select pgmq.send($1, $2::jsonb)', [
+    task.queue,
+    JSON.stringify(stepMessage(task, step)),
+  ]); // no NOTIFY
   await eventually(
     async () =>
       (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,

@@ -4,12 +4,8 @@
  * (InvalidQueueNameError, UnknownQueueError, see toTaskerError). msg_ids are strings, as pg
  * returns bigints. The hot calls use named prepared statements: parsed once per connection.
  */
-import type pg from 'pg';
-import { toTaskerError } from '../db/sqlErrors.ts';
+import { type Queryable, queryRows } from '../db/queryable.ts';
 import { assertQueueName, namespaceFromQueue } from './queueNames.ts';
-
-/** A pg client, pooled client or pool. */
-export type Queryable = pg.ClientBase | pg.Pool;
 
 /** A PGMQ message id (a bigint, as pg returns it). */
 export type MsgId = string;
@@ -58,14 +54,6 @@ export type ReadWithPollOptions = ReadOptions & {
 
 const MESSAGE_COLUMNS = 'msg_id, read_ct, enqueued_at, vt, message, headers';
 
-async function run<R extends pg.QueryResultRow>(client: Queryable, query: pg.QueryConfig): Promise<R[]> {
-  try {
-    return (await client.query<R>(query)).rows;
-  } catch (error) {
-    throw toTaskerError(error);
-  }
-}
-
 function seconds(value: number | undefined, what: string, fallback: number): number {
   const n = value ?? fallback;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
@@ -83,7 +71,7 @@ export async function sendWithNotify(
   options: SendOptions = {},
 ): Promise<MsgId> {
   namespaceFromQueue(queue);
-  const rows = await run<{ id: MsgId }>(client, {
+  const rows = await queryRows<{ id: MsgId }>(client, {
     name: 'tasker_send_with_notify',
     text: 'select tasker.pgmq_send_with_notify($1, $2::jsonb, $3::integer) as id',
     values: [queue, JSON.stringify(message), seconds(options.delaySeconds, 'delaySeconds', 0)],
@@ -105,7 +93,7 @@ export async function sendBatchWithNotify(
 ): Promise<MsgId[]> {
   namespaceFromQueue(queue);
   if (messages.length === 0) return [];
-  const rows = await run<{ id: MsgId }>(client, {
+  const rows = await queryRows<{ id: MsgId }>(client, {
     name: 'tasker_send_batch_with_notify',
     text: 'select id from tasker.pgmq_send_batch_with_notify($1, $2::jsonb[], $3::integer) as id',
     values: [queue, messages.map((m) => JSON.stringify(m)), seconds(options.delaySeconds, 'delaySeconds', 0)],
@@ -119,7 +107,7 @@ export async function readMessages<T = unknown>(
   queue: string,
   options: ReadOptions,
 ): Promise<QueueMessage<T>[]> {
-  return run<QueueMessage<T>>(client, {
+  return queryRows<QueueMessage<T>>(client, {
     name: 'tasker_pgmq_read',
     text: `select ${MESSAGE_COLUMNS} from pgmq.read($1, $2::integer, $3::integer)`,
     values: [
@@ -139,7 +127,7 @@ export async function readWithPoll<T = unknown>(
   queue: string,
   options: ReadWithPollOptions,
 ): Promise<QueueMessage<T>[]> {
-  return run<QueueMessage<T>>(client, {
+  return queryRows<QueueMessage<T>>(client, {
     text: `select ${MESSAGE_COLUMNS} from pgmq.read_with_poll($1, $2::integer, $3::integer, $4::integer, $5::integer)`,
     values: [
       assertQueueName(queue),
@@ -158,7 +146,7 @@ export async function archiveMessages(
   msgIds: readonly (MsgId | bigint | number)[],
 ): Promise<MsgId[]> {
   if (msgIds.length === 0) return [];
-  const rows = await run<{ id: MsgId }>(client, {
+  const rows = await queryRows<{ id: MsgId }>(client, {
     name: 'tasker_pgmq_archive',
     text: 'select id from pgmq.archive($1, $2::bigint[]) as id',
     values: [assertQueueName(queue), msgIds.map(String)],
@@ -173,7 +161,7 @@ export async function deleteMessages(
   msgIds: readonly (MsgId | bigint | number)[],
 ): Promise<MsgId[]> {
   if (msgIds.length === 0) return [];
-  const rows = await run<{ id: MsgId }>(client, {
+  const rows = await queryRows<{ id: MsgId }>(client, {
     name: 'tasker_pgmq_delete',
     text: 'select id from pgmq.delete($1, $2::bigint[]) as id',
     values: [assertQueueName(queue), msgIds.map(String)],
@@ -191,7 +179,7 @@ export async function ensureQueue(
   options: { unlogged?: boolean } = {},
 ): Promise<void> {
   const create = options.unlogged ? 'pgmq.create_unlogged' : 'pgmq.create';
-  await run(client, { text: `select ${create}($1)`, values: [assertQueueName(queue)] });
+  await queryRows(client, { text: `select ${create}($1)`, values: [assertQueueName(queue)] });
 }
 
 /**
@@ -204,7 +192,7 @@ export async function ensureQueue(
  */
 export async function ensureTaskerQueues(client: Queryable, queues: readonly string[]): Promise<void> {
   if (queues.length === 0) return;
-  await run(client, {
+  await queryRows(client, {
     name: 'tasker_ensure_queues',
     text: 'select tasker.ensure_queues($1::text[])',
     values: [queues.map(assertQueueName)],

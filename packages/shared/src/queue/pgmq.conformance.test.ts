@@ -10,6 +10,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import type pg from 'pg';
 import { beforeAll, describe, expect, test } from 'vitest';
+import type { Queryable } from '../db/queryable.ts';
 import { TASKER_SQLSTATE } from '../db/sqlErrors.ts';
 import { detectPgmqFlavor, installPgmq, type PgmqFlavor } from './installPgmq.ts';
 
@@ -57,7 +58,7 @@ async function send(queue: string, message: unknown, delay = 0): Promise<string>
   return row.id;
 }
 
-async function read(queue: string, vt: number, qty: number, on: pg.ClientBase | pg.Pool = db.pool) {
+async function read(queue: string, vt: number, qty: number, on: Queryable = db.pool) {
   return (await on.query<Message>(`select ${MESSAGE_COLUMNS} from pgmq.read($1, $2, $3)`, [queue, vt, qty]))
     .rows;
 }

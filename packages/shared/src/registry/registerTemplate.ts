@@ -5,8 +5,8 @@
  * an identical template; a changed template under a registered version is a TemplateConflictError.
  */
 import pg from 'pg';
+import type { Queryable } from '../db/queryable.ts';
 import { toTaskerError } from '../db/sqlErrors.ts';
-import type { Queryable } from '../tasks/queryable.ts';
 import { validateTemplate } from '../templates/validateTemplate.ts';
 import type { WorkflowTemplate } from '../templates/workflowTemplate.ts';
 
@@ -48,7 +48,7 @@ export async function registerTemplate(
 
 /** Registers several templates, in order, in one transaction when given a pool. */
 export async function registerTemplates(
-  db: pg.Pool | pg.ClientBase,
+  db: Queryable,
   templates: readonly WorkflowTemplate[],
 ): Promise<RegisteredTemplate[]> {
   if (!(db instanceof pg.Pool)) return registerEach(db, templates);

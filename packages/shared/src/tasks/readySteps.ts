@@ -3,8 +3,9 @@
  * execution now, with what a worker message needs. Takes no locks: the pending → enqueued
  * compare-and-swap decides which caller sends each step.
  */
+
+import type { Queryable } from '../db/queryable.ts';
 import type { StepState } from '../state/transitions.ts';
-import type { Queryable } from './queryable.ts';
 
 export interface ReadyStep {
   workflowStepUuid: string;

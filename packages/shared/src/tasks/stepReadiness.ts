@@ -2,8 +2,9 @@
  * Readiness of a task's steps (tasker.get_step_readiness_status): state, dependencies, retry
  * eligibility, backoff, and whether each step may be enqueued now.
  */
+
+import type { Queryable } from '../db/queryable.ts';
 import type { StepState } from '../state/transitions.ts';
-import type { Queryable } from './queryable.ts';
 
 export interface StepReadiness {
   workflowStepUuid: string;

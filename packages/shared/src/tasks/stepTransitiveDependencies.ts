@@ -2,8 +2,9 @@
  * Every ancestor of a step (tasker.get_step_transitive_dependencies), nearest first: what a handler
  * reads its upstream results from.
  */
+
+import type { Queryable } from '../db/queryable.ts';
 import type { StepState } from '../state/transitions.ts';
-import type { Queryable } from './queryable.ts';
 
 export interface StepDependency {
   workflowStepUuid: string;

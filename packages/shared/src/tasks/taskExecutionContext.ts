@@ -2,8 +2,9 @@
  * The execution context of one task (tasker.get_task_execution_context): step counts, ready steps and
  * what the orchestrator should do next.
  */
+
+import type { Queryable } from '../db/queryable.ts';
 import type { TaskState } from '../state/transitions.ts';
-import type { Queryable } from './queryable.ts';
 
 export type ExecutionStatus =
   | 'has_ready_steps'

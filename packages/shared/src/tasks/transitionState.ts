@@ -5,9 +5,9 @@
  * Run inside the caller's transaction to keep the row locks until it commits; use READ COMMITTED.
  */
 
+import type { Queryable } from '../db/queryable.ts';
 import { toTaskerError } from '../db/sqlErrors.ts';
 import type { StepState, TaskState } from '../state/transitions.ts';
-import type { Queryable } from './queryable.ts';
 
 export type TransitionMetadata = Record<string, unknown>;
 

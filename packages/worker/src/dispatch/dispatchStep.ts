@@ -4,6 +4,8 @@
  * outcome, retryable unless the handler said otherwise (StepHandlerError) or retrying cannot help
  * (unknown handler, unserializable result).
  */
+
+import type { ClaimedStep } from '@tasker/shared';
 import type pg from 'pg';
 import {
   HandlerTimeoutError,
@@ -13,7 +15,6 @@ import {
 } from '../errors.ts';
 import type { HandlerRegistry } from '../handlers/handlerRegistry.ts';
 import type { StepContext, StepDependency } from '../handlers/stepHandler.ts';
-import type { ClaimedStep } from '../sql/claimStepMessages.ts';
 import { errorInfo, type StepOutcome, serializeResults } from './stepOutcome.ts';
 
 export interface DispatchOptions {

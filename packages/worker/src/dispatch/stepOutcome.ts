@@ -1,7 +1,9 @@
 /**
- * What running a handler produced, ready to submit: `results` is the JSON text stored on the step
- * (the handler's value, or `{ "error": … }` for a failure). Only `failed` carries an error.
+ * What running a handler produced, ready to submit: shared's StepResult (what the submit stores:
+ * `results`, the JSON text stored on the step — the handler's value, or `{ "error": … }` for a
+ * failure — and a failure's retry choice), with the run's duration. Only `failed` carries an error.
  */
+import type { StepResult } from '@tasker/shared';
 
 export interface StepErrorInfo {
   name: string;
@@ -11,16 +13,8 @@ export interface StepErrorInfo {
 }
 
 export type StepOutcome =
-  | { state: 'completed'; results: string; durationMs: number }
-  | {
-      state: 'failed';
-      results: string;
-      error: StepErrorInfo;
-      /** false: straight to the error path, whatever attempts remain */
-      retryable: boolean;
-      backoffSeconds: number | undefined;
-      durationMs: number;
-    };
+  | (Extract<StepResult, { state: 'completed' }> & { durationMs: number })
+  | (Extract<StepResult, { state: 'failed' }> & { error: StepErrorInfo; durationMs: number });
 
 /** JSON text of a handler's value; bigints become decimal strings, undefined becomes null. */
 export function serializeResults(value: unknown): string {

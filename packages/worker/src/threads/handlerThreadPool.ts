@@ -8,6 +8,8 @@
  * a replacement, so later calls run. A dispatch still running at its handler timeout has its thread
  * terminated — the only way to stop a synchronous handler — and fails with HandlerTimeoutError.
  */
+
+import type { ClaimedStep } from '@tasker/shared';
 import { Piscina } from 'piscina';
 import { failedOutcome } from '../dispatch/dispatchStep.ts';
 import type { StepOutcome } from '../dispatch/stepOutcome.ts';
@@ -18,7 +20,6 @@ import {
   WorkerClosedError,
   WorkerConfigError,
 } from '../errors.ts';
-import type { ClaimedStep } from '../sql/claimStepMessages.ts';
 import type { ThreadData, ThreadRequest, ThreadResponse, ThreadStepContext } from './threadProtocol.ts';
 
 export interface HandlerThreadPoolOptions {

@@ -2,9 +2,10 @@
  * What HandlerThreadPool and its threads exchange (structured clone: bigints and Maps survive;
  * functions do not, which is why a thread builds its own registry from a module URL).
  */
+
+import type { ClaimedStep } from '@tasker/shared';
 import type { StepOutcome } from '../dispatch/stepOutcome.ts';
 import type { StepContext } from '../handlers/stepHandler.ts';
-import type { ClaimedStep } from '../sql/claimStepMessages.ts';
 
 /** A StepContext without what cannot cross a thread: the abort signal and the pool. */
 export type ThreadStepContext = Omit<StepContext, 'signal' | 'db'>;

@@ -4,7 +4,7 @@
  * task_uuid and step_uuid. handler.execute and result.submit are children of the step's step.claim.
  */
 import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ClaimedStep } from '../sql/claimStepMessages.ts';
+import type { ClaimedStep } from '@tasker/shared';
 
 export const tracer = trace.getTracer('@tasker/worker');
 

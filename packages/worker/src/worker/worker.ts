@@ -25,7 +25,13 @@ import { hostname } from 'node:os';
 import { type Context, context } from '@opentelemetry/api';
 import {
   AfterCommitNotifier,
+  type ClaimedStep,
+  type Completion,
+  claimStepMessages,
+  completeStep,
+  completeSteps,
   ensureTaskerQueues,
+  isClaimed,
   type ListenerState,
   messageReadyChannel,
   NOTIFY_AFTER_COMMIT_OPTION,
@@ -34,6 +40,9 @@ import {
   ORCHESTRATION_NAMESPACE,
   ORCHESTRATION_STEP_RESULTS_QUEUE,
   PgEventListener,
+  type ResultHandoff,
+  type StepToComplete,
+  submitStepResult,
   workerQueueName,
 } from '@tasker/shared';
 import pg from 'pg';
@@ -41,9 +50,6 @@ import { dispatchStep } from '../dispatch/dispatchStep.ts';
 import type { StepOutcome } from '../dispatch/stepOutcome.ts';
 import { WorkerClosedError, WorkerConfigError } from '../errors.ts';
 import { createHandlerRegistry, type HandlerRegistry } from '../handlers/handlerRegistry.ts';
-import { type ClaimedStep, claimStepMessages, isClaimed } from '../sql/claimStepMessages.ts';
-import { type Completion, completeStep, completeSteps, type StepToComplete } from '../sql/completeStep.ts';
-import { type ResultHandoff, submitStepResult } from '../sql/submitStepResult.ts';
 import { HandlerThreadPool, type HandlerThreadPoolOptions } from '../threads/handlerThreadPool.ts';
 import { inSpan, recordClaimSpan, stepAttributes } from './tracing.ts';
 import { emptyMetrics, type WorkerMetricsSnapshot } from './workerMetrics.ts';

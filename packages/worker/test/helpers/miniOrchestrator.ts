@@ -3,6 +3,7 @@
  * orchestration_step_results, mark handed-back steps complete, enqueue the steps whose parents are
  * all complete. Not the result processor of issue 16 (no retries, no task states): a test fixture.
  */
+import { archiveMessages, ORCHESTRATION_STEP_RESULTS_QUEUE, readMessages } from '@tasker/shared';
 import type pg from 'pg';
 import { enqueueStep, type SeededTask } from './seedTask.ts';
 
@@ -10,10 +11,11 @@ import { enqueueStep, type SeededTask } from './seedTask.ts';
 export async function driveToCompletion(pool: pg.Pool, task: SeededTask, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query<{
-      msg_id: string;
-      message: { task_uuid: string; step_uuid: string; status: string };
-    }>(`select msg_id, message from pgmq.read('orchestration_step_results', 30, 50)`);
+    const rows = await readMessages<{ task_uuid: string; step_uuid: string; status: string }>(
+      pool,
+      ORCHESTRATION_STEP_RESULTS_QUEUE,
+      { visibilityTimeoutSeconds: 30, qty: 50 },
+    );
     for (const { msg_id, message } of rows) {
       if (message.task_uuid !== task.taskUuid) continue; // another test's; it becomes visible again
       if (message.status !== 'enqueued_for_orchestration')
@@ -22,7 +24,7 @@ export async function driveToCompletion(pool: pg.Pool, task: SeededTask, timeout
         `select tasker.transition_step_state_atomic($1, 'enqueued_for_orchestration', 'complete')`,
         [message.step_uuid],
       );
-      await pool.query(`select pgmq.archive('orchestration_step_results', $1::bigint)`, [msg_id]);
+      await archiveMessages(pool, ORCHESTRATION_STEP_RESULTS_QUEUE, [msg_id]);
       const ready = await pool.query<{ uuid: string }>(
         `select s.workflow_step_uuid as uuid from tasker.workflow_steps s
          where s.task_uuid = $1 and s.current_state = 'pending'

@@ -4,7 +4,15 @@
  * enqueued committed first, then the message sent with notify).
  */
 import { randomUUID } from 'node:crypto';
-import type { StepTemplate, WorkflowTemplate } from '@tasker/shared';
+import {
+  ensureQueue,
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
+  type StepMessage,
+  type StepTemplate,
+  sendWithNotify,
+  type WorkflowTemplate,
+  workerQueueName,
+} from '@tasker/shared';
 import type pg from 'pg';
 
 export interface SeededTask {
@@ -97,11 +105,11 @@ export async function seedTask(
       taskUuid: task.rows[0]?.task_uuid ?? '',
       correlationId: task.rows[0]?.correlation_id ?? '',
       namespace: template.namespace,
-      queue: `worker_${template.namespace}_queue`,
+      queue: workerQueueName(template.namespace),
       steps,
     };
-    await pool.query('select pgmq.create($1)', [seeded.queue]);
-    await pool.query('select pgmq.create($1)', ['orchestration_step_results']);
+    await ensureQueue(pool, seeded.queue);
+    await ensureQueue(pool, ORCHESTRATION_STEP_RESULTS_QUEUE);
     if (options.enqueueRoots ?? true) {
       for (const step of template.steps) {
         if (step.dependencies.length === 0) await enqueueStep(pool, seeded, steps.get(step.name) ?? '');
@@ -117,12 +125,8 @@ export async function seedTask(
 }
 
 /** The step message orchestration sends. */
-export function stepMessage(task: SeededTask, stepUuid: string): string {
-  return JSON.stringify({
-    task_uuid: task.taskUuid,
-    step_uuid: stepUuid,
-    correlation_id: task.correlationId,
-  });
+export function stepMessage(task: SeededTask, stepUuid: string): StepMessage {
+  return { task_uuid: task.taskUuid, step_uuid: stepUuid, correlation_id: task.correlationId };
 }
 
 /** from → enqueued (committed), then the message, as orchestration does. Returns the msg_id. */
@@ -137,12 +141,8 @@ export async function enqueueStep(
 }
 
 /** Only the message (for duplicates and redelivery scenarios). */
-export async function sendStepMessage(pool: pg.Pool, task: SeededTask, stepUuid: string): Promise<string> {
-  const { rows } = await pool.query<{ id: string }>(
-    'select tasker.pgmq_send_with_notify($1, $2::jsonb) as id',
-    [task.queue, stepMessage(task, stepUuid)],
-  );
-  return rows[0]?.id ?? '';
+export function sendStepMessage(pool: pg.Pool, task: SeededTask, stepUuid: string): Promise<string> {
+  return sendWithNotify(pool, task.queue, stepMessage(task, stepUuid));
 }
 
 export interface StepRow {

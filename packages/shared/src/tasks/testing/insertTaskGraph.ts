@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import type { Queryable } from '../../db/queryable.ts';
 import type { StepState, TaskState } from '../../state/transitions.ts';
 
 export interface StepSpec {
@@ -79,10 +80,7 @@ const READY_AT_SQL = `
 update tasker.tasks set ready_at = tasker._task_ready_at(task_uuid, current_state, requested_at)
 where task_uuid = $1`;
 
-export async function insertTaskGraph(
-  db: pg.Pool | pg.ClientBase,
-  spec: TaskGraphSpec,
-): Promise<InsertedTaskGraph> {
+export async function insertTaskGraph(db: Queryable, spec: TaskGraphSpec): Promise<InsertedTaskGraph> {
   const names = new Set(spec.steps.map((step) => step.name));
   const edges = spec.steps.flatMap((step) =>
     (step.dependsOn ?? []).map((parent) => {

@@ -1,9 +1,10 @@
 /**
  * One round trip that claims work: tasker.claim_step_messages (11_worker_claim_submit.sql) reads up to `qty`
  * messages of a worker queue and claims each step (enqueued → in_progress, or the takeover of an
- * expired claim), returning for each claimed step everything its handler needs.
+ * expired claim), returning for each claimed step everything its handler needs. The worker's claim;
+ * tests and benches claim through it too.
  */
-import type pg from 'pg';
+import { type Queryable, queryRows } from '../db/queryable.ts';
 
 /** A message whose step this worker now owns: run its handler, then submit with `attempt`. */
 export interface ClaimedStep {
@@ -72,11 +73,11 @@ export interface ClaimOptions {
 }
 
 export async function claimStepMessages(
-  client: pg.ClientBase | pg.Pool,
+  client: Queryable,
   queue: string,
   options: ClaimOptions,
 ): Promise<ClaimResult[]> {
-  const { rows } = await client.query<ClaimRow>({
+  const rows = await queryRows<ClaimRow>(client, {
     name: 'tasker_worker_claim',
     text: 'select * from tasker.claim_step_messages($1, $2::int, $3::int, $4::text)',
     values: [queue, options.visibilityTimeoutSeconds, options.qty, options.workerId ?? null],

@@ -1,15 +1,14 @@
 /**
- * One round trip that finishes a successful step: tasker.complete_step (migration 000019) stores the
+ * One round trip that finishes a successful step: tasker.complete_step (11_worker_claim_submit.sql) stores the
  * results under the claim's attempt (fencing token), completes the step, enqueues the children it
  * made ready — claiming up to `claimQty` of them for this worker at once (their messages sent hidden
  * for the lease) — finishes the task when nothing is left, and archives the claimed message. When the
  * step's task is not simply running, it applies the result through the general inline submit
  * (submit_step_result_inline). The worker runs the successors it got without a claim round trip.
  */
-import type pg from 'pg';
-import type { StepOutcome } from '../dispatch/stepOutcome.ts';
+import { type Queryable, queryRows } from '../db/queryable.ts';
 import { type ClaimedStep, type ClaimRow, toClaimResult } from './claimStepMessages.ts';
-import type { SubmitStatus } from './submitStepResult.ts';
+import type { StepClaim, StepResult, SubmitStatus } from './submitStepResult.ts';
 
 export interface CompleteOptions {
   /** successors this worker can run now (its free slots, counting the one this step frees) */
@@ -40,8 +39,8 @@ type CompleteStepsRow = CompleteRow & { completed_step_uuid: string };
 
 /** A successful step to complete: its claim and its outcome. */
 export interface StepToComplete {
-  step: Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>;
-  outcome: Extract<StepOutcome, { state: 'completed' }>;
+  step: StepClaim;
+  outcome: Extract<StepResult, { state: 'completed' }>;
 }
 
 /**
@@ -50,12 +49,12 @@ export interface StepToComplete {
  * successors drawing on one claimQty. Returns each step's completion, by step uuid.
  */
 export async function completeSteps(
-  client: pg.ClientBase | pg.Pool,
+  client: Queryable,
   queue: string,
   items: readonly StepToComplete[],
   options: CompleteOptions,
 ): Promise<Map<string, Completion>> {
-  const { rows } = await client.query<CompleteStepsRow>({
+  const rows = await queryRows<CompleteStepsRow>(client, {
     name: 'tasker_worker_complete_batch',
     text: 'select * from tasker.complete_steps($1, $2::bigint[], $3::uuid[], $4::int[], $5::jsonb[], $6::int, $7::int, $8::text)',
     values: [
@@ -94,12 +93,12 @@ function successorOf(queue: string, row: CompleteRow): ClaimedStep | undefined {
 }
 
 export async function completeStep(
-  client: pg.ClientBase | pg.Pool,
-  step: Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>,
-  outcome: Extract<StepOutcome, { state: 'completed' }>,
+  client: Queryable,
+  step: StepClaim,
+  outcome: Extract<StepResult, { state: 'completed' }>,
   options: CompleteOptions,
 ): Promise<Completion> {
-  const { rows } = await client.query<CompleteRow>({
+  const rows = await queryRows<CompleteRow>(client, {
     name: 'tasker_worker_complete',
     text: 'select * from tasker.complete_step($1, $2::bigint, $3::uuid, $4::int, $5::jsonb, $6::int, $7::int, $8::text)',
     values: [

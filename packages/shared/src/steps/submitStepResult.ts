@@ -7,9 +7,26 @@
  * in that same transaction instead of sending the message (process_step_result: next steps
  * enqueued, the task finalized).
  */
-import type pg from 'pg';
-import type { StepOutcome } from '../dispatch/stepOutcome.ts';
+import { type Queryable, queryRows } from '../db/queryable.ts';
 import type { ClaimedStep } from './claimStepMessages.ts';
+
+/**
+ * What a handler produced, as the submit stores it: `results` is the JSON text stored on the step
+ * (the handler's value, or `{ "error": … }` for a failure); only a failure says whether to retry.
+ */
+export type StepResult =
+  | { state: 'completed'; results: string }
+  | {
+      state: 'failed';
+      results: string;
+      /** false: straight to the error path, whatever attempts remain */
+      retryable: boolean;
+      /** ask orchestration to retry after this many seconds (else its exponential backoff) */
+      backoffSeconds: number | undefined;
+    };
+
+/** The claim a submit or completion names: its message and attempt are the fencing token. */
+export type StepClaim = Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>;
 
 /** submitted: handed back; fenced: another claim took the step over (nothing changed); stale: the
  *  step had left in_progress (cancelled, or already submitted) and the message was archived. */
@@ -32,13 +49,13 @@ const SUBMIT = {
 } as const;
 
 export async function submitStepResult(
-  client: pg.ClientBase | pg.Pool,
-  step: Pick<ClaimedStep, 'queue' | 'msgId' | 'stepUuid' | 'attempt'>,
-  outcome: StepOutcome,
+  client: Queryable,
+  step: StepClaim,
+  outcome: StepResult,
   handoff: ResultHandoff = 'queue',
 ): Promise<SubmitStatus> {
   const failed = outcome.state === 'failed';
-  const { rows } = await client.query<{ status: SubmitStatus }>({
+  const rows = await queryRows<{ status: SubmitStatus }>(client, {
     name: SUBMIT[handoff].name,
     text: SUBMIT[handoff].text,
     values: [
