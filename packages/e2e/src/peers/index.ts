@@ -6,6 +6,7 @@
 import { startDbosPeers } from './dbosPeer.ts';
 import { startGraphileWorkerPeer } from './graphileWorkerPeer.ts';
 import { startPgBossPeer } from './pgBossPeer.ts';
+import { startPgflowPeer } from './pgflowPeer.ts';
 import type { Peer } from './signals.ts';
 import { startTaskerPeers } from './taskerPeer.ts';
 
@@ -20,6 +21,8 @@ export const PEER_SYSTEMS: readonly PeerSystem[] = [
   { name: 'pg-boss', start: async (url) => [await startPgBossPeer(url)] },
   // DBOS (direct) and DBOS (queue), one process-wide launch
   { name: 'DBOS', start: startDbosPeers },
+  // pgflow's SQL (on tasker's PGMQ-compatible layer where the server has no pgmq) driven by a Node loop
+  { name: 'pgflow', start: async (url) => [await startPgflowPeer(url)] },
 ];
 
 export type { JobCounts, Peer } from './signals.ts';
