@@ -1,7 +1,7 @@
 /**
  * Typed errors of the shared core that TypeScript raises. Each has a stable `code`; messages say what
  * to do. The errors tasker's SQL raises, and the one map from their SQLSTATEs, are in
- * db/sqlErrors.ts; the listener's and the template validator's beside their modules.
+ * sqlErrors.ts; the listener's and the template validator's beside their modules.
  */
 
 export class TaskerError extends Error {

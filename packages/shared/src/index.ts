@@ -31,21 +31,6 @@ export {
   type ServiceRole,
 } from './db/serviceLogins.ts';
 export {
-  DuplicateTaskError,
-  IllegalTransitionError,
-  InvalidQueueNameError,
-  InvalidResultStatusError,
-  MalformedTemplateError,
-  NotFoundError,
-  PartitionedQueuesUnavailableError,
-  TASKER_SQLSTATE,
-  type TaskerSqlState,
-  TemplateConflictError,
-  TemplateNotFoundError,
-  toTaskerError,
-  UnknownQueueError,
-} from './db/sqlErrors.ts';
-export {
   InvalidNamespaceError,
   MigrationError,
   ServiceUnavailableError,
@@ -121,6 +106,21 @@ export {
   registerTemplate,
   registerTemplates,
 } from './registry/registerTemplate.ts';
+export {
+  DuplicateTaskError,
+  IllegalTransitionError,
+  InvalidQueueNameError,
+  InvalidResultStatusError,
+  MalformedTemplateError,
+  NotFoundError,
+  PartitionedQueuesUnavailableError,
+  TASKER_SQLSTATE,
+  type TaskerSqlState,
+  TemplateConflictError,
+  TemplateNotFoundError,
+  toTaskerError,
+  UnknownQueueError,
+} from './sqlErrors.ts';
 export {
   FINISHED_TASK_STATES,
   type FinishedTaskState,

@@ -1,9 +1,9 @@
 /**
  * What shared's SQL wrappers run their queries on, and how: a pool, or a client inside the caller's
- * transaction; a database error comes back typed (toTaskerError, sqlErrors.ts).
+ * transaction; a database error comes back typed (toTaskerError, ../sqlErrors.ts).
  */
 import type pg from 'pg';
-import { toTaskerError } from './sqlErrors.ts';
+import { toTaskerError } from '../sqlErrors.ts';
 
 /** Anything the wrappers can run a query on: a pool, or a client (inside the caller's transaction). */
 export type Queryable = pg.ClientBase | pg.Pool;

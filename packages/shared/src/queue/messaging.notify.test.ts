@@ -6,7 +6,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { InvalidQueueNameError, TASKER_SQLSTATE, UnknownQueueError } from '../db/sqlErrors.ts';
+import { InvalidQueueNameError, TASKER_SQLSTATE, UnknownQueueError } from '../sqlErrors.ts';
 import { parseMessageReady } from './messageReady.ts';
 import {
   archiveMessages,

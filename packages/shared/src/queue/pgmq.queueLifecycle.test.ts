@@ -9,7 +9,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import type pg from 'pg';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { TASKER_SQLSTATE } from '../db/sqlErrors.ts';
+import { TASKER_SQLSTATE } from '../sqlErrors.ts';
 import { detectPgmqFlavor, type PgmqFlavor } from './installPgmq.ts';
 
 const db = useTestDatabase();

@@ -6,8 +6,9 @@
  * Channels: pgmq_message_ready.<namespace>, pgmq_message_ready (every queue).
  * The SQL side (tasker._queue_namespace in 03_messaging.sql) derives namespaces the same way.
  */
-import { InvalidQueueNameError } from '../db/sqlErrors.ts';
+
 import { InvalidNamespaceError } from '../errors.ts';
+import { InvalidQueueNameError } from '../sqlErrors.ts';
 
 /** A namespace: lower case letter first, then up to 30 lower case letters, digits or underscores. */
 export const NAMESPACE_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;

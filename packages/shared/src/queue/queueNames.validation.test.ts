@@ -1,7 +1,7 @@
 /** Queue, namespace and channel names: derivation and validation, mirrored by SQL's _queue_namespace. */
 import { describe, expect, test } from 'vitest';
-import { InvalidQueueNameError } from '../db/sqlErrors.ts';
 import { InvalidNamespaceError } from '../errors.ts';
+import { InvalidQueueNameError } from '../sqlErrors.ts';
 import {
   assertQueueName,
   MESSAGE_READY_CHANNEL,

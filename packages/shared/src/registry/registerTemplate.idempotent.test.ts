@@ -1,7 +1,7 @@
 /** Registering templates: rows and worker queue created once, re-registering is a no-op, a changed version is refused. */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { expect, test } from 'vitest';
-import { TemplateConflictError } from '../db/sqlErrors.ts';
+import { TemplateConflictError } from '../sqlErrors.ts';
 import { chain } from '../templates/generators.ts';
 import { TemplateValidationError } from '../templates/templateErrors.ts';
 import type { WorkflowTemplate } from '../templates/workflowTemplate.ts';

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { Queryable } from '../db/queryable.ts';
-import { toTaskerError } from '../db/sqlErrors.ts';
+import { toTaskerError } from '../sqlErrors.ts';
 import { validateTemplate } from '../templates/validateTemplate.ts';
 import type { WorkflowTemplate } from '../templates/workflowTemplate.ts';
 

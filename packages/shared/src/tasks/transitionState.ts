@@ -6,7 +6,7 @@
  */
 
 import type { Queryable } from '../db/queryable.ts';
-import { toTaskerError } from '../db/sqlErrors.ts';
+import { toTaskerError } from '../sqlErrors.ts';
 import type { StepState, TaskState } from '../state/transitions.ts';
 
 export type TransitionMetadata = Record<string, unknown>;

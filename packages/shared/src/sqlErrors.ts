@@ -3,9 +3,10 @@
  * listed in the header of the SQL file that raises it (packages/shared/sql: the migrations and the
  * PGMQ-compatible layer); `sqlErrors.coverage.test.ts` fails when a file raises a code this map
  * lacks. Callers write `throw toTaskerError(error)`: a TK error comes back typed, with a stable
- * `code` and the database error as `cause`; anything else comes back unchanged.
+ * `code` and the database error as `cause`; anything else comes back unchanged. No database code
+ * here (the API's schemas import InvalidQueueNameError through queueNames.ts, and a client loads it).
  */
-import { TaskerError } from '../errors.ts';
+import { TaskerError } from './errors.ts';
 
 /** Every SQLSTATE tasker's SQL raises, by meaning. */
 export const TASKER_SQLSTATE = {

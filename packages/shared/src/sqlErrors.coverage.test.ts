@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { TaskerError } from '../errors.ts';
+import { TaskerError } from './errors.ts';
 import {
   DuplicateTaskError,
   IllegalTransitionError,
@@ -17,7 +17,7 @@ import {
   toTaskerError,
 } from './sqlErrors.ts';
 
-const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
+const SQL_DIR = fileURLToPath(new URL('../sql/', import.meta.url));
 // `RAISE … USING ERRCODE = 'TK…'` or `RAISE SQLSTATE 'TK…'`
 const RAISED = /(?:ERRCODE\s*=\s*|SQLSTATE\s+)'(TK[0-9A-Z]{3})'/gi;
 
