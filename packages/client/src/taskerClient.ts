@@ -36,6 +36,8 @@ export type TaskerClientOptions = {
   retryDelayMs?: number;
   /** per-request timeout for headers and body (default 30 s; waits get their own) */
   requestTimeoutMs?: number;
+  /** the credential sent with every request (an API key or a JWT), as `Authorization: Bearer` */
+  token?: string;
 };
 
 const CONNECT_ERRORS = new Set([
@@ -55,6 +57,8 @@ export class TaskerClient {
   readonly #retries: number;
   readonly #retryDelayMs: number;
   readonly #timeoutMs: number;
+  readonly #getHeaders: Record<string, string>;
+  readonly #postHeaders: Record<string, string>;
 
   constructor(baseUrl: string, options: TaskerClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
@@ -62,6 +66,11 @@ export class TaskerClient {
     this.#retries = options.retries ?? 3;
     this.#retryDelayMs = options.retryDelayMs ?? 50;
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+    const authorization: Record<string, string> = options.token
+      ? { authorization: `Bearer ${options.token}` }
+      : {};
+    this.#getHeaders = { accept: 'application/json', ...authorization };
+    this.#postHeaders = { 'content-type': 'application/json', accept: 'application/json', ...authorization };
   }
 
   /** POST /v1/tasks. 400 invalid body, 404 unknown template, 409 duplicate identity, 413 body too large. */
@@ -152,10 +161,7 @@ export class TaskerClient {
         response = await this.#pool.request({
           method,
           path,
-          headers:
-            payload === undefined
-              ? { accept: 'application/json' }
-              : { 'content-type': 'application/json', accept: 'application/json' },
+          headers: payload === undefined ? this.#getHeaders : this.#postHeaders,
           body: payload ?? null,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,

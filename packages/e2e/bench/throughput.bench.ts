@@ -117,7 +117,10 @@ test('open loop: latency at fixed arrival rates (2 workers)', { timeout: TIMEOUT
 }) => {
   const system = await startSystem({ connectionString: db.connectionString, mode: 'cluster', workers: 2 });
   // waits hold a connection each until their task completes: a client sized for the backlog
-  const waits = new TaskerClient(system.orchestrationUrls[0] ?? '', { connections: 512 });
+  const waits = new TaskerClient(system.orchestrationUrls[0] ?? '', {
+    connections: 512,
+    ...(system.apiToken ? { token: system.apiToken } : {}),
+  });
   try {
     for (const rate of RATES) {
       const count = rate * SECONDS_PER_RATE;

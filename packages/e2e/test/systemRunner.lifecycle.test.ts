@@ -148,6 +148,7 @@ describe('remote target', () => {
           orchestrationUrls: [url],
           workerUrl: `http://127.0.0.1:${port}`,
           skipHealthCheck: false,
+          token: system.apiToken,
         }),
       ).rejects.toThrow(
         /^worker at http:\/\/127\.0\.0\.1:\d+ is not answering its health check \(GET \/health: ECONNREFUSED\)/,
@@ -156,15 +157,23 @@ describe('remote target', () => {
         orchestrationUrls: [url, `http://127.0.0.1:${port}`],
         workerUrl: undefined,
         skipHealthCheck: false,
+        token: system.apiToken,
       });
       await expect(failure).rejects.toBeInstanceOf(ServiceUnavailableError);
       await expect(failure).rejects.toMatchObject({ service: 'orchestration #2' });
+      // without the credential the readiness check says what is missing
+      await expect(
+        checkRemoteHealth({ orchestrationUrls: [url], workerUrl: undefined, skipHealthCheck: false }),
+      ).rejects.toThrow(/answered 401: set TASKER_TEST_API_TOKEN/);
       const remote = await startSystem({
         connectionString: '',
-        env: { TASKER_TEST_ORCHESTRATION_URL: url },
+        env: { TASKER_TEST_ORCHESTRATION_URL: url, TASKER_TEST_API_TOKEN: system.apiToken ?? '' },
       });
       expect(remote.mode).toBe('remote');
+      expect(remote.apiToken).toBe(system.apiToken);
       await expect(remote.client.health()).resolves.toMatchObject({ status: 'ok' });
+      // the remote system's client sends the token: a read needs it
+      await expect(remote.client.listTasks()).resolves.toBeDefined();
       await remote.stop();
     } finally {
       await system.stop();

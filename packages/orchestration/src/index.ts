@@ -7,6 +7,17 @@ export {
   TaskNotFoundError,
   TemplateNotFoundError,
 } from './errors.ts';
+export { ForbiddenError, OrchestrationConfigError, UnauthorizedError } from './http/auth/authErrors.ts';
+export {
+  type ApiKey,
+  Authenticator,
+  type AuthSettings,
+  hashApiKey,
+  type JwtSettings,
+  type Principal,
+  parseApiKeys,
+} from './http/auth/credentials.ts';
+export { PERMISSIONS, type Permission, ROUTE_PERMISSIONS } from './http/auth/routePermissions.ts';
 export { type ApiServer, buildServer, type ServerDeps } from './http/server.ts';
 export { Counter, Histogram, OrchestrationMetrics } from './metrics/metrics.ts';
 export {

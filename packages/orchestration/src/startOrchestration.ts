@@ -13,10 +13,13 @@ import {
   PgEventListener,
   prepareDatabase,
   registerTemplates,
+  unauthenticatedExposure,
   type WorkflowTemplate,
 } from '@tasker/shared';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import { OrchestrationConfigError } from './http/auth/authErrors.ts';
+import { Authenticator, type AuthSettings } from './http/auth/credentials.ts';
 import { buildServer } from './http/server.ts';
 import { OrchestrationMetrics } from './metrics/metrics.ts';
 import { CompletionWaiters, TASK_COMPLETED_CHANNEL } from './results/completionWaiters.ts';
@@ -31,8 +34,18 @@ export type OrchestrationOptions = {
   databaseUrl: string;
   /** default 0: a free port */
   port?: number;
-  /** default 127.0.0.1 */
+  /**
+   * default 127.0.0.1 (this machine only). Any other address needs `auth`, or `insecureNoAuth`,
+   * else the start is refused (OrchestrationConfigError)
+   */
   host?: string;
+  /**
+   * who may call the API (API keys stored hashed, JWTs verified against a public key; see
+   * http/auth/credentials.ts). Unset: no authentication, allowed on a loopback address only
+   */
+  auth?: AuthSettings;
+  /** serve without authentication on a non-loopback address anyway (logged as a warning) */
+  insecureNoAuth?: boolean;
   /**
    * templates registered at start (default none; a test or bench that runs the built-in demo
    * workflows passes BUILTIN_TEMPLATES of @tasker/shared); more with registerTemplate()
@@ -88,6 +101,8 @@ export type Orchestration = {
 export async function startOrchestration(options: OrchestrationOptions): Promise<Orchestration> {
   const onError =
     options.onError ?? ((error: Error) => console.error(`[tasker-orchestration] ${error.message}`));
+  const authenticator = options.auth ? await Authenticator.create(options.auth) : undefined;
+  checkExposure(options.host ?? '127.0.0.1', authenticator !== undefined, options.insecureNoAuth === true);
   const pools = openPools(options, onError);
   const { pool, pollerPool, notifier } = pools;
   const metrics = new OrchestrationMetrics();
@@ -119,6 +134,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
       draining: () => draining,
       ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
       readiness: () => readiness(pool, listener),
+      ...(authenticator ? { authenticator } : {}),
     });
     await server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {
@@ -226,6 +242,19 @@ async function prepare(pool: pg.Pool, options: OrchestrationOptions): Promise<vo
   // through the owner's function: the orchestration role may not create tables (12_access.sql)
   await ensureTaskerQueues(pool, [ORCHESTRATION_STEP_RESULTS_QUEUE]);
   if (options.templates?.length) await registerTemplates(pool, options.templates);
+}
+
+/**
+ * Fails closed: without authentication the API may only listen where nobody else can reach it,
+ * unless the caller insists (insecureNoAuth), which is logged (shared's unauthenticatedExposure).
+ */
+function checkExposure(host: string, authenticated: boolean, insecureNoAuth: boolean): void {
+  if (authenticated) return;
+  const refusal = unauthenticatedExposure('tasker-orchestration', host, insecureNoAuth);
+  if (refusal)
+    throw new OrchestrationConfigError(
+      `${refusal} (the API's credentials: --api-keys-file, TASKER_API_KEYS, --jwt-public-key-file)`,
+    );
 }
 
 /** GET /health/ready: the database answers and the listener is connected. */

@@ -58,3 +58,22 @@ test('--help prints every option and exits 0', async () => {
     expect(help.stdout).toContain(flag);
   expect(help.stdout).toMatch(/env PORT/);
 });
+
+test('a public --host without authentication exits 2 before connecting; --insecure-no-auth is the way round', async () => {
+  const result = await runCli(['--database-url', UNREACHABLE, '--host', '0.0.0.0']);
+  expect(result.code).toBe(USAGE_EXIT_CODE);
+  expect(result.stderr).toMatch(
+    /refusing to serve tasker-orchestration on 0\.0\.0\.0 without authentication/,
+  );
+  expect(result.stderr).toMatch(/--insecure-no-auth/);
+});
+
+test('an API key line holding the key instead of its hash exits 2 without printing it', async () => {
+  const key = 'k3y-that-must-never-be-printed-0123456789abcdef';
+  const result = await runCli(['--database-url', UNREACHABLE], { TASKER_API_KEYS: `ops ${key} read` });
+  expect(result.code).toBe(USAGE_EXIT_CODE);
+  expect(result.stderr).toMatch(
+    /TASKER_API_KEYS \/ --api-keys, entry 1: the key must be given as sha256:<64 lowercase hex>/,
+  );
+  expect(`${result.stdout}${result.stderr}`).not.toContain(key);
+});

@@ -1,4 +1,6 @@
 /** @tasker/shared: schema, SQL functions, state machines and PGMQ messaging of the tasker core. */
+
+export { isLoopbackHost, unauthenticatedExposure } from './cli/exposure.ts';
 export {
   commonServiceOptions,
   type EnumOption,

@@ -6,13 +6,18 @@
  *                 [--host 127.0.0.1] [--pool-size N] [--visibility-timeout 30]
  *                 [--handler-timeout-ms 25000] [--poll-interval-ms 1000] [--handler-threads N]
  *                 [--result-handoff queue|inline] [--notify in_transaction|after_commit]
- *                 [--test-handlers]
+ *                 [--test-handlers] [--insecure-no-auth]
  *
  * DATABASE_URL is used when --database-url is absent. /health and /metrics are served on --port
  * (0 = any free port; the chosen one is printed). SIGTERM / SIGINT: stop claiming, finish the steps
  * in flight, exit 0. A usage error exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
-import { commonServiceOptions, parseServiceOptionsOrExit } from '@tasker/shared';
+import {
+  commonServiceOptions,
+  parseServiceOptionsOrExit,
+  USAGE_EXIT_CODE,
+  unauthenticatedExposure,
+} from '@tasker/shared';
 import { createHandlerRegistry } from './handlers/handlerRegistry.ts';
 import { TEST_HANDLERS, TEST_HANDLERS_MODULE } from './handlers/testHandlers.ts';
 import { startHealthServer } from './http/healthServer.ts';
@@ -39,7 +44,17 @@ const options = parseServiceOptionsOrExit({
       valueName: 'P',
       description: 'port of /health and /metrics, 0 for any free one',
     },
-    host: { type: 'string', valueName: 'H', description: 'interface of /health and /metrics' },
+    host: {
+      type: 'string',
+      default: '127.0.0.1',
+      valueName: 'H',
+      description:
+        'interface of /health and /metrics (they have no authentication: another than loopback needs --insecure-no-auth)',
+    },
+    'insecure-no-auth': {
+      type: 'boolean',
+      description: 'INSECURE: serve /health and /metrics on a non-loopback --host (logged as a warning)',
+    },
     'pool-size': {
       type: 'integer',
       min: 1,
@@ -85,6 +100,13 @@ const options = parseServiceOptionsOrExit({
     },
   },
 });
+
+// /health and /metrics have no authentication: on loopback only, unless told it is insecure
+const refusal = unauthenticatedExposure('tasker-worker', options.host, options['insecure-no-auth'] === true);
+if (refusal) {
+  console.error(`tasker-worker: ${refusal}`);
+  process.exit(USAGE_EXIT_CODE);
+}
 
 async function main(): Promise<void> {
   let lost = false;

@@ -55,3 +55,9 @@ test('--help prints every option and exits 0', async () => {
   for (const flag of ['--namespaces', '--database-url', '--pool-size', '--handler-threads', '--notify'])
     expect(help.stdout).toContain(flag);
 });
+
+test('a public --host for /health and /metrics (no authentication) exits 2 unless --insecure-no-auth', async () => {
+  const result = await runCli(['--database-url', UNREACHABLE, '--namespaces', 'a', '--host', '0.0.0.0']);
+  expect(result.code).toBe(USAGE_EXIT_CODE);
+  expect(result.stderr).toMatch(/refusing to serve tasker-worker on 0\.0\.0\.0 without authentication/);
+});

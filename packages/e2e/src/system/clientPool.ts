@@ -7,8 +7,9 @@ export type ClientPool = {
   close(): Promise<void>;
 };
 
-export function createClientPool(urls: readonly string[], connections: number): ClientPool {
-  const clients = urls.map((url) => new TaskerClient(url, { connections }));
+/** `token`: the credential every client sends (the system's API key), if the API needs one. */
+export function createClientPool(urls: readonly string[], connections: number, token?: string): ClientPool {
+  const clients = urls.map((url) => new TaskerClient(url, { connections, ...(token ? { token } : {}) }));
   let turn = 0;
   return {
     clients,

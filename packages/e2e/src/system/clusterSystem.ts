@@ -106,6 +106,8 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
             '127.0.0.1',
             '--notify',
             options.notify ?? 'in_transaction',
+            // the key's hash, never the key: a process listing shows nothing to reuse
+            ...(options.credential ? ['--api-keys', options.credential.keyLine] : []),
             '--demo-templates',
           ],
           ready: /listening on (http:\/\/\S+)/,
@@ -119,6 +121,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
     clients = createClientPool(
       orchestrators.map((child) => child.readyValue),
       options.clientConnections ?? 64,
+      options.credential?.token,
     );
   } catch (error) {
     await stopAll().catch(() => undefined);
@@ -129,6 +132,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
   return {
     mode: 'cluster',
     databaseRoles: options.services ? 'least-privilege' : 'owner',
+    apiToken: options.credential?.token,
     orchestrationUrls: orchestrators.map((child) => child.readyValue),
     client: pool.clients[0] ?? pool.next(),
     clients: pool.clients,

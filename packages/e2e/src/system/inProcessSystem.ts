@@ -1,5 +1,5 @@
 /** tasker inside this process: orchestrators via startOrchestration, workers via startWorker. */
-import { type Orchestration, startOrchestration } from '@tasker/orchestration';
+import { type Orchestration, parseApiKeys, startOrchestration } from '@tasker/orchestration';
 import { BUILTIN_TEMPLATES, type WorkflowTemplate } from '@tasker/shared';
 import { createHandlerRegistry, startWorker, type Worker } from '@tasker/worker';
 import { createClientPool } from './clientPool.ts';
@@ -78,6 +78,9 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
       orchestrations.push(
         await startOrchestration({
           databaseUrl: options.services?.orchestration ?? options.connectionString,
+          ...(options.credential
+            ? { auth: { apiKeys: parseApiKeys(options.credential.keyLine, 'the system key') } }
+            : {}),
           notify: options.notify ?? 'in_transaction',
           templates,
           onError,
@@ -88,6 +91,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
     pool = createClientPool(
       orchestrations.map((orchestration) => orchestration.url),
       options.clientConnections ?? 64,
+      options.credential?.token,
     );
   } catch (error) {
     await stopAll().catch(() => undefined);
@@ -98,6 +102,7 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
   return {
     mode: 'in-process',
     databaseRoles: options.services ? 'least-privilege' : 'owner',
+    apiToken: options.credential?.token,
     orchestrationUrls: orchestrations.map((orchestration) => orchestration.url),
     client: clients.clients[0] ?? clients.next(),
     clients: clients.clients,

@@ -4,6 +4,7 @@
  *   TASKER_TEST_ORCHESTRATION_URLS  several, comma-separated
  *   TASKER_TEST_WORKER_URL          a worker's health endpoint base (optional)
  *   TASKER_TEST_SKIP_HEALTH_CHECK   1/true: skip the check below
+ *   TASKER_TEST_API_TOKEN           the credential the API asks for (an API key or a JWT)
  * Before anything runs, each service's health endpoint must answer 200 within a few seconds; the
  * error names the one that did not. Workers cannot be started or measured from here.
  */
@@ -17,6 +18,8 @@ export type RemoteTarget = {
   orchestrationUrls: string[];
   workerUrl: string | undefined;
   skipHealthCheck: boolean;
+  /** sent with every request, the readiness check included */
+  token?: string | undefined;
 };
 
 /** The remote target the environment names, or undefined when it names none. */
@@ -28,17 +31,22 @@ export function remoteTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Remot
   if (list.length === 0) return undefined;
   const worker = env.TASKER_TEST_WORKER_URL?.trim().replace(/\/+$/, '');
   const skip = env.TASKER_TEST_SKIP_HEALTH_CHECK?.trim().toLowerCase();
+  const token = env.TASKER_TEST_API_TOKEN?.trim();
   return {
     orchestrationUrls: list,
     workerUrl: worker || undefined,
     skipHealthCheck: skip === '1' || skip === 'true' || skip === 'yes',
+    ...(token ? { token } : {}),
   };
 }
 
-async function checkOne(service: string, url: string, path: string): Promise<void> {
+async function checkOne(service: string, url: string, path: string, token?: string): Promise<void> {
   let status: number;
   try {
-    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+    const response = await fetch(`${url}${path}`, {
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+    });
     status = response.status;
     await response.body?.cancel();
   } catch (error) {
@@ -50,6 +58,12 @@ async function checkOne(service: string, url: string, path: string): Promise<voi
         : String(error));
     throw new ServiceUnavailableError(service, url, `GET ${path}: ${problem}`, { cause: error });
   }
+  if (status === 401 || status === 403)
+    throw new ServiceUnavailableError(
+      service,
+      url,
+      `GET ${path} answered ${status}: set TASKER_TEST_API_TOKEN to a credential with the metrics permission`,
+    );
   if (status !== 200) throw new ServiceUnavailableError(service, url, `GET ${path} answered ${status}`);
 }
 
@@ -60,6 +74,7 @@ export async function checkRemoteHealth(target: RemoteTarget): Promise<void> {
       target.orchestrationUrls.length > 1 ? `orchestration #${i + 1}` : 'orchestration',
       url,
       '/health/ready',
+      target.token,
     ),
   );
   if (target.workerUrl) checks.push(checkOne('worker', target.workerUrl, '/health'));
@@ -73,11 +88,13 @@ export async function connectRemoteSystem(
   options: SystemOptions,
 ): Promise<TaskerSystem> {
   if (!target.skipHealthCheck) await checkRemoteHealth(target);
-  const pool = createClientPool(target.orchestrationUrls, options.clientConnections ?? 64);
+  const token = target.token;
+  const pool = createClientPool(target.orchestrationUrls, options.clientConnections ?? 64, token);
   let stopping: Promise<void> | undefined;
   return {
     mode: 'remote',
     databaseRoles: 'remote',
+    apiToken: token,
     orchestrationUrls: target.orchestrationUrls,
     client: pool.clients[0] ?? pool.next(),
     clients: pool.clients,

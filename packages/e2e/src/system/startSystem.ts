@@ -9,20 +9,25 @@
  * workers, created here for this system and dropped when it stops. Where the file's user may not
  * create roles (a DATABASE_URL server without CREATEROLE) they use its connection string instead,
  * and `databaseRoles` says 'owner'.
+ * The API needs a credential, as a deployment's would: each system gets a random API key with every
+ * permission (its hash given to the orchestrators, the key to the system's clients, `apiToken`).
  */
 
+import { randomBytes } from 'node:crypto';
+import { hashApiKey } from '@tasker/orchestration';
 import { createServiceLogin, type ServiceLogin } from '@tasker/shared';
 import { SystemError } from '../errors.ts';
 import { startClusterSystem } from './clusterSystem.ts';
 import { startInProcessSystem } from './inProcessSystem.ts';
 import { connectRemoteSystem, remoteTargetFromEnv } from './remoteSystem.ts';
-import type { SystemOptions, TaskerSystem } from './taskerSystem.ts';
+import type { SystemCredential, SystemOptions, TaskerSystem } from './taskerSystem.ts';
 
 export async function startSystem(options: SystemOptions): Promise<TaskerSystem> {
   const remote = remoteTargetFromEnv(options.env);
   if (remote) return connectRemoteSystem(remote, options);
   const logins = options.services ? undefined : await serviceLogins(options.connectionString);
   const resolved: SystemOptions = {
+    credential: options.credential ?? systemCredential(),
     ...options,
     resultHandoff: options.resultHandoff ?? resultHandoffFromEnv(options.env),
     ...(logins ? { services: logins.services } : {}),
@@ -47,6 +52,12 @@ export async function startSystem(options: SystemOptions): Promise<TaskerSystem>
       return stopping;
     },
   };
+}
+
+/** A random API key with every permission, and the hashed line the orchestrators are given. */
+function systemCredential(): SystemCredential {
+  const token = randomBytes(32).toString('base64url');
+  return { token, keyLine: `e2e ${hashApiKey(token)} *` };
 }
 
 /** A login user in each service role, or undefined where the file's user may not create roles. */

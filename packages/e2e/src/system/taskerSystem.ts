@@ -45,7 +45,12 @@ export type SystemOptions = {
    * use `connectionString`
    */
   services?: { orchestration: string; worker: string };
+  /** the API key the orchestrators accept and the clients send: set by startSystem */
+  credential?: SystemCredential;
 };
+
+/** The credential a system's clients send: an API key with every permission, made per system. */
+export type SystemCredential = { token: string; keyLine: string };
 
 /** What a group of workers differs in from the system's defaults. */
 export type WorkerGroupOptions = {
@@ -90,6 +95,11 @@ export interface TaskerSystem {
   startWorkers(count: number, options?: WorkerGroupOptions): Promise<WorkerGroup>;
   /** memory of every process of the system (in-process: this process), after a full GC when asked */
   memory(options?: { gc?: boolean }): Promise<ProcessMemory[]>;
+  /**
+   * the API key the system's clients send (every permission), for a bench's or test's own
+   * TaskerClient or request; remote: TASKER_TEST_API_TOKEN, if set
+   */
+  readonly apiToken: string | undefined;
   /** the database roles the services log in through ('owner': the file's own connection string) */
   readonly databaseRoles: 'least-privilege' | 'owner' | 'remote';
   /** stops everything this system started (idempotent); a remote deployment is left running */

@@ -4,10 +4,14 @@
  * SQL-looking strings in names, tags and context, values PostgreSQL cannot store (NUL, lone
  * surrogates) and absurd nesting. Every one is answered 4xx with a message (naming the field where
  * there is one), the server keeps serving, and not one row or queue message is written. Then the
- * SQL-looking strings that ARE valid context are stored verbatim.
+ * SQL-looking strings that ARE valid context are stored verbatim. The API runs authenticated, as a
+ * deployment's does: every request carries an API key (create and metrics), so the bodies reach
+ * validation rather than stopping at 401.
  */
+
+import { randomBytes } from 'node:crypto';
 import { useTestDatabase } from '@tasker/bench-kit';
-import { type Orchestration, startOrchestration } from '@tasker/orchestration';
+import { hashApiKey, type Orchestration, parseApiKeys, startOrchestration } from '@tasker/orchestration';
 import { mathematicalSequence } from '@tasker/shared';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
@@ -16,6 +20,9 @@ const SEED = 20_250_101;
 const BODIES = 400;
 const BODY_LIMIT = 64 * 1024;
 
+const API_KEY = randomBytes(32).toString('base64url');
+const AUTH = { authorization: `Bearer ${API_KEY}` };
+
 let orchestration: Orchestration | undefined;
 
 beforeAll(async () => {
@@ -23,6 +30,7 @@ beforeAll(async () => {
     databaseUrl: db.connectionString,
     bodyLimit: BODY_LIMIT,
     templates: [mathematicalSequence],
+    auth: { apiKeys: parseApiKeys(`fuzz ${hashApiKey(API_KEY)} create,metrics`, 'the fuzz key') },
     onError: () => undefined,
   });
 });
@@ -174,7 +182,7 @@ test(`${BODIES} generated bad bodies: each 4xx with a message, nothing written, 
   for (const [i, c] of generate(seeded(SEED)).entries()) {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...AUTH },
       body: c.raw,
     });
     const body = (await response.json().catch(() => undefined)) as
@@ -196,7 +204,7 @@ test(`${BODIES} generated bad bodies: each 4xx with a message, nothing written, 
   expect(await counts()).toEqual(before);
   // all four families of answer occurred
   expect([...statuses.keys()].sort()).toEqual([400, 404, 413]);
-  const health = await fetch(`${orchestration?.url}/health/ready`);
+  const health = await fetch(`${orchestration?.url}/health/ready`, { headers: AUTH });
   expect(health.status).toBe(200);
 });
 
@@ -208,7 +216,7 @@ test('SQL-looking and odd-unicode strings that are valid context are stored verb
   };
   const response = await fetch(`${orchestration?.url}/v1/tasks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...AUTH },
     body: JSON.stringify({ ...VALID, context, reason: SQLISH[0], tags: SQLISH }),
   });
   expect(response.status).toBe(201);

@@ -9,7 +9,8 @@
  *   metricsRoutes  GET /metrics
  * What every route shares is set here, on the root, before the plugins are registered, and so
  * inherited by each of their contexts: the validator compiler, the error and not-found answers,
- * and the two hooks (keep-alive at shutdown, the request histogram).
+ * authentication (http/auth: who may call which route), and the two hooks (keep-alive at
+ * shutdown, the request histogram).
  * Every request and response shape is a schema of @tasker/shared/api: requests are validated
  * against them (validatorCompiler.ts), the handlers' types come from them (TypeBox type provider),
  * and the two hot routes' answers are serialized by the compiled serializer their schema gives.
@@ -20,6 +21,8 @@ import Fastify from 'fastify';
 import type pg from 'pg';
 import type { OrchestrationMetrics } from '../metrics/metrics.ts';
 import type { CompletionWaiters } from '../results/completionWaiters.ts';
+import { installAuth } from './auth/authPlugin.ts';
+import type { Authenticator } from './auth/credentials.ts';
 import { errorHandler } from './errorHandler.ts';
 import { batchRoutes } from './routes/batchRoutes.ts';
 import { type HealthRoutesOptions, healthRoutes } from './routes/healthRoutes.ts';
@@ -47,6 +50,8 @@ export type ServerDeps = {
    */
   draining?: () => boolean;
   logger?: boolean;
+  /** checks every request's credential (http/auth); unset, the API answers without one */
+  authenticator?: Authenticator;
 };
 
 /** The API server; its routes' request and reply types come from the schemas of @tasker/shared/api. */
@@ -58,6 +63,8 @@ export function buildServer(deps: ServerDeps) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
+  // before any route: its onRoute hook must see them all, its onRequest hook guard them all
+  installAuth(app, deps.authenticator);
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)
