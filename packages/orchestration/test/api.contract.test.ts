@@ -345,7 +345,7 @@ describe('GET /v1/tasks/:uuid/wait', () => {
     const waiting = http(url, 'GET', `/v1/tasks/${uuid}/wait?timeout_ms=10000`);
     const [step] = await claimSteps(db.pool, failsOnce.namespace);
     if (!step) throw new Error('the failing step was not enqueued');
-    await submitStep(db.pool, failsOnce.namespace, step, { ok: false });
+    await submitStep(db.pool, step, { ok: false });
     const expected: WaitResult = {
       task_uuid: uuid,
       state: 'error',

@@ -53,7 +53,7 @@ async function startTaskAndClaimFirst(t: number): Promise<{ uuid: string; first:
 
 test('cancel after the first step: the rest is cancelled and the enqueued message is dropped by its claimant', async () => {
   const { uuid, first } = await startTaskAndClaimFirst(1);
-  await submitStep(db.pool, ns, first);
+  await submitStep(db.pool, first);
   await eventually('step 2 enqueued', async () => (await states(uuid))[1] === 'enqueued');
 
   const cancelled = await http(orchestration.url, 'DELETE', `/v1/tasks/${uuid}`);
@@ -69,7 +69,7 @@ test('a result arriving after the cancel is stale and enqueues nothing', async (
   expect((await http(orchestration.url, 'DELETE', `/v1/tasks/${uuid}`)).status).toBe(200);
   const staleBefore = orchestration.metrics.resultsProcessed.get({ outcome: 'stale' });
   // the worker's own submit finds the step cancelled: it changes nothing and sends nothing
-  expect(await submitStep(db.pool, ns, first)).toBe('stale');
+  expect(await submitStep(db.pool, first)).toBe('stale');
   // a result that was already on its way when the task was cancelled
   await sendResult(db.pool, first);
   await eventually(

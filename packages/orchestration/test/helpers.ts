@@ -1,60 +1,42 @@
 /**
  * Test helpers: a simulated worker and a bounded wait for database conditions. The worker package
- * is not a dependency of this one, so steps are driven here, through the engine's own worker entry
- * points (11_worker_claim_submit.sql): tasker.claim_step_messages claims (enqueued → in_progress,
- * attempts + 1), tasker.submit_step_result hands the step back (→ enqueued_for_orchestration or
- * enqueued_as_error_for_orchestration, results stored, the result message sent to
- * orchestration_step_results with notify, the claimed message archived) — the queue hand-off, the
- * one that goes through this package's result processor.
+ * is not a dependency of this one, so steps are driven here, through shared's wrappers of the
+ * engine's own worker entry points (11_worker_claim_submit.sql): claimStepMessages claims
+ * (enqueued → in_progress, attempts + 1), submitStepResult hands the step back (→
+ * enqueued_for_orchestration or enqueued_as_error_for_orchestration, results stored, the result
+ * message sent to orchestration_step_results with notify, the claimed message archived) — the
+ * queue hand-off, the one that goes through this package's result processor.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ORCHESTRATION_STEP_RESULTS_QUEUE, sendWithNotify, workerQueueName } from '@tasker/shared';
+import {
+  type ClaimedStep,
+  claimStepMessages,
+  isClaimed,
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
+  type StepResult,
+  type SubmitStatus,
+  sendWithNotify,
+  submitStepResult,
+  workerQueueName,
+} from '@tasker/shared';
 import type pg from 'pg';
 
+export type { ClaimedStep } from '@tasker/shared';
+
 export type SimulatedOutcome = { ok: true; results?: unknown } | { ok: false; backoffSeconds?: number };
-
-export type ClaimedStep = {
-  msgId: string;
-  taskUuid: string;
-  stepUuid: string;
-  correlationId: string;
-  name: string;
-  /** the claim's fencing token, which the submit names */
-  attempt: number;
-};
-
-/** What tasker.submit_step_result says: handed back, fenced (taken over since) or stale (no longer in_progress). */
-export type SubmitStatus = 'submitted' | 'fenced' | 'stale';
-
-const CLAIM_SQL = `select msg_id, task_uuid, step_uuid, correlation_id, step_name, attempt
-  from tasker.claim_step_messages($1, 30, $2::integer) where outcome in ('claimed', 'reclaimed')`;
-
-const SUBMIT_SQL =
-  'select tasker.submit_step_result($1, $2::bigint, $3::uuid, $4::integer, $5, $6::jsonb, null, $7::integer) as status';
 
 /**
  * Claims up to `qty` visible messages of worker_<namespace>_queue; returns the steps claimed (a
  * message whose step may not run — cancelled, duplicate, finished — is archived by the claim).
  */
 export async function claimSteps(pool: pg.Pool, namespace: string, qty = 100): Promise<ClaimedStep[]> {
-  const { rows } = await pool.query<{
-    msg_id: string;
-    task_uuid: string;
-    step_uuid: string;
-    correlation_id: string;
-    step_name: string;
-    attempt: number;
-  }>(CLAIM_SQL, [workerQueueName(namespace), qty]);
-  return rows.map((row) => ({
-    msgId: row.msg_id,
-    taskUuid: row.task_uuid,
-    stepUuid: row.step_uuid,
-    correlationId: row.correlation_id,
-    name: row.step_name,
-    attempt: row.attempt,
-  }));
+  const claims = await claimStepMessages(pool, workerQueueName(namespace), {
+    visibilityTimeoutSeconds: 30,
+    qty,
+  });
+  return claims.filter(isClaimed);
 }
 
 /**
@@ -64,22 +46,20 @@ export async function claimSteps(pool: pg.Pool, namespace: string, qty = 100): P
  */
 export async function submitStep(
   pool: pg.Pool,
-  namespace: string,
   step: ClaimedStep,
   outcome: SimulatedOutcome = { ok: true },
   copies = 1,
 ): Promise<SubmitStatus> {
-  const { rows } = await pool.query<{ status: SubmitStatus }>(SUBMIT_SQL, [
-    workerQueueName(namespace),
-    step.msgId,
-    step.stepUuid,
-    step.attempt,
-    resultStatus(outcome),
-    JSON.stringify(outcome.ok ? (outcome.results ?? { ok: true }) : { error: 'simulated failure' }),
-    outcome.ok ? null : (outcome.backoffSeconds ?? null),
-  ]);
-  const status = rows[0]?.status;
-  if (status === undefined) throw new Error('tasker.submit_step_result returned no row');
+  const result: StepResult = outcome.ok
+    ? { state: 'completed', results: JSON.stringify(outcome.results ?? { ok: true }) }
+    : {
+        state: 'failed',
+        results: JSON.stringify({ error: 'simulated failure' }),
+        // true leaves the step's own retry policy in charge
+        retryable: true,
+        backoffSeconds: outcome.backoffSeconds,
+      };
+  const status = await submitStepResult(pool, step, result);
   for (let i = 1; i < copies; i++) await sendResult(pool, step, outcome);
   return status;
 }
@@ -121,8 +101,9 @@ export async function runSimulatedWorker(
     if (Date.now() > deadline) throw new Error(`simulated worker: not done after ${timeoutMs} ms`);
     const claimed = await claimSteps(pool, namespace);
     for (const step of claimed) {
-      const status = await submitStep(pool, namespace, step, decide(step));
-      if (status !== 'submitted') throw new Error(`simulated worker: ${step.name}'s submit was ${status}`);
+      const status = await submitStep(pool, step, decide(step));
+      if (status !== 'submitted')
+        throw new Error(`simulated worker: ${step.stepName}'s submit was ${status}`);
       executed++;
     }
     if (claimed.length === 0) await sleep(5);

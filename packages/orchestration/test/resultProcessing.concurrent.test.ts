@@ -22,11 +22,11 @@ test('scripted interleaving: left and right results of a diamond, B waits for A,
   const ns = diamondPattern.namespace;
   const [start] = await claimSteps(db.pool, ns);
   if (!start) throw new Error('start step not enqueued');
-  await submitStep(db.pool, ns, start);
+  await submitStep(db.pool, start);
   await processStepResult(db.pool, start.stepUuid);
   const branches = await claimSteps(db.pool, ns);
-  expect(branches.map((b) => b.name).sort()).toEqual(['diamond_branch_left', 'diamond_branch_right']);
-  for (const branch of branches) await submitStep(db.pool, ns, branch);
+  expect(branches.map((b) => b.stepName).sort()).toEqual(['diamond_branch_left', 'diamond_branch_right']);
+  for (const branch of branches) await submitStep(db.pool, branch);
   const [left, right] = branches;
   if (!left || !right) throw new Error('branches missing');
 
@@ -49,7 +49,7 @@ test('scripted interleaving: left and right results of a diamond, B waits for A,
     b.release();
   }
   const end = await claimSteps(db.pool, ns);
-  expect(end.map((s) => s.name)).toEqual(['diamond_end']);
+  expect(end.map((s) => s.stepName)).toEqual(['diamond_end']);
   expect(await taskState(db.pool, created.task.task_uuid)).toBe('steps_in_process');
   // the results were processed by hand above: drop their messages so the next test starts clean
   await db.pool.query("select pgmq.purge_queue('orchestration_step_results')");
@@ -99,7 +99,7 @@ describe('two orchestrators', () => {
       if (Date.now() > deadline) throw new Error('tasks did not complete');
       const claimed = await claimSteps(db.pool, ns);
       // every result message is sent twice: the second copy must be a no-op ('stale')
-      await Promise.all(claimed.map((step) => submitStep(db.pool, ns, step, { ok: true }, 2)));
+      await Promise.all(claimed.map((step) => submitStep(db.pool, step, { ok: true }, 2)));
       if (claimed.length === 0) await sleepValue(5, null);
     }
     const steps = TASKS * diamondPattern.steps.length;

@@ -65,7 +65,7 @@ test('a failure with a 1 s backoff waits, then the poller re-enqueues it and the
   const [first] = await claimSteps(db.pool, 'retry_tests');
   if (!first) throw new Error('flaky not enqueued');
   const failedAt = Date.now();
-  await submitStep(db.pool, 'retry_tests', first, { ok: false, backoffSeconds: 1 });
+  await submitStep(db.pool, first, { ok: false, backoffSeconds: 1 });
   await eventually(
     'the failure processed',
     async () => (await taskState(db.pool, uuid)) === 'waiting_for_retry',
@@ -131,7 +131,7 @@ test('a non-retryable step errors on its first failure', async () => {
   const uuid = await create('not_retryable');
   const [step] = await claimSteps(db.pool, 'retry_tests');
   if (!step) throw new Error('flaky not enqueued');
-  await submitStep(db.pool, 'retry_tests', step, { ok: false });
+  await submitStep(db.pool, step, { ok: false });
   await eventually('the task errors', async () => (await taskState(db.pool, uuid)) === 'error');
   expect(await stepRow(uuid, 'flaky')).toMatchObject({ state: 'error', attempts: 1 });
 });
