@@ -3,7 +3,7 @@
  * evaluation cycle (newly ready steps enqueued, finalization) and the archive of the result message,
  * in one statement and so one transaction.
  */
-import { type FinishedTaskState, isFinishedTaskState, type Queryable } from '@tasker/shared';
+import { type FinishedTaskState, isFinishedTaskState, type Queryable, queryRows } from '@tasker/shared';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
 
 export type ResultOutcome = 'completed' | 'retrying' | 'failed' | 'stale' | 'unknown_step';
@@ -48,7 +48,7 @@ export async function processStepResult(
   };
   return withSpan('result.process', attributes, async (span) => {
     const started = Date.now();
-    const { rows } = await db.query<ProcessedResult>({
+    const rows = await queryRows<ProcessedResult>(db, {
       ...(withNamespace
         ? { name: 'tasker_process_step_result_ns', text: PROCESS_WITH_NAMESPACE_SQL }
         : { name: 'tasker_process_step_result', text: PROCESS_SQL }),

@@ -3,6 +3,7 @@
  * passed (a retry whose backoff ran out; get_next_ready_tasks, SKIP LOCKED, so several
  * orchestrators share the work) and enqueues their ready steps.
  */
+import { queryRows } from '@tasker/shared';
 import type pg from 'pg';
 import type { OrchestrationMetrics } from '../metrics/metrics.ts';
 
@@ -44,7 +45,7 @@ export class RetryPoller {
 
   async #poll(): Promise<void> {
     try {
-      const { rows } = await this.#options.pool.query<{ tasks: number; enqueued: number }>({
+      const rows = await queryRows<{ tasks: number; enqueued: number }>(this.#options.pool, {
         name: 'tasker_enqueue_due_tasks',
         text: 'select tasks, enqueued from tasker.enqueue_due_tasks($1::integer)',
         values: [this.#options.batchSize ?? 50],

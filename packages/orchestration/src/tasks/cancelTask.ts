@@ -1,11 +1,11 @@
 /** Cancellation through tasker.cancel_task (10_result_processing.sql): the task and its cancellable steps. */
 
-import type { Queryable } from '@tasker/shared';
+import { type Queryable, queryRows } from '@tasker/shared';
 import type { CancelledTask } from '@tasker/shared/api';
 import { TaskNotCancellableError, TaskNotFoundError } from '../errors.ts';
 
 export async function cancelTask(db: Queryable, taskUuid: string): Promise<CancelledTask> {
-  const { rows } = await db.query<{ outcome: string; task_state: string; steps_cancelled: number }>({
+  const rows = await queryRows<{ outcome: string; task_state: string; steps_cancelled: number }>(db, {
     name: 'tasker_cancel_task',
     text: 'select outcome, task_state, steps_cancelled from tasker.cancel_task($1)',
     values: [taskUuid],

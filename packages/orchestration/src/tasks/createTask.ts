@@ -6,9 +6,9 @@
 import type { Span } from '@opentelemetry/api';
 import {
   type Queryable,
+  queryRows,
   DuplicateTaskError as SqlDuplicateTaskError,
   TemplateNotFoundError as SqlTemplateNotFoundError,
-  toTaskerError,
 } from '@tasker/shared';
 import type { CreateTaskRequest, StepSummary, Task } from '@tasker/shared/api';
 import { DuplicateTaskError, TemplateNotFoundError } from '../errors.ts';
@@ -66,11 +66,11 @@ const toCreation = (result: Extract<CreateResult, { created: true }>): TaskCreat
 });
 
 /**
- * What task creation raised, as the API answers it: shared's typed error for the SQLSTATE
- * (toTaskerError, the one map), and for the two creation's own codes the API's 404 / 409.
+ * What task creation raised, as the API answers it: the query arrives with shared's typed error for
+ * the SQLSTATE (queryRows → toTaskerError, the one map); creation's own two become the API's 404 /
+ * 409.
  */
-function creationError(error: unknown): unknown {
-  const typed = toTaskerError(error);
+function creationError(typed: unknown): unknown {
   if (typed instanceof SqlTemplateNotFoundError)
     // the SQL's own words, without its hint: the API's message gives the hint its own way
     return new TemplateNotFoundError(typed.cause instanceof Error ? typed.cause.message : typed.message, {
@@ -93,7 +93,7 @@ export async function createTasks(
   const tasks = inputs.map(createArguments);
   let results: Array<Extract<CreateResult, { created: true }>>;
   try {
-    const { rows } = await db.query<{ r: Array<Extract<CreateResult, { created: true }>> }>({
+    const rows = await queryRows<{ r: Array<Extract<CreateResult, { created: true }>> }>(db, {
       name: 'tasker_create_tasks',
       text: 'select tasker.create_tasks($1::jsonb) as r',
       values: [JSON.stringify(tasks)],
@@ -118,7 +118,7 @@ export async function createTask(db: Queryable, input: CreateTaskRequest): Promi
     const started = Date.now();
     let result: CreateResult;
     try {
-      const { rows } = await db.query<{ r: CreateResult }>({
+      const rows = await queryRows<{ r: CreateResult }>(db, {
         name: 'tasker_create_task',
         text: CREATE_SQL,
         values: [

@@ -1,6 +1,6 @@
 /** The step a task that ended in error failed at: its first step in error, in step order. */
 
-import type { Queryable } from '@tasker/shared';
+import { type Queryable, queryRows } from '@tasker/shared';
 import type { FailedStep } from '@tasker/shared/api';
 
 const FIRST_FAILED_STEP_SQL = `select s.workflow_step_uuid as step_uuid, ns.name, s.attempts
@@ -9,6 +9,6 @@ const FIRST_FAILED_STEP_SQL = `select s.workflow_step_uuid as step_uuid, ns.name
 
 /** The first step in error of the task, or null when none is. */
 export async function firstFailedStep(db: Queryable, taskUuid: string): Promise<FailedStep | null> {
-  const { rows } = await db.query<FailedStep>(FIRST_FAILED_STEP_SQL, [taskUuid]);
+  const rows = await queryRows<FailedStep>(db, { text: FIRST_FAILED_STEP_SQL, values: [taskUuid] });
   return rows[0] ?? null;
 }

@@ -3,7 +3,7 @@
  * tasker.get_task_execution_context says of it through shared's wrapper (taskExecutionContext), in
  * the API's words.
  */
-import { type Queryable, type TaskExecutionContext, taskExecutionContext } from '@tasker/shared';
+import { type Queryable, queryRows, type TaskExecutionContext, taskExecutionContext } from '@tasker/shared';
 import type { ExecutionContext, Task, TaskDetail, TaskState } from '@tasker/shared/api';
 import { TaskNotFoundError } from '../errors.ts';
 
@@ -20,8 +20,8 @@ const GET_TASK_SQL = `select ${TASK_VIEW_COLUMNS}, t.context from ${TASK_VIEW_FR
 
 export async function getTask(db: Queryable, taskUuid: string): Promise<TaskDetail> {
   // on a pool, both at once (two connections, one round trip's wait)
-  const [{ rows }, context] = await Promise.all([
-    db.query<Task & { context: TaskDetail['context'] }>({
+  const [rows, context] = await Promise.all([
+    queryRows<Task & { context: TaskDetail['context'] }>(db, {
       name: 'tasker_get_task',
       text: GET_TASK_SQL,
       values: [taskUuid],
@@ -53,7 +53,7 @@ function apiExecutionContext(context: TaskExecutionContext): ExecutionContext {
 
 /** The state of a task, or undefined if there is none. */
 export async function getTaskState(db: Queryable, taskUuid: string): Promise<TaskState | undefined> {
-  const { rows } = await db.query<{ state: TaskState }>({
+  const rows = await queryRows<{ state: TaskState }>(db, {
     name: 'tasker_get_task_state',
     text: 'select current_state as state from tasker.tasks where task_uuid = $1',
     values: [taskUuid],

@@ -1,6 +1,6 @@
 /** The workflow steps of one task with their readiness (tasker.get_step_readiness_status) and results. */
 
-import type { Queryable } from '@tasker/shared';
+import { type Queryable, queryRows } from '@tasker/shared';
 import type { WorkflowStep } from '@tasker/shared/api';
 import { TaskNotFoundError } from '../errors.ts';
 
@@ -12,14 +12,17 @@ const LIST_STEPS_SQL = `select r.workflow_step_uuid as step_uuid, r.name, r.hand
   order by r.workflow_step_uuid`;
 
 export async function listSteps(db: Queryable, taskUuid: string): Promise<WorkflowStep[]> {
-  const { rows } = await db.query<WorkflowStep>({
+  const rows = await queryRows<WorkflowStep>(db, {
     name: 'tasker_list_steps',
     text: LIST_STEPS_SQL,
     values: [taskUuid],
   });
   if (rows.length === 0) {
-    const exists = await db.query('select 1 from tasker.tasks where task_uuid = $1', [taskUuid]);
-    if (exists.rowCount === 0) throw new TaskNotFoundError(taskUuid);
+    const exists = await queryRows(db, {
+      text: 'select 1 from tasker.tasks where task_uuid = $1',
+      values: [taskUuid],
+    });
+    if (exists.length === 0) throw new TaskNotFoundError(taskUuid);
   }
   return rows;
 }

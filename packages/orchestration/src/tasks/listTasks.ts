@@ -1,6 +1,6 @@
 /** A page of tasks, newest first, optionally filtered by namespace and state. */
 
-import type { Queryable } from '@tasker/shared';
+import { type Queryable, queryRows } from '@tasker/shared';
 import type { ListTasksQuery, Task, TaskPage } from '@tasker/shared/api';
 import { TASK_VIEW_COLUMNS, TASK_VIEW_FROM } from './getTask.ts';
 
@@ -11,7 +11,7 @@ const LIST_SQL = `select ${TASK_VIEW_COLUMNS}
   limit $3 offset $4`;
 
 export async function listTasks(db: Queryable, query: ListTasksQuery): Promise<TaskPage> {
-  const { rows } = await db.query<Task>({
+  const rows = await queryRows<Task>(db, {
     name: 'tasker_list_tasks',
     text: LIST_SQL,
     values: [
