@@ -97,10 +97,27 @@ export function liveChildPids(): number[] {
   return [...live].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
 }
 
+/**
+ * The profiler flags `pnpm bench:profile` asks every child for (TASKER_CHILD_PROFILE: a JSON array
+ * of Node flags, e.g. `--cpu-prof`, `--cpu-prof-dir=…`), with the profile named after the child:
+ * `runner-<this pid>.<role>.<child pid>.cpuprofile`, so that bench:profile files it beside the
+ * profile of the bench process that started it. The CLIs exit through process.exit on SIGTERM,
+ * which is when V8 writes it.
+ */
+function profilerFlags(role: string): string[] {
+  const flags = JSON.parse(process.env.TASKER_CHILD_PROFILE ?? '[]') as string[];
+  if (!flags.includes('--cpu-prof')) return flags;
+  return [...flags, `--cpu-prof-name=runner-${process.pid}.${role.replace(/\W+/g, '-')}.\${pid}.cpuprofile`];
+}
+
 export async function spawnService(spec: ChildSpec): Promise<ChildService> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', GUARD, spec.script, ...spec.args], {
+  const node = ['--expose-gc', ...profilerFlags(spec.role), '--import', GUARD];
+  const child = spawn(process.execPath, [...node, spec.script, ...spec.args], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // the runner's own NODE_OPTIONS (a debugger's --inspect-brk, an editor's auto-attach --require,
+    // a --cpu-prof meant for the runner) would stall or litter every service: profiling is asked
+    // for explicitly, above
     env: { ...process.env, NODE_OPTIONS: '' },
   });
   live.add(child);
