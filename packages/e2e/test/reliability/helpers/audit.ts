@@ -73,6 +73,8 @@ export interface ExecutionAudit {
   duplicated: number;
   /** steps with no completed execution although complete (should be none) */
   missing: number;
+  /** steps that entered `complete` more than once (should be none) */
+  completedTwice: number;
   /** takeovers of an expired claim (in_progress → in_progress, reclaimed) */
   reclaims: number;
 }
@@ -86,7 +88,9 @@ export async function executionAudit(db: Queryable, namespace: string): Promise<
             and st.from_state = 'in_progress' and st.to_state = 'enqueued_for_orchestration') as completions,
          (select count(*) from tasker.workflow_step_transitions st
           where st.workflow_step_uuid = s.workflow_step_uuid
-            and st.from_state = 'in_progress' and st.to_state = 'in_progress') as reclaims
+            and st.from_state = 'in_progress' and st.to_state = 'in_progress') as reclaims,
+         (select count(*) from tasker.workflow_step_transitions st
+          where st.workflow_step_uuid = s.workflow_step_uuid and st.to_state = 'complete') as entered_complete
        from tasker.workflow_steps s
        join tasker.tasks t using (task_uuid) join tasker.named_tasks nt using (named_task_uuid)
        join tasker.task_namespaces ns using (task_namespace_uuid)
@@ -96,6 +100,7 @@ export async function executionAudit(db: Queryable, namespace: string): Promise<
        coalesce(sum(completions), 0)::int as completions,
        count(*) filter (where completions > 1)::int as duplicated,
        count(*) filter (where current_state = 'complete' and completions = 0)::int as missing,
+       count(*) filter (where entered_complete > 1)::int as "completedTwice",
        coalesce(sum(reclaims), 0)::int as reclaims
      from steps`,
     [namespace],
@@ -103,6 +108,16 @@ export async function executionAudit(db: Queryable, namespace: string): Promise<
   const audit = rows[0];
   if (!audit) throw new Error('no audit row');
   return audit;
+}
+
+/** The task uuids of `uuids` that no task row has (a task the API acknowledged and then lost). */
+export async function missingTasks(db: Queryable, uuids: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ task_uuid: string }>(
+    `select u.task_uuid::text from unnest($1::uuid[]) u(task_uuid)
+     where not exists (select from tasker.tasks t where t.task_uuid = u.task_uuid)`,
+    [uuids],
+  );
+  return rows.map((row) => row.task_uuid);
 }
 
 /** Messages still waiting (visible or hidden) in a queue; the name is checked before it reaches SQL. */

@@ -99,6 +99,8 @@ export interface WorkerArgs {
   visibilityTimeoutSeconds?: number;
   handlerTimeoutMs?: number;
   pollIntervalMs?: number;
+  /** how results reach orchestration (default: TASKER_RESULT_HANDOFF, else inline) */
+  resultHandoff?: 'inline' | 'queue';
 }
 
 export function startWorkerProcess(options: WorkerArgs): Promise<ServiceProcess> {
@@ -116,8 +118,8 @@ export function startWorkerProcess(options: WorkerArgs): Promise<ServiceProcess>
   if (options.handlerTimeoutMs !== undefined)
     args.push('--handler-timeout-ms', String(options.handlerTimeoutMs));
   if (options.pollIntervalMs !== undefined) args.push('--poll-interval-ms', String(options.pollIntervalMs));
-  // TASKER_RESULT_HANDOFF=inline runs these fault tests against the inline hand-off too
-  args.push('--result-handoff', resultHandoffFromEnv());
+  // TASKER_RESULT_HANDOFF=queue (CI's second run) runs these fault tests against the queue hand-off
+  args.push('--result-handoff', options.resultHandoff ?? resultHandoffFromEnv());
   // the fault tests' templates run the sleep handler
   args.push('--test-handlers');
   return spawnService('worker', args, (line) => {
