@@ -2243,7 +2243,10 @@ BEGIN
   FOR NO KEY UPDATE OF ws;
 
   IF NOT FOUND OR s.current_state <> 'in_progress' THEN
-    PERFORM pgmq.archive(queue_name, submit_step_result.msg_id);
+    -- an enqueued step waits for this message: the caller's claim was lost (see "Durability")
+    IF NOT FOUND OR s.current_state <> 'enqueued' THEN
+      PERFORM pgmq.archive(queue_name, submit_step_result.msg_id);
+    END IF;
     RETURN 'stale';
   END IF;
   IF s.attempts <> submit_step_result.attempt OR s.claim_msg_id IS DISTINCT FROM submit_step_result.msg_id THEN
@@ -2296,7 +2299,10 @@ BEGIN
   FOR NO KEY UPDATE;
 
   IF NOT FOUND OR s.current_state <> 'in_progress' THEN
-    PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
+    -- an enqueued step waits for this message: the caller's claim was lost (see "Durability")
+    IF NOT FOUND OR s.current_state <> 'enqueued' THEN
+      PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
+    END IF;
     RETURN 'stale';
   END IF;
   IF s.attempts <> submit_step_result_inline.attempt
@@ -2450,7 +2456,7 @@ COMMENT ON FUNCTION tasker.process_step_result(pg_catalog.uuid,pg_catalog.text,b
 
 COMMENT ON FUNCTION tasker.register_named_task(pg_catalog.jsonb) IS 'Registers a workflow template (namespace, named task, named steps, worker queue); idempotent for an identical template, TKR01 if the version exists with different steps. Returns the named_task_uuid.';
 
-COMMENT ON FUNCTION tasker.submit_step_result(pg_catalog.text,bigint,pg_catalog.uuid,integer,pg_catalog.text,pg_catalog.jsonb,boolean,integer) IS 'Hands a claimed step back: CAS in_progress → status under the caller''s attempt (fencing token), results stored, result message sent to orchestration_step_results with notify, claimed message archived. Returns submitted, fenced (taken over since) or stale (no longer in_progress; archived).';
+COMMENT ON FUNCTION tasker.submit_step_result(pg_catalog.text,bigint,pg_catalog.uuid,integer,pg_catalog.text,pg_catalog.jsonb,boolean,integer) IS 'Hands a claimed step back: CAS in_progress → status under the caller''s attempt (fencing token), results stored, result message sent to orchestration_step_results with notify, claimed message archived. Returns submitted, fenced (taken over since) or stale (no longer in_progress; archived, unless the step is enqueued: a claim lost in a crash, the message left for the next read).';
 
 COMMENT ON FUNCTION tasker.submit_step_result_inline(pg_catalog.text,bigint,pg_catalog.uuid,integer,pg_catalog.text,pg_catalog.jsonb,boolean,integer) IS 'submit_step_result, then process_step_result in the same transaction (no result message): the step is applied, newly ready steps enqueued, the task finalized; locks task then step. Returns submitted, fenced or stale.';
 

@@ -14,8 +14,11 @@
 -- true), i.e. SET LOCAL: the caller's transaction only). A server crash can lose the last few hundred
 -- ms of them, never half of one, and the lease recovers either loss: a lost claim leaves the step
 -- enqueued and its message visible again; a lost completion leaves the step in_progress, so its
--- message comes back after vt and the step is taken over. Saves a WAL flush (~0.4 ms here) on each
--- of the two round trips every step makes.
+-- message comes back after vt and the step is taken over. A worker that still holds a lost claim
+-- (its commit was acknowledged, then lost) and submits after the restart finds the step enqueued:
+-- the submit is stale and leaves the message, which is the step's delivery — the next read claims
+-- the step (archiving it, as for any other stale submit, left the step enqueued with no message:
+-- stuck). Saves a WAL flush (~0.4 ms here) on each of the two round trips every step makes.
 --
 -- Why the hot path is written this way: measured on one connection with pg_stat_statements
 -- (track = all), a step of the linear workflow cost 1.3 ms to claim and 2.7 ms to submit inline when
@@ -201,7 +204,9 @@ COMMENT ON FUNCTION tasker.claim_step_messages(text, integer, integer, text) IS
 -- archives the claimed message. Locks: the step row (FOR NO KEY UPDATE), the message row, and
 -- NOTIFY's commit lock. Returns 'submitted'; 'fenced' when another claim took the step over since
 -- (nothing changes, the message stays with its new holder); 'stale' when the step is no longer
--- in_progress or does not exist (the message is archived). Raises TKW01 for another status.
+-- in_progress or does not exist (the message is archived, unless the step is enqueued: then the
+-- caller's claim was lost in a crash and the message is the step's delivery, left for the next read).
+-- Raises TKW01 for another status.
 CREATE OR REPLACE FUNCTION tasker.submit_step_result(
   queue_name text, msg_id bigint, step_uuid uuid, attempt integer, status text, results jsonb,
   retryable boolean DEFAULT NULL, backoff_request_seconds integer DEFAULT NULL)
@@ -229,7 +234,10 @@ BEGIN
   FOR NO KEY UPDATE OF ws;
 
   IF NOT FOUND OR s.current_state <> 'in_progress' THEN
-    PERFORM pgmq.archive(queue_name, submit_step_result.msg_id);
+    -- an enqueued step waits for this message: the caller's claim was lost (see "Durability")
+    IF NOT FOUND OR s.current_state <> 'enqueued' THEN
+      PERFORM pgmq.archive(queue_name, submit_step_result.msg_id);
+    END IF;
     RETURN 'stale';
   END IF;
   IF s.attempts <> submit_step_result.attempt OR s.claim_msg_id IS DISTINCT FROM submit_step_result.msg_id THEN
@@ -253,7 +261,8 @@ $$;
 COMMENT ON FUNCTION tasker.submit_step_result(text, bigint, uuid, integer, text, jsonb, boolean, integer) IS
   'Hands a claimed step back: CAS in_progress → status under the caller''s attempt (fencing token), '
   'results stored, result message sent to orchestration_step_results with notify, claimed message '
-  'archived. Returns submitted, fenced (taken over since) or stale (no longer in_progress; archived).';
+  'archived. Returns submitted, fenced (taken over since) or stale (no longer in_progress; archived, '
+  'unless the step is enqueued: a claim lost in a crash, the message left for the next read).';
 
 -- submit_step_result_inline: as submit_step_result (same arguments, same 'submitted' / 'fenced' /
 -- 'stale' outcomes, TKW01 for another status), but instead of sending the result message it runs
@@ -295,7 +304,10 @@ BEGIN
   FOR NO KEY UPDATE;
 
   IF NOT FOUND OR s.current_state <> 'in_progress' THEN
-    PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
+    -- an enqueued step waits for this message: the caller's claim was lost (see "Durability")
+    IF NOT FOUND OR s.current_state <> 'enqueued' THEN
+      PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
+    END IF;
     RETURN 'stale';
   END IF;
   IF s.attempts <> submit_step_result_inline.attempt
