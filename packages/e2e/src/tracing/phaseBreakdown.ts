@@ -16,7 +16,7 @@
  * For a linear workflow the phases follow one another, so their sum approaches the end-to-end
  * latency; with parallel branches they overlap, and the sum exceeds it.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 export const PHASES = [
   'api create',

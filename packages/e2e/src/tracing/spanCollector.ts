@@ -1,18 +1,18 @@
 /**
- * Spans of the in-process services, kept in memory: BasicTracerProvider + SimpleSpanProcessor +
+ * Spans of the in-process services, kept in memory: TracerProvider + SimpleSpanProcessor +
  * InMemorySpanExporter, registered as the global tracer provider (orchestration and worker trace
  * through @opentelemetry/api, whose proxy tracers pick it up even though they were created first).
  * Collection is off until `start()`, so timed benches pay nothing but a flag check per span.
  */
 import { type Context, trace } from '@opentelemetry/api';
 import {
-  BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
   type Span,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 
 /** Forwards finished spans to `inner` only while switched on. */
 class SwitchedProcessor implements SpanProcessor {
@@ -49,8 +49,8 @@ let installed: SpanCollector | undefined;
 export function installSpanCollector(): SpanCollector {
   if (installed) return installed;
   const exporter = new InMemorySpanExporter();
-  const processor = new SwitchedProcessor(new SimpleSpanProcessor(exporter));
-  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const processor = new SwitchedProcessor(new SimpleSpanProcessor({ exporter }));
+  const provider = new TracerProvider({ spanProcessors: [processor] });
   if (!trace.setGlobalTracerProvider(provider))
     throw new Error('installSpanCollector: another global tracer provider is already registered');
   installed = {
