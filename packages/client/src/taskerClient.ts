@@ -2,9 +2,11 @@
  * The typed HTTP client of the orchestration API, on an undici Pool (keep-alive connections).
  *
  * Errors: an error status → TaskerHttpError (status and body); no connection after the bounded
- * retries → TaskerConnectionError. Retries happen only on connection errors: for every request when
- * the connection could not be made (the request was never sent), and for GET / DELETE also when
- * an established connection broke. Nothing else is retried.
+ * retries → TaskerConnectionError. Retries happen on connection errors — for every request when the
+ * connection could not be made (the request was never sent), and for GET / DELETE also when an
+ * established connection broke — and on a 503 that says it may be repeated, after its Retry-After:
+ * `overloaded` (admission control refused it, nothing was done) for every request,
+ * `database_unavailable` for GET / DELETE. Nothing else is retried.
  *
  * waitForCompletion holds a long-poll request (`GET /v1/tasks/:uuid/wait`) that the orchestrator
  * answers when its LISTEN hears the task's completion notification: no polling quantum.
@@ -188,8 +190,25 @@ export class TaskerClient {
           // keep the raw text (a proxy's HTML error page, say)
         }
       }
+      if (response.statusCode === 503 && attempt <= this.#retries && retriable503(method, parsed)) {
+        // the server said when to come back: nothing was done (overloaded), or the database is
+        // away and the request (not a POST, which might have committed) can be repeated
+        const seconds = Number(response.headers['retry-after']);
+        // ±50 % jitter: clients told the same Retry-After do not all come back in the same instant
+        const baseMs =
+          Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1000 : this.#retryDelayMs;
+        const delayMs = baseMs * (0.5 + Math.random());
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        continue;
+      }
       if (response.statusCode >= 400) throw new TaskerHttpError(method, path, response.statusCode, parsed);
       return parsed as T;
     }
   }
+}
+
+/** A 503 the client may repeat: admission control refused it (nothing was done), or a read or a cancel met an absent database. */
+function retriable503(method: Method, body: unknown): boolean {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return code === 'overloaded' || (method !== 'POST' && code === 'database_unavailable');
 }

@@ -8,6 +8,7 @@
  *                        [--notify in_transaction|after_commit] [--demo-templates]
  *                        [--api-keys-file F] [--api-keys LINES] [--jwt-public-key-file F]
  *                        [--jwt-issuer I] [--jwt-audience A] [--jwt-algorithm RS256] [--insecure-no-auth]
+ *                        [--max-in-flight 256]
  *
  * Authentication (http/auth/credentials.ts): API keys as hashed lines `<name> sha256:<hex>
  * <permission>[,…]` (permissions create, read, cancel, metrics, or *), from a file or
@@ -86,6 +87,13 @@ const options = parseServiceOptionsOrExit({
       description:
         "the JWTs' algorithm with a PEM key (default RS256; a JWK set accepts RS256, ES256, EdDSA)",
     },
+    'max-in-flight': {
+      type: 'integer',
+      min: 1,
+      valueName: 'N',
+      description:
+        'API requests that need the database let in at once; the next get 503 + Retry-After (default 256)',
+    },
     'insecure-no-auth': {
       type: 'boolean',
       description: 'INSECURE: serve without authentication on a non-loopback --host (logged as a warning)',
@@ -145,6 +153,7 @@ async function main(): Promise<void> {
   const service = await startOrchestration({
     ...(auth ? { auth } : {}),
     insecureNoAuth: options['insecure-no-auth'],
+    ...(options['max-in-flight'] !== undefined ? { maxInFlight: options['max-in-flight'] } : {}),
     databaseUrl: options['database-url'],
     port: options.port,
     host: options.host,

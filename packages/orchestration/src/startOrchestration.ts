@@ -47,6 +47,13 @@ export type OrchestrationOptions = {
   /** serve without authentication on a non-loopback address anyway (logged as a warning) */
   insecureNoAuth?: boolean;
   /**
+   * requests needing the database let in at once; the next is answered 503 with Retry-After, so
+   * overload never queues without bound (default 256, http/admission.ts)
+   */
+  maxInFlight?: number;
+  /** ms a request waits for a database connection before it is answered 503 (default 10,000) */
+  connectionTimeoutMs?: number;
+  /**
    * templates registered at start (default none; a test or bench that runs the built-in demo
    * workflows passes BUILTIN_TEMPLATES of @tasker/shared); more with registerTemplate()
    */
@@ -135,6 +142,7 @@ export async function startOrchestration(options: OrchestrationOptions): Promise
       ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
       readiness: () => readiness(pool, listener),
       ...(authenticator ? { authenticator } : {}),
+      ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     });
     await server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {
@@ -169,7 +177,13 @@ function openPools(options: OrchestrationOptions, onError: (error: Error) => voi
   };
   const afterCommit = options.notify === 'after_commit';
   const sessionOptions = afterCommit ? { options: NOTIFY_AFTER_COMMIT_OPTION } : {};
-  const pool = new pg.Pool({ ...connection, ...sessionOptions, max: options.poolSize ?? 20 });
+  const pool = new pg.Pool({
+    ...connection,
+    ...sessionOptions,
+    max: options.poolSize ?? 20,
+    // a request never waits without bound for a connection (answered 503 then, errorHandler.ts)
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+  });
   pool.on('error', onError);
   const pollerPool = afterCommit ? new pg.Pool({ ...connection, max: 2 }) : pool;
   if (pollerPool !== pool) pollerPool.on('error', onError);

@@ -52,6 +52,20 @@ function problemOf(issue: AjvIssue, schema: ConditionalSchema | undefined): stri
   }
 }
 
+/**
+ * The database cannot be reached or went away mid-request (connection refused or reset, the
+ * server shutting down or starting up, the pool's connection timeout): the request is answered
+ * 503 with Retry-After — the caller may try again — rather than 500, which would read as a bug.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated/.test(message);
+}
+
 /** The answer to `error`; `routeSchema` (the route's schema by part) words validation failures. */
 export function toErrorReply(
   error: unknown,
@@ -94,6 +108,16 @@ export function toErrorReply(
         error: { code: (fe.code ?? 'bad_request').toLowerCase(), message: fe.message ?? 'bad request' },
       },
     };
+  if (isDatabaseUnavailable(error))
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'database_unavailable',
+          message: 'the database is unavailable; retry later (GET /health/ready says when it is back)',
+        },
+      },
+    };
   return {
     status: 500,
     body: { error: { code: 'internal_error', message: 'internal error; see the server log' } },
@@ -102,6 +126,7 @@ export function toErrorReply(
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = toErrorReply(error, request.routeOptions.schema as Record<string, unknown>);
-  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  if (status >= 500 && status !== 503) request.log.error({ err: error }, 'request failed');
+  if (status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '1');
   void reply.code(status).send(body);
 }

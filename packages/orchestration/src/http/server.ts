@@ -9,8 +9,9 @@
  *   metricsRoutes  GET /metrics
  * What every route shares is set here, on the root, before the plugins are registered, and so
  * inherited by each of their contexts: the validator compiler, the error and not-found answers,
- * authentication (http/auth: who may call which route), and the two hooks (keep-alive at
- * shutdown, the request histogram).
+ * authentication (http/auth: who may call which route), admission control (admission.ts: a bounded
+ * number of database requests in flight, the rest answered 503 with Retry-After), and the two hooks
+ * (keep-alive at shutdown, the request histogram).
  * Every request and response shape is a schema of @tasker/shared/api: requests are validated
  * against them (validatorCompiler.ts), the handlers' types come from them (TypeBox type provider),
  * and the two hot routes' answers are serialized by the compiled serializer their schema gives.
@@ -21,6 +22,7 @@ import Fastify from 'fastify';
 import type pg from 'pg';
 import type { OrchestrationMetrics } from '../metrics/metrics.ts';
 import type { CompletionWaiters } from '../results/completionWaiters.ts';
+import { type Admission, installAdmission } from './admission.ts';
 import { installAuth } from './auth/authPlugin.ts';
 import type { Authenticator } from './auth/credentials.ts';
 import { errorHandler } from './errorHandler.ts';
@@ -52,7 +54,18 @@ export type ServerDeps = {
   logger?: boolean;
   /** checks every request's credential (http/auth); unset, the API answers without one */
   authenticator?: Authenticator;
+  /** requests needing the database let in at once, the rest answered 503 (admission.ts; default 256) */
+  maxInFlight?: number;
 };
+
+export const DEFAULT_MAX_IN_FLIGHT = 256;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** requests in flight and rejected by admission control (admission.ts) */
+    admission: Admission;
+  }
+}
 
 /** The API server; its routes' request and reply types come from the schemas of @tasker/shared/api. */
 export type ApiServer = ReturnType<typeof buildServer>;
@@ -65,6 +78,9 @@ export function buildServer(deps: ServerDeps) {
   app.setErrorHandler(errorHandler);
   // before any route: its onRoute hook must see them all, its onRequest hook guard them all
   installAuth(app, deps.authenticator);
+  // after authentication: a caller without a credential never takes a slot
+  const admission = installAdmission(app, { maxInFlight: deps.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
+  app.decorate('admission', admission);
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)
