@@ -1,11 +1,12 @@
 /** taskPhases against a hand-built trace of a two-step linear task (times in ms). */
+import { CORRELATION_ID_ATTRIBUTE } from '@tasker/shared';
 import { describe, expect, test } from 'vitest';
 import { groupByCorrelation, meanPhases, type SpanTimes, taskPhases } from '../src/index.ts';
 
 const hr = (msValue: number): [number, number] => [Math.floor(msValue / 1000), (msValue % 1000) * 1e6];
 const span = (name: string, start: number, end: number, correlation = 'c1'): SpanTimes => ({
   name,
-  attributes: { correlation_id: correlation },
+  attributes: { [CORRELATION_ID_ATTRIBUTE]: correlation },
   startTime: hr(start),
   endTime: hr(end),
 });
@@ -48,7 +49,7 @@ describe('taskPhases', () => {
     // create 0–4 (enqueue 2–4) | claim 5–6, handler 6–6.5, inline submit 6.5–8 | claim 9–10, …
     const inline = (start: number, end: number): SpanTimes => ({
       ...span('result.submit', start, end),
-      attributes: { correlation_id: 'c1', 'tasker.result_handoff': 'inline' },
+      attributes: { [CORRELATION_ID_ATTRIBUTE]: 'c1', 'tasker.result_handoff': 'inline' },
     });
     const phases = taskPhases([
       span('task.create', 1000, 1004),

@@ -8,7 +8,7 @@
  *                        [--notify in_transaction|after_commit] [--demo-templates]
  *                        [--api-keys-file F] [--api-keys LINES] [--jwt-public-key-file F]
  *                        [--jwt-issuer I] [--jwt-audience A] [--jwt-algorithm RS256] [--insecure-no-auth]
- *                        [--max-in-flight 256]
+ *                        [--max-in-flight 256] [--otlp-endpoint http://collector:4318]
  *
  * Authentication (http/auth/credentials.ts): API keys as hashed lines `<name> sha256:<hex>
  * <permission>[,…]` (permissions create, read, cancel, metrics, or *), from a file or
@@ -16,9 +16,13 @@
  * unauthenticated, which it only does on a loopback address unless --insecure-no-auth is given.
  * A key's hash: sha256:$(printf %s "$KEY" | sha256sum | cut -d' ' -f1).
  *
+ * Traces (startTelemetry.ts): exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+ * --otlp-endpoint), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_TRACES_EXPORTER says where; the other
+ * OTEL_* variables apply as the OpenTelemetry SDK defines them. See docs/tracing.md.
+ *
  * DATABASE_URL and PORT work as defaults. SIGTERM / SIGINT shut down gracefully: stop accepting,
- * finish in-flight requests and results, close the listener and the pool, exit 0. A usage error
- * exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
+ * finish in-flight requests and results, close the listener and the pool, export the last spans,
+ * exit 0. A usage error exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
  */
 import {
   BUILTIN_TEMPLATES,
@@ -29,6 +33,7 @@ import {
 import { OrchestrationConfigError } from './http/auth/authErrors.ts';
 import { type AuthSettings, parseApiKeys, readCredentialFile } from './http/auth/credentials.ts';
 import { startOrchestration } from './startOrchestration.ts';
+import { startTelemetry } from './startTelemetry.ts';
 
 const options = parseServiceOptionsOrExit({
   name: 'tasker-orchestration',
@@ -119,6 +124,7 @@ const options = parseServiceOptionsOrExit({
       description: 'the polling fallback of the result processor',
     },
     notify: commonServiceOptions.notify,
+    'otlp-endpoint': commonServiceOptions['otlp-endpoint'],
     'demo-templates': {
       type: 'boolean',
       description: 'register the built-in demo workflows (mathematical_sequence, diamond_pattern, …)',
@@ -150,6 +156,7 @@ async function authSettings(): Promise<AuthSettings | undefined> {
 async function main(): Promise<void> {
   let lost = false;
   const auth = await authSettings();
+  const telemetry = await startTelemetry(options['otlp-endpoint']);
   const service = await startOrchestration({
     ...(auth ? { auth } : {}),
     insecureNoAuth: options['insecure-no-auth'],
@@ -171,7 +178,7 @@ async function main(): Promise<void> {
     },
   });
   console.log(
-    `tasker-orchestration listening on ${service.url} (pid ${process.pid}; authentication ${auth ? [auth.apiKeys?.length ? `${auth.apiKeys.length} API key(s)` : '', auth.jwt ? 'JWT' : ''].filter(Boolean).join(' + ') : 'off'})`,
+    `tasker-orchestration listening on ${service.url} (pid ${process.pid}; authentication ${auth ? [auth.apiKeys?.length ? `${auth.apiKeys.length} API key(s)` : '', auth.jwt ? 'JWT' : ''].filter(Boolean).join(' + ') : 'off'}; traces ${telemetry ? `to ${telemetry.destination}` : 'off'})`,
   );
 
   let stopping = false;
@@ -179,7 +186,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`tasker-orchestration: ${signal}, shutting down`);
-    service.close().then(
+    (async () => {
+      await service.close();
+      await telemetry?.shutdown();
+    })().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error('tasker-orchestration: shutdown failed', error);

@@ -175,6 +175,7 @@ export {
   transitionStepState,
   transitionTaskState,
 } from './tasks/transitionState.ts';
+export { CORRELATION_ID_ATTRIBUTE, tracesExportConfigured } from './telemetry/tracesExport.ts';
 export {
   ARITHMETIC_HANDLERS,
   type ArithmeticHandler,

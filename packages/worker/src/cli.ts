@@ -6,11 +6,16 @@
  *                 [--host 127.0.0.1] [--pool-size N] [--visibility-timeout 30]
  *                 [--handler-timeout-ms 25000] [--poll-interval-ms 1000] [--handler-threads N]
  *                 [--result-handoff queue|inline] [--notify in_transaction|after_commit]
- *                 [--test-handlers] [--insecure-no-auth]
+ *                 [--test-handlers] [--insecure-no-auth] [--otlp-endpoint http://collector:4318]
  *
  * DATABASE_URL is used when --database-url is absent. /health and /metrics are served on --port
  * (0 = any free port; the chosen one is printed). SIGTERM / SIGINT: stop claiming, finish the steps
- * in flight, exit 0. A usage error exits 2 (USAGE_EXIT_CODE), naming the flag or variable at fault.
+ * in flight, export the last spans, exit 0. A usage error exits 2 (USAGE_EXIT_CODE), naming the flag
+ * or variable at fault.
+ *
+ * Traces (startTelemetry.ts): exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT (or
+ * --otlp-endpoint), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_TRACES_EXPORTER says where; the other
+ * OTEL_* variables apply as the OpenTelemetry SDK defines them. See docs/tracing.md.
  */
 import {
   commonServiceOptions,
@@ -21,6 +26,7 @@ import {
 import { createHandlerRegistry } from './handlers/handlerRegistry.ts';
 import { TEST_HANDLERS, TEST_HANDLERS_MODULE } from './handlers/testHandlers.ts';
 import { startHealthServer } from './http/healthServer.ts';
+import { startTelemetry } from './startTelemetry.ts';
 import { startWorker } from './worker/worker.ts';
 
 const options = parseServiceOptionsOrExit({
@@ -93,6 +99,7 @@ const options = parseServiceOptionsOrExit({
         'how results reach orchestration: inline (the worker applies them and runs the next steps) or queue (through orchestration_step_results)',
     },
     notify: commonServiceOptions.notify,
+    'otlp-endpoint': commonServiceOptions['otlp-endpoint'],
     'test-handlers': {
       type: 'boolean',
       description:
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
   let lost = false;
   const threads = options['handler-threads'];
   const testHandlers = options['test-handlers'];
+  const telemetry = await startTelemetry(options['otlp-endpoint']);
   const worker = await startWorker({
     connectionString: options['database-url'],
     namespaces: options.namespaces,
@@ -146,6 +154,7 @@ async function main(): Promise<void> {
       port: http.port,
       pid: process.pid,
       ...(threads === undefined ? {} : { handler_threads: threads }),
+      traces: telemetry?.destination ?? 'off',
     }),
   );
   let stopping = false;
@@ -156,6 +165,7 @@ async function main(): Promise<void> {
     void (async () => {
       await worker.close();
       await http.close();
+      await telemetry?.shutdown();
       console.log(
         JSON.stringify({ event: 'stopped', ...worker.metrics.skipped, completed: worker.metrics.completed }),
       );

@@ -1,7 +1,8 @@
 /**
  * The worker's spans through @opentelemetry/api, captured by a minimal recording TracerProvider
  * (no SDK): one step yields step.claim, handler.execute and result.submit, each with
- * correlation_id, task_uuid and step_uuid; the latter two are children of step.claim.
+ * tasker.correlation_id, tasker.task_uuid and tasker.step_uuid; the latter two are children of
+ * step.claim.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -15,6 +16,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { useTestDatabase } from '@tasker/bench-kit';
+import { CORRELATION_ID_ATTRIBUTE } from '@tasker/shared';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startWorker } from '../src/index.ts';
 import { eventually, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
@@ -96,7 +98,11 @@ test('one step: step.claim, handler.execute and result.submit with the step iden
     await eventually(async () =>
       recorded.some((s) => s.name === 'result.submit' && s.ended) ? true : undefined,
     );
-    const ids = { correlation_id: task.correlationId, task_uuid: task.taskUuid, step_uuid: step };
+    const ids = {
+      [CORRELATION_ID_ATTRIBUTE]: task.correlationId,
+      'tasker.task_uuid': task.taskUuid,
+      'tasker.step_uuid': step,
+    };
     const byName = new Map(recorded.map((span) => [span.name, span]));
     expect([...byName.keys()].sort()).toEqual(['handler.execute', 'result.submit', 'step.claim']);
     for (const span of byName.values()) {

@@ -1,6 +1,7 @@
 /**
- * Where one task's time goes, from its spans (grouped by the correlation_id attribute every tasker
- * span carries). Phases, in a step's order; each is summed over the task's spans:
+ * Where one task's time goes, from its spans (grouped by the correlation id every tasker span
+ * carries, CORRELATION_ID_ATTRIBUTE), wherever they were collected: in memory in this process
+ * (spanCollector.ts) or received over OTLP from the services' processes (otlpReceiver.ts). Phases, in a step's order; each is summed over the task's spans:
  *   api create         task.create minus its steps.enqueue child
  *   enqueue            steps.enqueue (at creation and after each result)
  *   queue wait         a step.claim's start minus the end of the latest steps.enqueue before it (or
@@ -17,6 +18,7 @@
  * latency; with parallel branches they overlap, and the sum exceeds it.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { CORRELATION_ID_ATTRIBUTE } from '@tasker/shared';
 
 export const PHASES = [
   'api create',
@@ -42,7 +44,7 @@ export function groupByCorrelation<T extends Pick<SpanTimes, 'attributes'>>(
 ): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const span of spans) {
-    const id = span.attributes.correlation_id;
+    const id = span.attributes[CORRELATION_ID_ATTRIBUTE];
     if (typeof id !== 'string') continue;
     const group = groups.get(id);
     if (group) group.push(span);

@@ -3,7 +3,13 @@
  * evaluation cycle (newly ready steps enqueued, finalization) and the archive of the result message,
  * in one statement and so one transaction.
  */
-import { type FinishedTaskState, isFinishedTaskState, type Queryable, queryRows } from '@tasker/shared';
+import {
+  CORRELATION_ID_ATTRIBUTE,
+  type FinishedTaskState,
+  isFinishedTaskState,
+  type Queryable,
+  queryRows,
+} from '@tasker/shared';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
 
 export type ResultOutcome = 'completed' | 'retrying' | 'failed' | 'stale' | 'unknown_step';
@@ -43,8 +49,8 @@ export async function processStepResult(
   { withNamespace = false }: { withNamespace?: boolean } = {},
 ): Promise<ProcessedResult> {
   const attributes = {
-    step_uuid: stepUuid,
-    ...(message?.correlationId ? { correlation_id: message.correlationId } : {}),
+    'tasker.step_uuid': stepUuid,
+    ...(message?.correlationId ? { [CORRELATION_ID_ATTRIBUTE]: message.correlationId } : {}),
   };
   return withSpan('result.process', attributes, async (span) => {
     const started = Date.now();
@@ -62,9 +68,9 @@ export async function processStepResult(
     span.setAttributes({
       'tasker.outcome': result.outcome,
       'tasker.steps_enqueued': result.enqueued,
-      ...(result.task_uuid ? { task_uuid: result.task_uuid } : {}),
+      ...(result.task_uuid ? { 'tasker.task_uuid': result.task_uuid } : {}),
     });
-    const ids = { ...attributes, ...(result.task_uuid ? { task_uuid: result.task_uuid } : {}) };
+    const ids = { ...attributes, ...(result.task_uuid ? { 'tasker.task_uuid': result.task_uuid } : {}) };
     const enqueueMs = result.discovery_ms + result.mark_ms + result.publish_ms;
     if (result.enqueued > 0)
       recordChildSpan(span, 'steps.enqueue', started, Math.max(0, elapsed - enqueueMs), enqueueMs, {

@@ -5,6 +5,7 @@
  */
 import type { Span } from '@opentelemetry/api';
 import {
+  CORRELATION_ID_ATTRIBUTE,
   type Queryable,
   queryRows,
   DuplicateTaskError as SqlDuplicateTaskError,
@@ -111,7 +112,7 @@ export async function createTask(db: Queryable, input: CreateTaskRequest): Promi
   const attributes = {
     'tasker.namespace': input.namespace,
     'tasker.task_name': input.name,
-    ...(input.correlation_id ? { correlation_id: input.correlation_id } : {}),
+    ...(input.correlation_id ? { [CORRELATION_ID_ATTRIBUTE]: input.correlation_id } : {}),
   };
   return withSpan('task.create', attributes, async (span) => {
     const a = createArguments(input);
@@ -150,7 +151,10 @@ export async function createTask(db: Queryable, input: CreateTaskRequest): Promi
 function annotate(span: Span, started: number, result: Extract<CreateResult, { created: true }>): void {
   // a span that does not record (no SDK registered) would drop the attributes: not built
   if (!span.isRecording()) return;
-  const ids = { task_uuid: result.task.task_uuid, correlation_id: result.task.correlation_id };
+  const ids = {
+    'tasker.task_uuid': result.task.task_uuid,
+    [CORRELATION_ID_ATTRIBUTE]: result.task.correlation_id,
+  };
   span.setAttributes({
     ...ids,
     'tasker.steps': result.steps.length,

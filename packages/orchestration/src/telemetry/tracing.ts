@@ -1,7 +1,9 @@
 /**
  * Spans of the orchestration service through @opentelemetry/api only: without an SDK registered by
  * the host process they are no-ops. Names and attributes follow /work/shared/design.md:
- * task.create, steps.enqueue, result.process, task.finalize, with correlation_id and task_uuid.
+ * task.create, steps.enqueue, result.process, task.finalize, each with the task's correlation id
+ * (tasker.correlation_id, CORRELATION_ID_ATTRIBUTE) and tasker.task_uuid (result.process: also
+ * tasker.step_uuid). A service process exports them when configured (startTelemetry.ts).
  *
  * steps.enqueue and task.finalize happen inside one SQL statement; their spans are placed inside
  * the parent's time window from the phase durations PostgreSQL measured (clock_timestamp deltas).

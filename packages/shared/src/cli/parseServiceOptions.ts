@@ -241,4 +241,11 @@ export const commonServiceOptions = {
     default: 'in_transaction',
     description: 'when wake-ups are sent',
   },
+  'otlp-endpoint': {
+    type: 'string',
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    valueName: 'URL',
+    description:
+      'export spans over OTLP/HTTP to this base URL (/v1/traces appended); the other OTEL_* variables apply',
+  },
 } as const satisfies Record<string, OptionSpec>;

@@ -1,10 +1,12 @@
 /**
  * The worker's OpenTelemetry spans, through @opentelemetry/api only (a no-op until the embedding
- * process registers an SDK): step.claim, handler.execute, result.submit, each with correlation_id,
- * task_uuid and step_uuid. handler.execute and result.submit are children of the step's step.claim.
+ * process registers an SDK, as tasker-worker does when configured: startTelemetry.ts): step.claim,
+ * handler.execute, result.submit, each with the task's correlation id (tasker.correlation_id,
+ * CORRELATION_ID_ATTRIBUTE), tasker.task_uuid and tasker.step_uuid. handler.execute and
+ * result.submit are children of the step's step.claim.
  */
 import { type Attributes, type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ClaimedStep } from '@tasker/shared';
+import { type ClaimedStep, CORRELATION_ID_ATTRIBUTE } from '@tasker/shared';
 
 export const tracer = trace.getTracer('@tasker/worker');
 
@@ -13,9 +15,9 @@ export const epochMs = (perfNow: number): number => performance.timeOrigin + per
 
 export function stepAttributes(step: ClaimedStep): Attributes {
   return {
-    correlation_id: step.correlationId,
-    task_uuid: step.taskUuid,
-    step_uuid: step.stepUuid,
+    [CORRELATION_ID_ATTRIBUTE]: step.correlationId,
+    'tasker.task_uuid': step.taskUuid,
+    'tasker.step_uuid': step.stepUuid,
     'tasker.step_name': step.stepName,
     'tasker.handler': step.handler,
     'tasker.attempt': step.attempt,
