@@ -75,10 +75,13 @@ export function categorize(frame: CpuProfileNode['callFrame']): ProfileCategory 
   return 'other';
 }
 
-export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary {
+/**
+ * Self time (µs) per node id: sample i is charged the interval until the next sample
+ * (timeDeltas[i + 1]); a profile without samples spreads its duration over the hit counts.
+ */
+export function selfTimeUs(profile: CpuProfile): Map<number, number> {
   const selfUs = new Map<number, number>();
   if (profile.samples?.length && profile.timeDeltas?.length === profile.samples.length) {
-    // sample i was taken timeDeltas[i + 1] before the next one: attribute that interval to it
     for (let i = 0; i < profile.samples.length; i++) {
       const id = profile.samples[i] as number;
       const dt = profile.timeDeltas[i + 1] ?? 0;
@@ -89,6 +92,24 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
     const interval = (profile.endTime - profile.startTime) / hits;
     for (const node of profile.nodes) selfUs.set(node.id, (node.hitCount ?? 0) * interval);
   }
+  return selfUs;
+}
+
+/**
+ * A frame's script, the same in every checkout: `packages/<name>/…` for ours, `<package>/…` for a
+ * dependency (no store path, no version), `node:…` for builtins, `(native)` without a URL; no
+ * query (Vitest imports a bench file as `….bench.ts?vitest=<time>`).
+ */
+export function scriptOf(url: string): string {
+  if (!url) return '(native)';
+  return url
+    .replace(/^.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '')
+    .replace(/^file:\/\/.*\/packages\//, 'packages/')
+    .replace(/\?.*$/, '');
+}
+
+export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary {
+  const selfUs = selfTimeUs(profile);
   const byCategory: Record<ProfileCategory, number> = {
     idle: 0,
     'pg-driver': 0,
@@ -109,9 +130,7 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
     const category = categorize(node.callFrame);
     byCategory[category] += ms;
     const { functionName, url, lineNumber } = node.callFrame;
-    const location = url
-      ? `${url.replace(/^.*\/node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*\/packages\//, 'packages/')}:${lineNumber + 1}`
-      : '(native)';
+    const location = url ? `${scriptOf(url)}:${lineNumber + 1}` : '(native)';
     const name = functionName || '(anonymous)';
     const id = `${name} ${location}`;
     const entry = byFunction.get(id) ?? { name, location, category, selfMs: 0 };
