@@ -54,6 +54,30 @@ test('pull requests: bench:ab against the target branch, then one comment update
   expect(job.permissions?.['pull-requests']).toBe('write');
 });
 
+test('pull requests: CPU profiles of some benches against the target branch, kept as an artifact', () => {
+  const job = Object.values(workflow.jobs).find((j) => j.if?.includes("'pull_request'"));
+  expect(job).toBeDefined();
+  if (!job) return;
+  const profile = job.steps.findIndex((s) =>
+    /bench:profile --base origin\/\$\{\{ github\.base_ref \}\} \w/.test(s.run ?? ''),
+  );
+  expect(profile).toBeGreaterThanOrEqual(0);
+  const upload = job.steps.findIndex(
+    (s) =>
+      s.uses?.startsWith('actions/upload-artifact') &&
+      String(s.with?.path).includes('tmp/benchmarks/profiles/'),
+  );
+  expect(upload).toBeGreaterThan(profile);
+  // the same major as the workflow's other uploads
+  const majors = new Set(
+    Object.values(workflow.jobs)
+      .flatMap((j) => j.steps)
+      .filter((s) => s.uses?.startsWith('actions/upload-artifact'))
+      .map((s) => s.uses),
+  );
+  expect(majors.size).toBe(1);
+});
+
 test('pushes to main: a full run saved as baseline "main", history kept across runs', () => {
   const job = Object.values(workflow.jobs).find((j) => j.if?.includes("'push'"));
   expect(job).toBeDefined();
