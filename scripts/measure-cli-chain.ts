@@ -10,7 +10,7 @@
  *      --demo-templates` (installs PGMQ, applies the migrations, registers the built-in templates,
  *      then serves the HTTP API),
  *      then `tasker-worker --namespaces linear_workflow --result-handoff <hand-off>`; each is ready
- *      when it prints its ready line (e2e's spawnService: `node --import childGuard.ts <cli.ts>`,
+ *      when it prints its ready line (e2e's spawnChildService: `node --import childGuard.ts <cli.ts>`,
  *      the guard only makes a child stop itself when this process is gone)
  *   3. graphile-worker 0.18 in this process, through its programmatic `run()` (e2e's
  *      graphileWorkerPeer: LISTEN/NOTIFY, concurrency 10, no local queue), on the same database
@@ -27,12 +27,11 @@
  * graphile-worker sample: add job 1 of a chain whose every job adds the next, until job 4 ran.
  *
  * Everything started is stopped at the end, on failure and on Ctrl-C / SIGTERM: the children
- * (SIGTERM, then SIGKILL after 10 s; on a signal spawnService SIGKILLs them at once), graphile-worker,
+ * (SIGTERM, then SIGKILL after 10 s; on a signal the spawner SIGKILLs them at once), graphile-worker,
  * the server and its data directory.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { resolveCommit } from '../packages/bench-kit/src/ab/worktree.ts';
@@ -46,7 +45,8 @@ import { type SampleSummary, summarizeSamples } from '../packages/bench-kit/src/
 import { TaskerClient } from '../packages/client/src/index.ts';
 import { startGraphileWorkerPeer } from '../packages/e2e/src/peers/graphileWorkerPeer.ts';
 import type { Peer } from '../packages/e2e/src/peers/signals.ts';
-import { type ChildService, spawnService } from '../packages/e2e/src/system/childProcesses.ts';
+import { type ChildService, spawnChildService } from '../packages/e2e/src/system/childProcesses.ts';
+import { ORCHESTRATION_CLI, WORKER_CLI } from '../packages/e2e/src/system/serviceClis.ts';
 import { expectedFinalResult, mathematicalSequence } from '../packages/shared/src/index.ts';
 
 /** chains per block, per system */
@@ -62,8 +62,6 @@ const CHAIN_TIMEOUT_MS = 30_000;
 /** worker concurrency; graphile-worker's peer uses 10 too */
 const WORKER_CONCURRENCY = 10;
 const DATABASE = 'cli_chain';
-const ORCHESTRATION_CLI = fileURLToPath(new URL('../packages/orchestration/src/cli.ts', import.meta.url));
-const WORKER_CLI = fileURLToPath(new URL('../packages/worker/src/cli.ts', import.meta.url));
 const HANDOFFS = ['inline', 'queue'] as const;
 type Handoff = (typeof HANDOFFS)[number];
 
@@ -307,7 +305,7 @@ function cleanup(): Promise<void> {
 }
 
 /**
- * Ctrl-C and SIGTERM: stop everything, then exit 130 / 143. On (not once): spawnService's own handler
+ * Ctrl-C and SIGTERM: stop everything, then exit 130 / 143. On (not once): the spawner's own handler
  * SIGKILLs the children and raises the signal again, which must find this one still listening.
  */
 let signalled = false;
@@ -355,9 +353,9 @@ try {
   });
   console.log(`database: ${server.description}`);
 
-  const orchestration = await spawnService({
+  const orchestration = await spawnChildService({
     role: 'tasker-orchestration',
-    script: ORCHESTRATION_CLI,
+    ...ORCHESTRATION_CLI,
     args: [
       '--database-url',
       databaseUrl,
@@ -368,12 +366,11 @@ try {
       '--host',
       '127.0.0.1',
     ],
-    ready: /listening on (http:\/\/\S+)/,
   });
   children.push(orchestration);
-  const worker = await spawnService({
+  const worker = await spawnChildService({
     role: 'tasker-worker',
-    script: WORKER_CLI,
+    ...WORKER_CLI,
     args: [
       '--database-url',
       databaseUrl,
@@ -388,7 +385,6 @@ try {
       '--host',
       '127.0.0.1',
     ],
-    ready: /"event":"started".*"port":(\d+)/,
   });
   children.push(worker);
   console.log(
@@ -410,7 +406,7 @@ try {
   );
   const samples = await alternateBlocks(contenders, options);
   for (const child of children)
-    if (child.exited) throw new Error(`${child.role} (pid ${child.pid}) exited during the run`);
+    if (child.hasExited) throw new Error(`${child.role} (pid ${child.pid}) exited during the run`);
 
   const [tasker, peer] = contenders.map((contender) => samples.get(contender.name) ?? []) as [
     number[],

@@ -1,15 +1,13 @@
 /** @tasker/e2e: the system runner (in-process, cluster, remote), trace breakdowns and load shapes. */
-export {
-  ChildProcessError,
-  ServiceUnavailableError,
-  SystemError,
-  UnsupportedInModeError,
-} from './errors.ts';
+
+// the children every spawned service is tracked among (cluster children included), for the cost meter
+export { liveChildPids } from '@tasker/shared/testing';
+export { ChildProcessError, UnsupportedInModeError } from './errors.ts';
 export { type AwaitTasksOptions, awaitTasksComplete } from './load/awaitTasks.ts';
 export { createTasks, type TaskRef } from './load/createTasks.ts';
 export { arrivalSchedule, type OpenLoopResult, runOpenLoop } from './load/openLoop.ts';
 export { type TaskVerification, verifyTasks } from './load/verifyTasks.ts';
-export { childStartUpCpuMs, liveChildPids } from './system/childProcesses.ts';
+export { childStartUpCpuMs } from './system/childProcesses.ts';
 export type { ProcessMemory } from './system/memoryProtocol.ts';
 export {
   checkRemoteHealth,

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { spawnService } from '../src/system/childProcesses.ts';
+import { spawnChildService } from '../src/system/childProcesses.ts';
 
 let dir: string;
 let script: string;
@@ -38,7 +38,7 @@ const spec = () => ({ role: 'worker 2', script, args: [], ready: /^ready (.*)$/ 
 test('a child asked to profile writes <runner>.<role>.<pid>.cpuprofile when it stops', async () => {
   const out = join(dir, 'profiles');
   process.env.TASKER_CHILD_PROFILE = JSON.stringify(['--cpu-prof', `--cpu-prof-dir=${out}`]);
-  const child = await spawnService(spec());
+  const child = await spawnChildService(spec());
   expect(JSON.parse(child.readyValue)).toContain('--cpu-prof');
   await child.stop();
 
@@ -51,7 +51,7 @@ test('a child asked to profile writes <runner>.<role>.<pid>.cpuprofile when it s
 
 test('without TASKER_CHILD_PROFILE a child starts without a profiler', async () => {
   delete process.env.TASKER_CHILD_PROFILE;
-  const child = await spawnService(spec());
+  const child = await spawnChildService(spec());
   await child.stop();
   const execArgv = JSON.parse(child.readyValue) as string[];
   expect(execArgv).toContain('--expose-gc');

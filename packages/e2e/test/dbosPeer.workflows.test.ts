@@ -8,11 +8,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@tasker/bench-kit';
+import { eventually } from '@tasker/shared/testing';
 import pg from 'pg';
 import { expect, test } from 'vitest';
 import { startDbosPeers } from '../src/peers/dbosPeer.ts';
 import type { Peer } from '../src/peers/signals.ts';
-import { eventually, otherSessions } from './helpers.ts';
+import { otherSessions } from './helpers.ts';
 
 const db = useTestDatabase();
 const BURN_DOWN = 25;
@@ -60,7 +61,9 @@ async function databasesBesidesOurs(): Promise<string[]> {
 }
 
 async function expectReleased(before: number) {
-  expect(await eventually(async () => (await otherSessions(db.connectionString)) === before)).toBe(true);
+  await eventually('every connection of the peers to be released', async () => {
+    return (await otherSessions(db.connectionString)) === before;
+  });
 }
 
 test('direct and queued: a chain, a diamond and a burn-down complete, each exactly once; stop() releases every connection', {
@@ -89,12 +92,10 @@ test('direct and queued: a chain, a diamond and a burn-down complete, each exact
     }
     // each workflow ran to SUCCESS once: the queued ones on peer_queue (with the start-up probe),
     // the direct ones on no queue
-    expect(
-      await eventually(async () => {
-        const byName = await workflowsByName();
-        return Object.values(byName).every(({ n, succeeded }) => n === succeeded);
-      }),
-    ).toBe(true);
+    await eventually('every workflow to have succeeded', async () => {
+      const byName = await workflowsByName();
+      return Object.values(byName).every(({ n, succeeded }) => n === succeeded);
+    });
     expect(await workflowsByName()).toEqual({
       'peer_chain direct': { n: 1, succeeded: 1 },
       'peer_chain peer_queue': { n: 1, succeeded: 1 },

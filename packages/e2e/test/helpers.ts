@@ -1,6 +1,6 @@
 /**
- * Test helpers: connections to a database besides our own, a bounded wait for a condition, a task
- * run and checked against the template's predicted results, and claims counted per step.
+ * Test helpers: connections to a database besides our own, a task run and checked against the
+ * template's predicted results, and claims counted per step.
  */
 import { type ArithmeticContext, expectedResults, type WorkflowTemplate } from '@tasker/shared';
 import pg from 'pg';
@@ -19,16 +19,6 @@ export async function otherSessions(connectionString: string): Promise<number> {
     return rows[0]?.n ?? -1;
   } finally {
     await client.end();
-  }
-}
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (performance.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

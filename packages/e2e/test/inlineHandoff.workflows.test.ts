@@ -8,7 +8,7 @@
  * TASKER_RESULT_HANDOFF=queue.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
-import { BUILTIN_TEMPLATES } from '@tasker/shared';
+import { BUILTIN_TEMPLATES, ORCHESTRATION_STEP_RESULTS_QUEUE } from '@tasker/shared';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTasks, startSystem, type TaskerSystem } from '../src/index.ts';
 import { claimsPerStep, expectPredictedResults } from './helpers.ts';
@@ -18,8 +18,8 @@ let system: TaskerSystem;
 
 async function resultMessagesEver(): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
-    `select ((select count(*) from pgmq.q_orchestration_step_results)
-           + (select count(*) from pgmq.a_orchestration_step_results))::int as n`,
+    `select ((select count(*) from pgmq.q_${ORCHESTRATION_STEP_RESULTS_QUEUE})
+           + (select count(*) from pgmq.a_${ORCHESTRATION_STEP_RESULTS_QUEUE}))::int as n`,
   );
   return rows[0]?.n ?? -1;
 }

@@ -6,17 +6,12 @@
  */
 import { createServer } from 'node:net';
 import { useTestDatabase } from '@tasker/bench-kit';
-import { mathematicalSequence } from '@tasker/shared';
+import { mathematicalSequence, ServiceUnavailableError } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
-import {
-  checkRemoteHealth,
-  liveChildPids,
-  remoteTargetFromEnv,
-  ServiceUnavailableError,
-  startSystem,
-} from '../src/index.ts';
-import { eventually, isAlive, otherSessions } from './helpers.ts';
+import { checkRemoteHealth, liveChildPids, remoteTargetFromEnv, startSystem } from '../src/index.ts';
+import { isAlive, otherSessions } from './helpers.ts';
 
 const db = useTestDatabase();
 
@@ -101,7 +96,9 @@ describe.each(['in-process', 'cluster'] as const)('%s', (mode) => {
     }
     expect(liveChildPids()).toEqual([]);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
-    expect(await eventually(async () => (await otherSessions(db.connectionString)) === before)).toBe(true);
+    await eventually('the sessions to be back to those before', async () => {
+      return (await otherSessions(db.connectionString)) === before;
+    });
     for (const url of system.orchestrationUrls) expect(await refused(url)).toBe(true);
     const owner = decodeURIComponent(new URL(db.connectionString).username);
     for (const user of users.keys())
@@ -113,7 +110,7 @@ describe.each(['in-process', 'cluster'] as const)('%s', (mode) => {
 test('a cluster child that cannot start fails the start and leaves nothing running', async () => {
   await expect(
     startSystem({ connectionString: 'postgres://nobody@127.0.0.1:1/none', mode: 'cluster' }),
-  ).rejects.toThrow(/orchestration 1 exited/);
+  ).rejects.toThrow(/^orchestration 1 is unavailable: exited \(code \d+/);
   expect(liveChildPids()).toEqual([]);
 });
 
@@ -151,7 +148,7 @@ describe('remote target', () => {
           token: system.apiToken,
         }),
       ).rejects.toThrow(
-        /^worker at http:\/\/127\.0\.0\.1:\d+ is not answering its health check \(GET \/health: ECONNREFUSED\)/,
+        /^worker at http:\/\/127\.0\.0\.1:\d+ is unavailable: not answering its health check \(GET \/health: ECONNREFUSED\) → start it/,
       );
       const failure = checkRemoteHealth({
         orchestrationUrls: [url, `http://127.0.0.1:${port}`],

@@ -8,7 +8,7 @@ import { useTestDatabase } from '@tasker/bench-kit';
 import { diamondPattern, expectedResults } from '@tasker/shared';
 import { afterEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, Worker, WorkerConfigError } from '../src/index.ts';
-import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
+import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
 import { driveToCompletion } from './helpers/miniOrchestrator.ts';
 import { eventually, resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 import { THREAD_HANDLERS_URL } from './helpers/threadHandlers.ts';
@@ -18,7 +18,7 @@ let worker: Worker | undefined;
 let cli: CliWorker | undefined;
 
 afterEach(async () => {
-  await stopCliWorker(cli);
+  await cli?.kill();
   await worker?.close();
   cli = undefined;
   worker = undefined;
@@ -87,7 +87,7 @@ test('the CLI with --handler-threads runs and submits a step', async () => {
     '--handler-threads',
     '2',
   ]);
-  expect(JSON.parse(cli.lines[0] ?? '{}')).toMatchObject({ event: 'started', handler_threads: 2 });
+  expect(JSON.parse(cli.stdout[0] ?? '{}')).toMatchObject({ event: 'started', handler_threads: 2 });
   const task = await seedTask(db.pool, singleStep('thread_cli', 'square'), { context: { even_number: 4 } });
   const step = task.steps.get('only') ?? '';
   const row = await eventually(async () => {

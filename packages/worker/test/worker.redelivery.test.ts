@@ -8,7 +8,7 @@ import { useTestDatabase } from '@tasker/bench-kit';
 import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
 import { afterEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
-import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
+import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
 import { eventually, resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -16,7 +16,7 @@ let worker: Worker | undefined;
 let cli: CliWorker | undefined;
 
 afterEach(async () => {
-  await stopCliWorker(cli);
+  await cli?.kill();
   await worker?.close();
   cli = undefined;
   worker = undefined;
@@ -49,8 +49,7 @@ test('a worker process killed mid-step: another worker retries the step after th
   await eventually(async () =>
     (await stepRow(db.pool, step)).current_state === 'in_progress' ? true : undefined,
   );
-  cli.child.kill('SIGKILL');
-  await cli.exited;
+  await cli.kill('SIGKILL');
 
   const killedAt = Date.now();
   worker = await startWorker({

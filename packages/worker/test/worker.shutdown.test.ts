@@ -5,7 +5,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { afterEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
-import { type CliWorker, startCliWorker, stopCliWorker } from './helpers/cliProcess.ts';
+import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
 import { eventually, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
@@ -13,7 +13,7 @@ let worker: Worker | undefined;
 let cli: CliWorker | undefined;
 
 afterEach(async () => {
-  await stopCliWorker(cli);
+  await cli?.kill();
   await worker?.close();
   cli = undefined;
   worker = undefined;
@@ -80,10 +80,9 @@ test('the CLI serves /health and /metrics, and on SIGTERM finishes its step and 
   expect(metrics).toMatch(/tasker_worker_steps_claimed_total\{worker_id="[^"]+"\} 1/);
   expect(metrics).toMatch(/tasker_worker_in_flight\{worker_id="[^"]+"\} 1/);
 
-  cli.child.kill('SIGTERM');
-  expect(await cli.exited).toBe(0);
+  expect(await cli.kill('SIGTERM')).toBe(0);
   expect((await stepRow(db.pool, step)).current_state).toBe('enqueued_for_orchestration');
-  expect(cli.lines.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual([
+  expect(cli.stdout.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual([
     'started',
     'stopping',
     'stopped',

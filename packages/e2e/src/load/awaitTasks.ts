@@ -6,7 +6,7 @@
  * fails the wait at once, naming it.
  */
 import { CompletionWaiters, TASK_COMPLETED_CHANNEL, type TaskFinished } from '@tasker/orchestration';
-import { PgEventListener } from '@tasker/shared';
+import { FINISHED_TASK_STATES, PgEventListener } from '@tasker/shared';
 import type pg from 'pg';
 
 export type AwaitTasksOptions = { timeoutMs?: number; pollIntervalMs?: number };
@@ -35,8 +35,8 @@ export async function awaitTasksComplete(
     if (remaining.size === 0) return;
     const { rows } = await pool.query<{ task_uuid: string; current_state: string }>(
       `select task_uuid, current_state from tasker.tasks
-       where task_uuid = any($1::uuid[]) and current_state in ('complete', 'error', 'cancelled', 'resolved_manually')`,
-      [[...remaining]],
+       where task_uuid = any($1::uuid[]) and current_state = any($2::text[])`,
+      [[...remaining], FINISHED_TASK_STATES],
     );
     for (const row of rows) finished(row.task_uuid, row.current_state);
   };

@@ -1,84 +1,28 @@
 /**
- * Cluster mode's child processes: each service is `node --expose-gc --import childGuard.ts <cli.ts>`
- * in its own process group (detached), tracked here until it has exited. Stopping is SIGTERM to
- * the group (the CLIs drain and exit 0), then SIGKILL after a grace period. While any child lives,
- * this process's SIGINT / SIGTERM / exit kill every tracked group, and a runner killed outright is
- * covered by childGuard (the child stops itself when the IPC channel closes).
- *
- * A child's life: spawned → ready (its CLI printed the ready line) → stopping → exited. An exit
- * before ready rejects the start with the child's last output.
+ * Cluster mode's child processes: shared's spawnService (@tasker/shared/testing: a process group of
+ * its own, output read line by line, ready at its ready line, killed if this process goes) with what
+ * a measured service needs besides: `node --expose-gc --import childGuard.ts <cli.ts>`, whose guard
+ * stops the child when the IPC channel closes (a runner killed outright leaves no orphan) and
+ * answers memory queries over it; the runner's NODE_OPTIONS left out; the profiler flags of
+ * `bench:profile`; and the CPU each child spent starting, for the cost meter.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 // not the package root: its index loads Vitest fixtures, and scripts/measure-cli-chain.ts spawns
 // services outside Vitest
 import { processCpuMs } from '@tasker/bench-kit/proc-stat';
+import { type ServiceProcess, type ServiceSpec, spawnService } from '@tasker/shared/testing';
 import { ChildProcessError } from '../errors.ts';
 import type { MemoryReply, MemoryRequest, ProcessMemory } from './memoryProtocol.ts';
 
 const GUARD = fileURLToPath(new URL('./childGuard.ts', import.meta.url));
-const STOP_GRACE_MS = 10_000;
-const READY_TIMEOUT_MS = 30_000;
-const OUTPUT_LINES_KEPT = 40;
+const MEMORY_QUERY_TIMEOUT_MS = 10_000;
 
-export type ChildSpec = {
-  role: string;
-  script: string;
-  args: readonly string[];
-  /** the first stdout line matching this marks the service ready; group 1 is handed back */
-  ready: RegExp;
-};
+/** What to run and when it is ready (see ServiceSpec); the flags, IPC and environment are set here. */
+export type ChildSpec = Omit<ServiceSpec, 'nodeFlags' | 'ipc' | 'env'>;
 
-export type ChildService = {
-  readonly role: string;
-  readonly pid: number;
-  /** group 1 of the ready line (a URL or a port) */
-  readonly readyValue: string;
-  readonly exited: boolean;
+export interface ChildService extends ServiceProcess {
+  /** the child's memory, after a full GC when asked (over the guard's IPC channel) */
   memory(options?: { gc?: boolean }): Promise<ProcessMemory>;
-  stop(): Promise<void>;
-};
-
-const live = new Set<ChildProcess>();
-let handlersInstalled = false;
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function killAll(): void {
-  for (const child of live) killGroup(child, 'SIGKILL');
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  killAll();
-  uninstallHandlers();
-  // re-raise: with our listener gone the default action (or the host's own handler) applies
-  process.kill(process.pid, signal);
-}
-
-const onSigint = () => onSignal('SIGINT');
-const onSigterm = () => onSignal('SIGTERM');
-
-function installHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on('exit', killAll);
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-}
-
-function uninstallHandlers(): void {
-  if (!handlersInstalled) return;
-  handlersInstalled = false;
-  process.off('exit', killAll);
-  process.off('SIGINT', onSigint);
-  process.off('SIGTERM', onSigterm);
 }
 
 /** CPU ms each live child had spent when it printed its ready line: its start-up. */
@@ -90,11 +34,6 @@ const startUpCpu = new Map<number, number>();
  */
 export function childStartUpCpuMs(pid: number): number | undefined {
   return startUpCpu.get(pid);
-}
-
-/** Pids of the children still tracked (tests assert this is empty after a stop). */
-export function liveChildPids(): number[] {
-  return [...live].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
 }
 
 /**
@@ -110,111 +49,48 @@ function profilerFlags(role: string): string[] {
   return [...flags, `--cpu-prof-name=runner-${process.pid}.${role.replace(/\W+/g, '-')}.\${pid}.cpuprofile`];
 }
 
-export async function spawnService(spec: ChildSpec): Promise<ChildService> {
-  const node = ['--expose-gc', ...profilerFlags(spec.role), '--import', GUARD];
-  const child = spawn(process.execPath, [...node, spec.script, ...spec.args], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+/** Records the child's CPU at its ready line, forgotten when it exits. */
+function recordStartUp(service: ServiceProcess): void {
+  const startUpMs = processCpuMs(service.pid);
+  if (startUpMs === undefined) return;
+  startUpCpu.set(service.pid, startUpMs);
+  void service.exited.then(() => startUpCpu.delete(service.pid));
+}
+
+/** Asks the child's guard for its memory usage (one id per query; the reply carries it back). */
+function queryMemory(service: ServiceProcess, id: number, gc: boolean): Promise<ProcessMemory> {
+  const { child, role, pid } = service;
+  return new Promise<ProcessMemory>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new ChildProcessError(`${role} (pid ${pid}) did not answer a memory query`));
+    }, MEMORY_QUERY_TIMEOUT_MS);
+    const onMessage = (reply: MemoryReply) => {
+      if (reply?.type !== 'tasker:memory' || reply.id !== id) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      const { type: _type, id: _id, ...usage } = reply;
+      resolve({ role, pid, ...usage });
+    };
+    child.on('message', onMessage);
+    const request: MemoryRequest = { type: 'tasker:memory', id, gc };
+    child.send(request);
+  });
+}
+
+export async function spawnChildService(spec: ChildSpec): Promise<ChildService> {
+  const service = await spawnService({
+    ...spec,
+    nodeFlags: ['--expose-gc', ...profilerFlags(spec.role), '--import', GUARD],
+    ipc: true,
     // the runner's own NODE_OPTIONS (a debugger's --inspect-brk, an editor's auto-attach --require,
     // a --cpu-prof meant for the runner) would stall or litter every service: profiling is asked
     // for explicitly, above
     env: { ...process.env, NODE_OPTIONS: '' },
   });
-  live.add(child);
-  installHandlers();
-  const output: string[] = [];
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      live.delete(child);
-      if (child.pid !== undefined) startUpCpu.delete(child.pid);
-      if (live.size === 0) uninstallHandlers();
-      resolve();
-    });
-  });
-  let onReadyLine: ((value: string) => void) | undefined;
-  const keep = (line: string) => {
-    output.push(line);
-    if (output.length > OUTPUT_LINES_KEPT) output.shift();
-  };
-  let buffered = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      keep(line);
-      const match = spec.ready.exec(line);
-      if (match && onReadyLine) onReadyLine(match[1] ?? '');
-    }
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    for (const line of chunk.split('\n')) if (line) keep(`stderr: ${line}`);
-  });
-  child.on('error', (error) => keep(`spawn error: ${error.message}`));
-
-  let readyValue: string;
-  try {
-    readyValue = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new ChildProcessError(`${spec.role} did not become ready in ${READY_TIMEOUT_MS} ms`)),
-        READY_TIMEOUT_MS,
-      );
-      onReadyLine = (value) => {
-        clearTimeout(timer);
-        const startUpMs = child.pid === undefined ? undefined : processCpuMs(child.pid);
-        if (child.pid !== undefined && startUpMs !== undefined) startUpCpu.set(child.pid, startUpMs);
-        resolve(value);
-      };
-      void exited.then(() => {
-        clearTimeout(timer);
-        reject(
-          new ChildProcessError(
-            `${spec.role} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready:\n${output.join('\n')}`,
-          ),
-        );
-      });
-    });
-  } catch (error) {
-    killGroup(child, 'SIGKILL');
-    await exited;
-    throw error;
-  }
-
+  recordStartUp(service);
   let nextId = 1;
-  let stopping: Promise<void> | undefined;
-  return {
-    role: spec.role,
-    pid: child.pid ?? -1,
-    readyValue,
-    get exited() {
-      return child.exitCode !== null || child.signalCode !== null;
-    },
-    memory: ({ gc = false } = {}) =>
-      new Promise<ProcessMemory>((resolve, reject) => {
-        const id = nextId++;
-        const timer = setTimeout(() => {
-          child.off('message', onMessage);
-          reject(new ChildProcessError(`${spec.role} (pid ${child.pid}) did not answer a memory query`));
-        }, 10_000);
-        const onMessage = (reply: MemoryReply) => {
-          if (reply?.type !== 'tasker:memory' || reply.id !== id) return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          const { type: _type, id: _id, ...usage } = reply;
-          resolve({ role: spec.role, pid: child.pid ?? -1, ...usage });
-        };
-        child.on('message', onMessage);
-        const request: MemoryRequest = { type: 'tasker:memory', id, gc };
-        child.send(request);
-      }),
-    stop: () => {
-      stopping ??= (async () => {
-        killGroup(child, 'SIGTERM');
-        const grace = setTimeout(() => killGroup(child, 'SIGKILL'), STOP_GRACE_MS);
-        await exited;
-        clearTimeout(grace);
-      })();
-      return stopping;
-    },
-  };
+  return Object.assign(service, {
+    memory: ({ gc = false } = {}) => queryMemory(service, nextId++, gc),
+  });
 }

@@ -1,16 +1,19 @@
 /**
  * tasker as child processes: each orchestrator runs packages/orchestration/src/cli.ts and each
- * worker packages/worker/src/cli.ts (see childProcesses.ts for their lifecycle). Templates other
- * than the built-ins are registered from here, through the database, before anything starts.
+ * worker packages/worker/src/cli.ts (serviceClis.ts; childProcesses.ts for their lifecycle).
+ * Templates other than the built-ins are registered from here, through the database, before
+ * anything starts.
  */
-import { fileURLToPath } from 'node:url';
-import { BUILTIN_TEMPLATES, registerTemplates } from '@tasker/shared';
+import { BUILTIN_TEMPLATES, type NotifyMode, registerTemplates } from '@tasker/shared';
+import type { ResultHandoff } from '@tasker/worker';
 import pg from 'pg';
 import { UnsupportedInModeError } from '../errors.ts';
-import { type ChildService, spawnService } from './childProcesses.ts';
+import { type ChildService, type ChildSpec, spawnChildService } from './childProcesses.ts';
 import { createClientPool } from './clientPool.ts';
+import { ORCHESTRATION_CLI, WORKER_CLI } from './serviceClis.ts';
 import {
   namespacesOf,
+  runningSystem,
   type SystemOptions,
   type TaskerSystem,
   type WorkerGroup,
@@ -18,25 +21,87 @@ import {
   workerGroupSettings,
 } from './taskerSystem.ts';
 
-const ORCHESTRATION_CLI = fileURLToPath(new URL('../../../orchestration/src/cli.ts', import.meta.url));
-const WORKER_CLI = fileURLToPath(new URL('../../../worker/src/cli.ts', import.meta.url));
-
-export async function startClusterSystem(options: SystemOptions): Promise<TaskerSystem> {
+/** what an in-process system can be given and a child process cannot */
+function assertClusterOptions(options: SystemOptions): void {
   if (options.handlers) throw new UnsupportedInModeError('custom handlers', 'cluster');
   if (options.onResultProcessed) throw new UnsupportedInModeError('onResultProcessed', 'cluster');
-  const templates = [...BUILTIN_TEMPLATES, ...(options.templates ?? [])];
-  const namespaces = namespacesOf(templates);
+}
+
+/** The orchestrators register the built-ins themselves (--demo-templates); the others go in first. */
+async function registerExtraTemplates(options: SystemOptions): Promise<void> {
+  if (!options.templates?.length) return;
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: 1 });
+  try {
+    await registerTemplates(pool, options.templates);
+  } finally {
+    await pool.end();
+  }
+}
+
+function orchestratorSpec(options: SystemOptions, n: number): ChildSpec {
+  return {
+    role: `orchestration ${n}`,
+    ...ORCHESTRATION_CLI,
+    args: [
+      '--database-url',
+      options.services?.orchestration ?? options.connectionString,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--notify',
+      options.notify ?? 'in_transaction',
+      // the key's hash, never the key: a process listing shows nothing to reuse
+      ...(options.credential ? ['--api-keys', options.credential.keyLine] : []),
+      '--demo-templates',
+    ],
+    // a long bench's output is not kept; an error quotes the latest lines
+    keepLines: 40,
+  };
+}
+
+function workerSpec(
+  options: SystemOptions,
+  settings: { namespaces: readonly string[]; resultHandoff: ResultHandoff; notify: NotifyMode },
+  n: number,
+): ChildSpec {
+  return {
+    role: `worker ${n}`,
+    ...WORKER_CLI,
+    args: [
+      '--database-url',
+      options.services?.worker ?? options.connectionString,
+      '--namespaces',
+      settings.namespaces.join(','),
+      '--result-handoff',
+      settings.resultHandoff,
+      '--notify',
+      settings.notify,
+      '--concurrency',
+      String(options.workerConcurrency ?? 10),
+      '--port',
+      '0',
+    ],
+    keepLines: 40,
+  };
+}
+
+/** Starts every child at once; if one fails, stops the others and rethrows the first failure. */
+async function spawnAll(specs: readonly ChildSpec[]): Promise<ChildService[]> {
+  const started = await Promise.allSettled(specs.map(spawnChildService));
+  const children = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (!failed) return children;
+  await Promise.all(children.map((child) => child.stop()));
+  throw failed.reason;
+}
+
+export async function startClusterSystem(options: SystemOptions): Promise<TaskerSystem> {
+  assertClusterOptions(options);
+  const namespaces = namespacesOf([...BUILTIN_TEMPLATES, ...(options.templates ?? [])]);
+  await registerExtraTemplates(options);
   const orchestrators: ChildService[] = [];
   const groups = new Map<WorkerGroup, ChildService[]>();
-
-  if (options.templates?.length) {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: 1 });
-    try {
-      await registerTemplates(pool, options.templates);
-    } finally {
-      await pool.end();
-    }
-  }
 
   let workerSeq = 0;
   const startWorkers = async (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
@@ -51,32 +116,9 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
     };
     groups.set(group, children);
     try {
-      const started = await Promise.allSettled(
-        Array.from({ length: count }, () =>
-          spawnService({
-            role: `worker ${++workerSeq}`,
-            script: WORKER_CLI,
-            args: [
-              '--database-url',
-              options.services?.worker ?? options.connectionString,
-              '--namespaces',
-              settings.namespaces.join(','),
-              '--result-handoff',
-              settings.resultHandoff,
-              '--notify',
-              settings.notify,
-              '--concurrency',
-              String(options.workerConcurrency ?? 10),
-              '--port',
-              '0',
-            ],
-            ready: /"event":"started".*"port":(\d+)/,
-          }),
-        ),
+      children.push(
+        ...(await spawnAll(Array.from({ length: count }, () => workerSpec(options, settings, ++workerSeq)))),
       );
-      for (const result of started) if (result.status === 'fulfilled') children.push(result.value);
-      const failed = started.find((result) => result.status === 'rejected');
-      if (failed) throw failed.reason;
     } catch (error) {
       await group.stop();
       throw error;
@@ -84,71 +126,35 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
     return group;
   };
 
-  const stopAll = async () => {
+  const stopServices = async () => {
     // workers first, so no step is left claimed by a worker whose orchestrator has gone
     await Promise.all([...groups.keys()].map((group) => group.stop()));
     await Promise.all(orchestrators.map((child) => child.stop()));
   };
 
-  let clients: ReturnType<typeof createClientPool>;
   try {
-    const started = await Promise.allSettled(
-      Array.from({ length: options.orchestrators ?? 1 }, (_, i) =>
-        spawnService({
-          role: `orchestration ${i + 1}`,
-          script: ORCHESTRATION_CLI,
-          args: [
-            '--database-url',
-            options.services?.orchestration ?? options.connectionString,
-            '--port',
-            '0',
-            '--host',
-            '127.0.0.1',
-            '--notify',
-            options.notify ?? 'in_transaction',
-            // the key's hash, never the key: a process listing shows nothing to reuse
-            ...(options.credential ? ['--api-keys', options.credential.keyLine] : []),
-            '--demo-templates',
-          ],
-          ready: /listening on (http:\/\/\S+)/,
-        }),
-      ),
+    const count = options.orchestrators ?? 1;
+    orchestrators.push(
+      ...(await spawnAll(Array.from({ length: count }, (_, i) => orchestratorSpec(options, i + 1)))),
     );
-    for (const result of started) if (result.status === 'fulfilled') orchestrators.push(result.value);
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
     if ((options.workers ?? 1) > 0) await startWorkers(options.workers ?? 1);
-    clients = createClientPool(
-      orchestrators.map((child) => child.readyValue),
-      options.clientConnections ?? 64,
-      options.credential?.token,
-    );
   } catch (error) {
-    await stopAll().catch(() => undefined);
+    await stopServices().catch(() => undefined);
     throw error;
   }
-  let stopping: Promise<void> | undefined;
-  const pool = clients;
-  return {
+  const orchestrationUrls = orchestrators.map((child) => child.readyValue);
+  return runningSystem({
     mode: 'cluster',
     databaseRoles: options.services ? 'least-privilege' : 'owner',
     apiToken: options.credential?.token,
-    orchestrationUrls: orchestrators.map((child) => child.readyValue),
-    client: pool.clients[0] ?? pool.next(),
-    clients: pool.clients,
-    nextClient: () => pool.next(),
+    orchestrationUrls,
+    clients: createClientPool(orchestrationUrls, options.clientConnections ?? 64, options.credential?.token),
     errors: [],
     startWorkers,
     memory: async ({ gc = false } = {}) => {
       const all = [...orchestrators, ...[...groups.values()].flat()];
-      return Promise.all(all.filter((child) => !child.exited).map((child) => child.memory({ gc })));
+      return Promise.all(all.filter((child) => !child.hasExited).map((child) => child.memory({ gc })));
     },
-    stop: () => {
-      stopping ??= (async () => {
-        await pool.close();
-        await stopAll();
-      })();
-      return stopping;
-    },
-  };
+    stopServices,
+  });
 }

@@ -6,6 +6,7 @@ import { createClientPool } from './clientPool.ts';
 import type { ProcessMemory } from './memoryProtocol.ts';
 import {
   namespacesOf,
+  runningSystem,
   type SystemOptions,
   type TaskerSystem,
   type WorkerGroup,
@@ -72,7 +73,6 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
     await Promise.all(orchestrations.map((orchestration) => orchestration.close()));
   };
 
-  let pool: ReturnType<typeof createClientPool> | undefined;
   try {
     for (let i = 0; i < (options.orchestrators ?? 1); i++)
       orchestrations.push(
@@ -88,36 +88,22 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
         }),
       );
     if ((options.workers ?? 1) > 0) await startWorkers(options.workers ?? 1);
-    pool = createClientPool(
-      orchestrations.map((orchestration) => orchestration.url),
-      options.clientConnections ?? 64,
-      options.credential?.token,
-    );
   } catch (error) {
     await stopAll().catch(() => undefined);
     throw error;
   }
-  const clients = pool;
-  let stopping: Promise<void> | undefined;
-  return {
+  const orchestrationUrls = orchestrations.map((orchestration) => orchestration.url);
+  return runningSystem({
     mode: 'in-process',
     databaseRoles: options.services ? 'least-privilege' : 'owner',
     apiToken: options.credential?.token,
-    orchestrationUrls: orchestrations.map((orchestration) => orchestration.url),
-    client: clients.clients[0] ?? clients.next(),
-    clients: clients.clients,
-    nextClient: () => clients.next(),
+    orchestrationUrls,
+    clients: createClientPool(orchestrationUrls, options.clientConnections ?? 64, options.credential?.token),
     errors,
     startWorkers,
     memory: async ({ gc = false } = {}) => [
       processMemory('in-process (orchestration + workers + bench)', gc),
     ],
-    stop: () => {
-      stopping ??= (async () => {
-        await clients.close();
-        await stopAll();
-      })();
-      return stopping;
-    },
-  };
+    stopServices: stopAll,
+  });
 }

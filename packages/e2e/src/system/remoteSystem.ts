@@ -8,9 +8,10 @@
  * Before anything runs, each service's health endpoint must answer 200 within a few seconds; the
  * error names the one that did not. Workers cannot be started or measured from here.
  */
-import { ServiceUnavailableError, UnsupportedInModeError } from '../errors.ts';
+import { ServiceUnavailableError } from '@tasker/shared';
+import { UnsupportedInModeError } from '../errors.ts';
 import { createClientPool } from './clientPool.ts';
-import type { SystemOptions, TaskerSystem } from './taskerSystem.ts';
+import { runningSystem, type SystemOptions, type TaskerSystem } from './taskerSystem.ts';
 
 const HEALTH_TIMEOUT_MS = 3_000;
 
@@ -40,6 +41,17 @@ export function remoteTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Remot
   };
 }
 
+const HEALTH_HINT = 'start it, fix the URL, or set TASKER_TEST_SKIP_HEALTH_CHECK=1';
+
+/** A service that does not pass its health check: `problem` says how it failed. */
+function notAnswering(service: string, url: string, problem: string, options?: ErrorOptions) {
+  return new ServiceUnavailableError(service, `not answering its health check (${problem})`, {
+    url,
+    hint: HEALTH_HINT,
+    ...options,
+  });
+}
+
 async function checkOne(service: string, url: string, path: string, token?: string): Promise<void> {
   let status: number;
   try {
@@ -56,15 +68,15 @@ async function checkOne(service: string, url: string, path: string, token?: stri
       (error instanceof Error && error.name === 'TimeoutError'
         ? `no answer in ${HEALTH_TIMEOUT_MS} ms`
         : String(error));
-    throw new ServiceUnavailableError(service, url, `GET ${path}: ${problem}`, { cause: error });
+    throw notAnswering(service, url, `GET ${path}: ${problem}`, { cause: error });
   }
   if (status === 401 || status === 403)
-    throw new ServiceUnavailableError(
+    throw notAnswering(
       service,
       url,
       `GET ${path} answered ${status}: set TASKER_TEST_API_TOKEN to a credential with the metrics permission`,
     );
-  if (status !== 200) throw new ServiceUnavailableError(service, url, `GET ${path} answered ${status}`);
+  if (status !== 200) throw notAnswering(service, url, `GET ${path} answered ${status}`);
 }
 
 /** Checks every service of the target; rejects with ServiceUnavailableError naming the first that failed. */
@@ -89,22 +101,16 @@ export async function connectRemoteSystem(
 ): Promise<TaskerSystem> {
   if (!target.skipHealthCheck) await checkRemoteHealth(target);
   const token = target.token;
-  const pool = createClientPool(target.orchestrationUrls, options.clientConnections ?? 64, token);
-  let stopping: Promise<void> | undefined;
-  return {
+  return runningSystem({
     mode: 'remote',
     databaseRoles: 'remote',
     apiToken: token,
     orchestrationUrls: target.orchestrationUrls,
-    client: pool.clients[0] ?? pool.next(),
-    clients: pool.clients,
-    nextClient: () => pool.next(),
+    clients: createClientPool(target.orchestrationUrls, options.clientConnections ?? 64, token),
     errors: [],
     startWorkers: () => Promise.reject(new UnsupportedInModeError('starting workers', 'remote')),
     memory: () => Promise.reject(new UnsupportedInModeError('memory figures', 'remote')),
-    stop: () => {
-      stopping ??= pool.close();
-      return stopping;
-    },
-  };
+    // a remote deployment is left running
+    stopServices: async () => undefined,
+  });
 }

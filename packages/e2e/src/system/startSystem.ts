@@ -15,8 +15,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { hashApiKey } from '@tasker/orchestration';
-import { createServiceLogin, type ServiceLogin } from '@tasker/shared';
-import { SystemError } from '../errors.ts';
+import { createServiceLogin, type ServiceLogin, TaskerError } from '@tasker/shared';
 import { startClusterSystem } from './clusterSystem.ts';
 import { startInProcessSystem } from './inProcessSystem.ts';
 import { connectRemoteSystem, remoteTargetFromEnv } from './remoteSystem.ts';
@@ -90,7 +89,7 @@ async function serviceLogins(
 export function resultHandoffFromEnv(env: NodeJS.ProcessEnv = process.env): 'queue' | 'inline' {
   const value = env.TASKER_RESULT_HANDOFF?.trim() || 'inline';
   if (value !== 'queue' && value !== 'inline')
-    throw new SystemError(
+    throw new TaskerError(
       'E2E_CONFIG',
       `TASKER_RESULT_HANDOFF=${value} is not a hand-off: use queue or inline`,
     );

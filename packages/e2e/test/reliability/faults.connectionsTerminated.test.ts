@@ -6,8 +6,9 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { registerTemplate } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
-import { allFinished, eventually, executionAudit, sleep, taskStates } from './helpers/audit.ts';
+import { allFinished, executionAudit, sleep, taskStates } from './helpers/audit.ts';
 import { getJson, startOrchestrationProcess, startWorkerProcess, stopAll } from './helpers/services.ts';
 
 const db = useTestDatabase('reliability_terminate');

@@ -9,10 +9,11 @@
  * Both end with each step executed to completion exactly once (transitions audit trail).
  */
 import { useTestDatabase } from '@tasker/bench-kit';
-import { registerTemplate, type WorkflowTemplate } from '@tasker/shared';
+import { ORCHESTRATION_STEP_RESULTS_QUEUE, registerTemplate, type WorkflowTemplate } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import { resultHandoffFromEnv } from '../../src/index.ts';
-import { allFinished, createTaskHttp, eventually, executionAudit, queueDepth } from './helpers/audit.ts';
+import { allFinished, createTaskHttp, executionAudit, queueDepth } from './helpers/audit.ts';
 import { kill, startOrchestrationProcess, startWorkerProcess, stopAll } from './helpers/services.ts';
 
 const db = useTestDatabase('reliability_process_kill');
@@ -130,8 +131,7 @@ test('orchestration SIGKILLed mid-workflow and restarted: the results handed bac
   await eventually(
     'the first steps to complete',
     async () => (await stepsIn('rel_restart', 'complete')) > 0,
-    20_000,
-    20,
+    { timeoutMs: 20_000, intervalMs: 20 },
   );
   await kill(first, 'SIGKILL');
   expect((await allStates()).complete ?? 0).toBeLessThan(TASKS);
@@ -139,7 +139,7 @@ test('orchestration SIGKILLed mid-workflow and restarted: the results handed bac
     // the worker keeps handing results back; nobody processes them
     await eventually(
       'results to wait in orchestration_step_results',
-      async () => (await queueDepth(db.pool, 'orchestration_step_results')) > 0,
+      async () => (await queueDepth(db.pool, ORCHESTRATION_STEP_RESULTS_QUEUE)) > 0,
     );
     await startOrchestrationProcess(options);
     expect(await allFinished(db.pool, 'rel_restart', TASKS)).toEqual({ complete: TASKS });
@@ -156,7 +156,7 @@ test('orchestration SIGKILLed mid-workflow and restarted: the results handed bac
     duplicated: 0,
     missing: 0,
   });
-  expect(await queueDepth(db.pool, 'orchestration_step_results')).toBe(0);
+  expect(await queueDepth(db.pool, ORCHESTRATION_STEP_RESULTS_QUEUE)).toBe(0);
 
   async function allStates(): Promise<Record<string, number>> {
     const { rows } = await db.pool.query<{ state: string; n: number }>(

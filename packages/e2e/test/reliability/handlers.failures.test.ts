@@ -9,9 +9,10 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { type Orchestration, startOrchestration } from '@tasker/orchestration';
 import { registerTemplate, type WorkflowTemplate } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 import { createHandlerRegistry, type StepHandler, startWorker, type Worker } from '@tasker/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { allFinished, eventually } from './helpers/audit.ts';
+import { allFinished } from './helpers/audit.ts';
 
 const db = useTestDatabase('reliability_handlers');
 const NAMESPACE = 'rel_handlers';

@@ -5,7 +5,7 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { type Orchestration, startOrchestration } from '@tasker/orchestration';
-import { registerTemplate } from '@tasker/shared';
+import { ORCHESTRATION_STEP_RESULTS_QUEUE, registerTemplate } from '@tasker/shared';
 import { afterAll, expect, test } from 'vitest';
 import { allFinished, executionAudit, queueDepth } from './helpers/audit.ts';
 import { startWorkerProcess, stopAll } from './helpers/services.ts';
@@ -75,5 +75,5 @@ test(`${TASKS} tasks from ${CLIENTS} concurrent clients, ${WORKERS} workers: eve
     missing: 0,
   });
   expect(await queueDepth(db.pool, `worker_${NAMESPACE}_queue`)).toBe(0);
-  expect(await queueDepth(db.pool, 'orchestration_step_results')).toBe(0);
+  expect(await queueDepth(db.pool, ORCHESTRATION_STEP_RESULTS_QUEUE)).toBe(0);
 }, 150_000);

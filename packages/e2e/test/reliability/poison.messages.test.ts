@@ -9,15 +9,16 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@tasker/bench-kit';
 import { type Orchestration, startOrchestration } from '@tasker/orchestration';
-import { registerTemplate } from '@tasker/shared';
+import { ORCHESTRATION_STEP_RESULTS_QUEUE, registerTemplate } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 import { startWorker, type Worker } from '@tasker/worker';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { allFinished, eventually, queueDepth } from './helpers/audit.ts';
+import { allFinished, queueDepth } from './helpers/audit.ts';
 
 const db = useTestDatabase('reliability_poison');
 const NAMESPACE = 'rel_poison';
 const WORKER_QUEUE = `worker_${NAMESPACE}_queue`;
-const RESULTS_QUEUE = 'orchestration_step_results';
+const RESULTS_QUEUE = ORCHESTRATION_STEP_RESULTS_QUEUE;
 
 const POISON: readonly string[] = [
   '"a bare string"',

@@ -4,31 +4,12 @@
  * enqueued_for_orchestration` transitions (a handler result handed back). "Every step executed to
  * completion exactly once" = exactly one such transition per step of a completed task.
  */
-import type pg from 'pg';
+import { FINISHED_TASK_STATES, type Queryable } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 
-export type Queryable = Pick<pg.Pool, 'query'>;
-
-/** Resolves with the value once `check` returns one; rejects after `timeoutMs` naming `what`. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error; // e.g. the database is down right now
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-    await sleep(intervalMs);
-  }
-}
+// the one bounded wait, re-exported for the PostgreSQL restart and crash tests, which import it from
+// here (the other tests import it from @tasker/shared/testing)
+export { eventually } from '@tasker/shared/testing';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,7 +25,7 @@ export async function taskStates(db: Queryable, namespace: string): Promise<Reco
   return Object.fromEntries(rows.map((row) => [row.state, row.n]));
 }
 
-/** Waits until every task of `namespace` is in a final state; returns the counts by state. */
+/** Waits until every task of `namespace` is finished (FINISHED_TASK_STATES); returns the counts by state. */
 export function allFinished(
   db: Queryable,
   namespace: string,
@@ -55,10 +36,11 @@ export function allFinished(
     `${expected} ${namespace} tasks to finish`,
     async () => {
       const states = await taskStates(db, namespace);
-      const finished = (states.complete ?? 0) + (states.error ?? 0);
+      const finished = FINISHED_TASK_STATES.reduce((sum, state) => sum + (states[state] ?? 0), 0);
       return finished === expected ? states : undefined;
     },
-    timeoutMs,
+    // a count over every task of the namespace: not every few ms while the services work
+    { timeoutMs, intervalMs: 100 },
   );
 }
 

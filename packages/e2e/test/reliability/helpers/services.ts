@@ -1,76 +1,33 @@
 /**
  * Real service processes for the reliability tests: `tasker-orchestration` and `tasker-worker` started
- * with `node <cli>.ts` on the Node running the tests, their output kept line by line, and always
- * killed at the end (stopAll in afterEach/afterAll). Tests kill them on purpose with kill().
+ * the way cluster mode starts them (spawnChildService: the CLI under the runner's guard, its output
+ * kept line by line), and always killed at the end (stopAll in afterEach/afterAll). Tests kill them
+ * on purpose with kill().
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { resultHandoffFromEnv } from '../../../src/index.ts';
+import { type ChildService, spawnChildService } from '../../../src/system/childProcesses.ts';
+import { ORCHESTRATION_CLI, WORKER_CLI } from '../../../src/system/serviceClis.ts';
 
-const ORCHESTRATION_CLI = fileURLToPath(new URL('../../../../orchestration/src/cli.ts', import.meta.url));
-const WORKER_CLI = fileURLToPath(new URL('../../../../worker/src/cli.ts', import.meta.url));
-
-export interface ServiceProcess {
+export interface ServiceProcess extends ChildService {
   kind: 'orchestration' | 'worker';
-  child: ChildProcess;
   /** http port: the API (orchestration) or /health and /metrics (worker) */
   port: number;
   url: string;
-  /** stdout and stderr, one entry per line, in arrival order */
-  lines: string[];
-  exited: Promise<number | null>;
 }
 
 const started = new Set<ServiceProcess>();
 
-function spawnService(
+async function startService(
   kind: ServiceProcess['kind'],
+  cli: { script: string; ready: RegExp },
   args: string[],
-  portOf: (line: string) => number | undefined,
 ): Promise<ServiceProcess> {
-  const cli = kind === 'orchestration' ? ORCHESTRATION_CLI : WORKER_CLI;
-  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return new Promise<ServiceProcess>((resolve, reject) => {
-    let settled = false;
-    const collect = (stream: NodeJS.ReadableStream | null) => {
-      let buffer = '';
-      stream?.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-          const line = buffer.slice(0, i);
-          buffer = buffer.slice(i + 1);
-          lines.push(line);
-          const port = settled ? undefined : portOf(line);
-          if (port !== undefined) {
-            settled = true;
-            const service: ServiceProcess = {
-              kind,
-              child,
-              port,
-              url: `http://127.0.0.1:${port}`,
-              lines,
-              exited,
-            };
-            started.add(service);
-            resolve(service);
-          }
-        }
-      });
-    };
-    collect(child.stdout);
-    collect(child.stderr);
-    void exited.then((code) => {
-      if (!settled) reject(new Error(`${kind} exited with ${code} before starting:\n${lines.join('\n')}`));
-    });
-    setTimeout(() => {
-      if (settled) return;
-      child.kill('SIGKILL');
-      reject(new Error(`${kind} did not start within 20 s:\n${lines.join('\n')}`));
-    }, 20_000).unref();
-  });
+  const child = await spawnChildService({ role: kind, ...cli, args });
+  // the orchestrator's ready line names its URL, the worker's its health port
+  const url = kind === 'orchestration' ? child.readyValue : `http://127.0.0.1:${child.readyValue}`;
+  const service = Object.assign(child, { kind, port: Number(new URL(url).port), url });
+  started.add(service);
+  return service;
 }
 
 export interface OrchestrationArgs {
@@ -86,10 +43,7 @@ export function startOrchestrationProcess(options: OrchestrationArgs): Promise<S
     args.push('--visibility-timeout', String(options.visibilityTimeoutSeconds));
   if (options.resultPollIntervalMs !== undefined)
     args.push('--result-poll-interval-ms', String(options.resultPollIntervalMs));
-  return spawnService('orchestration', args, (line) => {
-    const match = /listening on http:\/\/[^:]+:(\d+)/.exec(line);
-    return match ? Number(match[1]) : undefined;
-  });
+  return startService('orchestration', ORCHESTRATION_CLI, args);
 }
 
 export interface WorkerArgs {
@@ -122,11 +76,7 @@ export function startWorkerProcess(options: WorkerArgs): Promise<ServiceProcess>
   args.push('--result-handoff', options.resultHandoff ?? resultHandoffFromEnv());
   // the fault tests' templates run the sleep handler
   args.push('--test-handlers');
-  return spawnService('worker', args, (line) => {
-    if (!line.startsWith('{')) return undefined;
-    const event = JSON.parse(line) as { event?: string; port?: number };
-    return event.event === 'started' ? event.port : undefined;
-  });
+  return startService('worker', WORKER_CLI, args);
 }
 
 /** Sends `signal` and waits for the exit (SIGKILL: the crash; SIGTERM: the graceful stop). */
@@ -135,8 +85,7 @@ export async function kill(
   signal: NodeJS.Signals = 'SIGKILL',
 ): Promise<number | null> {
   started.delete(service);
-  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill(signal);
-  return service.exited;
+  return service.kill(signal);
 }
 
 /** Kills every service still running (afterEach / afterAll). */

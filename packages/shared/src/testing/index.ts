@@ -1,0 +1,9 @@
+/**
+ * @tasker/shared/testing: the test machinery every package's tests and benches share, kept out of
+ * the product entry (`@tasker/shared`): one bounded wait, one way to spawn a service and read its
+ * output. Node and pg only — no Vitest — so scripts outside Vitest can use it too.
+ */
+export { type EventuallyOptions, eventually } from './eventually.ts';
+export { liveChildPids } from './process/childGroups.ts';
+export { readLines } from './process/readLines.ts';
+export { type ServiceProcess, type ServiceSpec, spawnService } from './process/spawnService.ts';
