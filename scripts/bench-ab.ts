@@ -25,26 +25,27 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  compareAb,
-  DEFAULT_AB_THRESHOLD,
-  type RoundFigures,
-} from '../packages/bench-kit/src/ab/abCompare.ts';
-import { formatAbTable } from '../packages/bench-kit/src/ab/formatAb.ts';
-import { buildPrComment, missedTargets } from '../packages/bench-kit/src/ab/prComment.ts';
-import {
+  activeProfile,
   addWorktree,
-  onInterrupt,
-  resolveCommit,
-  type Worktree,
-} from '../packages/bench-kit/src/ab/worktree.ts';
-import { loadBaseline } from '../packages/bench-kit/src/baseline/baselineFile.ts';
-import { readCiReports } from '../packages/bench-kit/src/history/latestRun.ts';
-import type { DatabaseServer } from '../packages/bench-kit/src/provision/databaseServer.ts';
-import { repoRoot, repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
-import {
+  benchmarkPaths,
+  benchmarksDir,
+  buildPrComment,
   chooseProvider,
+  compareAb,
+  type DatabaseServer,
+  DEFAULT_AB_THRESHOLD,
+  formatAbTable,
+  loadBaseline,
+  missedTargets,
+  onInterrupt,
+  type RoundFigures,
+  readCiReports,
+  repoRoot,
+  repoTmpDir,
+  resolveCommit,
   startDatabaseServer,
-} from '../packages/bench-kit/src/provision/startDatabaseServer.ts';
+  type Worktree,
+} from '@tasker/bench-kit/node';
 
 const usage =
   'usage: pnpm bench:ab --base <git-ref> [--rounds N] [--threshold 0.05] [--fail-on-regression] [vitest filters…]';
@@ -74,8 +75,10 @@ if (!Number.isInteger(rounds) || rounds < 1) fail('--rounds must be a whole numb
 if (!(threshold >= 0)) fail('--threshold must be a fraction ≥ 0, e.g. 0.05', 2);
 
 const root = repoRoot().replace(/\/$/, '');
+/** the base worktree and each round's own tmp directory (its reports in <round>/benchmarks/) */
 const abDir = join(repoTmpDir(), 'ab');
-const outDir = join(repoTmpDir(), 'benchmarks', 'ab');
+const paths = benchmarkPaths(benchmarksDir());
+const profile = activeProfile();
 let worktree: Worktree | undefined;
 let server: DatabaseServer | undefined;
 let child: ChildProcess | undefined;
@@ -115,7 +118,7 @@ try {
   ];
   for (let round = 1; round <= rounds; round++) {
     for (const side of sides) {
-      const tmp = join(abDir, 'runs', `${side.label}-${round}`);
+      const tmp = roundDir(side.label, round);
       rmSync(tmp, { recursive: true, force: true });
       console.log(`\n── round ${round}/${rounds}: ${side.label} ──`);
       const status = await run('node', ['scripts/bench.ts', ...filters], side.dir, {
@@ -125,10 +128,12 @@ try {
         TASKER_TMP_DIR: tmp,
         TASKER_SAVE_BASELINE: 'ab',
         TASKER_BENCH_HISTORY: join(tmp, 'history.jsonl'),
-        TASKER_BENCH_PROFILE: process.env.TASKER_BENCH_PROFILE ?? 'quick',
+        TASKER_BENCH_PROFILE: profile,
       });
       // the base may be a commit from before baseline format 2: read its latency samples then
-      const baseline = loadBaseline(join(tmp, 'benchmarks', 'baselines'), 'ab', { legacy: 'latency-only' });
+      const baseline = loadBaseline(benchmarkPaths(benchmarksDir(tmp)).baselines, 'ab', {
+        legacy: 'latency-only',
+      });
       if (status !== 0)
         console.warn(`⚠️ ${side.label} round ${round} exited ${status}; using the samples it kept`);
       side.rounds.push(baseline.figures);
@@ -142,31 +147,29 @@ try {
     head: headCommit.slice(0, 12),
     rounds,
   });
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'ab.md'), `${markdown}\n`);
+  mkdirSync(paths.ab, { recursive: true });
+  writeFileSync(paths.abTable, `${markdown}\n`);
   writeFileSync(
-    join(outDir, 'ab.json'),
+    paths.abJson,
     `${JSON.stringify({ base: { ref: baseRef, commit: worktree.commit }, head: headCommit, rounds, threshold, ...result }, null, 2)}\n`,
   );
   // the PR comment: the A/B table, and the targets the head's last round missed
-  const headReports = readCiReports(join(abDir, 'runs', `head-${rounds}`, 'benchmarks'));
+  const headReports = readCiReports(benchmarksDir(roundDir('head', rounds)));
   const regressedCount = result.rows.filter((r) => r.verdict === 'regressed').length;
   writeFileSync(
-    join(repoTmpDir(), 'benchmarks', 'pr-comment.md'),
+    paths.prComment,
     buildPrComment({
       title:
         regressedCount > 0
           ? `Benchmarks: ${regressedCount} regressed against ${baseRef}`
           : `Benchmarks against ${baseRef}`,
-      context: `Head \`${headCommit.slice(0, 12)}\` vs base \`${worktree.commit.slice(0, 12)}\` · ${rounds} interleaved rounds on one runner and one database · profile ${process.env.TASKER_BENCH_PROFILE ?? 'quick'}`,
+      context: `Head \`${headCommit.slice(0, 12)}\` vs base \`${worktree.commit.slice(0, 12)}\` · ${rounds} interleaved rounds on one runner and one database · profile ${profile}`,
       comparison: markdown,
       missed: missedTargets(headReports),
       reports: headReports,
     }),
   );
-  console.log(
-    `\n${markdown}\n\nwritten: ${join(outDir, 'ab.md')}, ${join(repoTmpDir(), 'benchmarks', 'pr-comment.md')}`,
-  );
+  console.log(`\n${markdown}\n\nwritten: ${paths.abTable}, ${paths.prComment}`);
   process.exitCode = failOnRegression && regressedCount > 0 ? 1 : 0;
 } catch (error) {
   console.error(`❌ bench:ab: ${error instanceof Error ? error.message : String(error)}`);
@@ -174,6 +177,11 @@ try {
 } finally {
   unregister();
   await cleanup();
+}
+
+/** The tmp directory (TASKER_TMP_DIR) of one side's round. */
+function roundDir(side: string, round: number): string {
+  return join(abDir, 'runs', `${side}-${round}`);
 }
 
 /** Runs a child with inherited output; resolves its exit code. */

@@ -19,19 +19,24 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
+  BaselineError,
+  type BaselineRun,
+  baselinePath,
+  benchmarkPaths,
+  benchmarksDir,
   buildPrComment,
+  compareRun,
+  compareWithHistory,
+  figuresByKey,
   formatBaselineChanges,
+  formatHistoryTable,
+  loadBaseline,
   missedTargets,
-} from '../packages/bench-kit/src/ab/prComment.ts';
-import { BaselineError } from '../packages/bench-kit/src/baseline/baselineError.ts';
-import { type BaselineRun, loadBaseline } from '../packages/bench-kit/src/baseline/baselineFile.ts';
-import { compareRun } from '../packages/bench-kit/src/baseline/baselineReport.ts';
-import { compareWithHistory } from '../packages/bench-kit/src/history/compareWithHistory.ts';
-import { formatHistoryTable } from '../packages/bench-kit/src/history/formatHistoryTable.ts';
-import { historyPath, readHistory } from '../packages/bench-kit/src/history/historyFile.ts';
-import { figuresByKey, readCiReports, readRunSamples } from '../packages/bench-kit/src/history/latestRun.ts';
-import { repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
-import { targetRegistry } from '../packages/bench-kit/src/targets/registry.ts';
+  readCiReports,
+  readHistory,
+  readRunSamples,
+  targetRegistry,
+} from '@tasker/bench-kit/node';
 
 /** Bench files `--skip-load-runs` leaves out (vitest file filters are positive only, so the
  *  selection is the complement, passed as file filters). What each costs. */
@@ -54,10 +59,10 @@ for (let i = 0; i < args.length; i++) {
   else passThrough.push(arg);
 }
 
-const benchmarksDir = join(process.env.TASKER_TMP_DIR ?? repoTmpDir(), 'benchmarks');
-const baselineDir = join(benchmarksDir, 'baselines');
+const outputDir = benchmarksDir();
+const paths = benchmarkPaths(outputDir);
 const explicitBaseline = baselineName !== undefined;
-baselineName ??= existsSync(join(baselineDir, 'main.json')) ? 'main' : undefined;
+baselineName ??= existsSync(baselinePath(paths.baselines, 'main')) ? 'main' : undefined;
 const baseline = loadChosenBaseline(baselineName);
 
 const started = new Date();
@@ -74,12 +79,12 @@ const result = spawnSync('node', ['scripts/bench.ts', ...benchArgs], {
 });
 const seconds = (Date.now() - started.getTime()) / 1000;
 
-const reports = readCiReports(benchmarksDir, started);
-const figures = figuresByKey(readRunSamples(benchmarksDir, started));
+const reports = readCiReports(outputDir, started);
+const figures = figuresByKey(readRunSamples(outputDir, started));
 const rows = baseline ? compareRun(baseline, figures, targetRegistry) : [];
 const regressed = rows.filter((r) => r.comparison?.verdict === 'regressed');
 // this run's history lines are the ones written since it started; every earlier line is its past
-const history = readHistory(historyPath(benchmarksDir));
+const history = readHistory(paths.history);
 const thisRun = history.filter((line) => new Date(line.timestamp) >= started);
 const historyRows = compareWithHistory(history, thisRun, targetRegistry);
 const historyTable = thisRun.length > 0 ? formatHistoryTable(historyRows) : undefined;
@@ -96,8 +101,8 @@ const comment = buildPrComment({
   missed,
   reports,
 });
-mkdirSync(benchmarksDir, { recursive: true });
-const commentFile = join(benchmarksDir, 'pr-comment.md');
+mkdirSync(outputDir, { recursive: true });
+const commentFile = paths.prComment;
 writeFileSync(commentFile, comment);
 if (historyTable) console.log(`\n${historyTable}`);
 console.log(`\nPR comment: ${commentFile} · ${reports.length} suites in ${seconds.toFixed(0)} s`);
@@ -123,7 +128,7 @@ process.exit(result.status ?? 1);
 function loadChosenBaseline(name: string | undefined): BaselineRun | undefined {
   if (name === undefined) return undefined;
   try {
-    return loadBaseline(baselineDir, name);
+    return loadBaseline(paths.baselines, name);
   } catch (error) {
     if (!(error instanceof BaselineError)) throw error;
     if (explicitBaseline) {

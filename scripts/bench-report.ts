@@ -11,28 +11,30 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  benchmarkPaths,
+  benchmarksDir,
+  gatherReportData,
   latestFiguresMarkdown,
   replaceFiguresSection,
   replaceSection,
+  repoRoot,
   TARGETS_END,
   TARGETS_START,
+  targetRegistry,
   targetsMarkdown,
-} from '../packages/bench-kit/src/html/latestFigures.ts';
-import { gatherReportData } from '../packages/bench-kit/src/html/reportData.ts';
-import { writeHtmlReport } from '../packages/bench-kit/src/html/writeHtmlReport.ts';
-import { repoRoot, repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
-import { targetRegistry } from '../packages/bench-kit/src/targets/registry.ts';
+  writeHtmlReport,
+} from '@tasker/bench-kit/node';
 
 const args = process.argv.slice(2);
 const option = (flag: string) => {
   const i = args.indexOf(flag);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const benchmarksDir = join(repoTmpDir(), 'benchmarks');
-const outDir = option('--out') ?? join(benchmarksDir, 'report');
+const outputDir = benchmarksDir();
+const outDir = option('--out') ?? benchmarkPaths(outputDir).report;
 const baseline = option('--baseline');
 
-const data = gatherReportData(benchmarksDir, baseline ? { baseline } : {});
+const data = gatherReportData(outputDir, baseline ? { baseline } : {});
 const files = writeHtmlReport(outDir, data, targetRegistry);
 console.log(
   `HTML report: ${files.length - 1} suites → ${pathToFileURL(join(outDir, 'index.html')).href}` +

@@ -10,11 +10,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { BaselineError } from '../packages/bench-kit/src/baseline/baselineError.ts';
-import { loadBaseline } from '../packages/bench-kit/src/baseline/baselineFile.ts';
-import { readBaselineVerdict } from '../packages/bench-kit/src/baseline/baselineReport.ts';
-import { repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
+import {
+  BaselineError,
+  benchmarkPaths,
+  benchmarksDir,
+  loadBaseline,
+  readBaselineVerdict,
+} from '@tasker/bench-kit/node';
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 const passThrough: string[] = [];
@@ -44,10 +46,11 @@ for (let i = 0; i < args.length; i++) {
   } else passThrough.push(arg);
 }
 
-const benchmarksDir = join(env.TASKER_TMP_DIR ?? repoTmpDir(), 'benchmarks');
+const outputDir = benchmarksDir();
+const paths = benchmarkPaths(outputDir, env);
 if (env.TASKER_BASELINE) {
   try {
-    loadBaseline(join(benchmarksDir, 'baselines'), env.TASKER_BASELINE);
+    loadBaseline(paths.baselines, env.TASKER_BASELINE);
   } catch (error) {
     console.error(`❌ ${error instanceof BaselineError ? error.message : String(error)}`);
     process.exit(1);
@@ -55,7 +58,7 @@ if (env.TASKER_BASELINE) {
 }
 
 // a verdict left by an earlier run must not decide this one
-rmSync(join(benchmarksDir, 'latest', 'baseline.json'), { force: true });
+rmSync(paths.baselineVerdict, { force: true });
 const result = spawnSync('vitest', ['bench', ...passThrough], { stdio: 'inherit', env });
 if (result.error) {
   console.error(
@@ -66,7 +69,7 @@ if (result.error) {
 // Vitest decides its exit code from test outcomes, and a regression is not a failed test, so
 // --fail-on-regression is decided here, from the verdict file the reporter wrote.
 if (env.TASKER_FAIL_ON_REGRESSION === '1' && env.TASKER_BASELINE) {
-  const verdict = readBaselineVerdict(benchmarksDir);
+  const verdict = readBaselineVerdict(outputDir);
   if (verdict === undefined) {
     console.error('❌ --fail-on-regression: the run left no baseline verdict (did the benches run?)');
     process.exit(1);

@@ -15,16 +15,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { withDatabase } from '../packages/bench-kit/src/provision/databaseServer.ts';
-import { repoRoot } from '../packages/bench-kit/src/provision/paths.ts';
 import {
   createTemplateDatabase,
   dropRunDatabases,
+  dumpSchema,
   newRunId,
+  repoRoot,
+  startDatabaseServer,
+  TASKER_SCHEMA_DUMP_FILE,
   withClient,
-} from '../packages/bench-kit/src/provision/runDatabases.ts';
-import { startDatabaseServer } from '../packages/bench-kit/src/provision/startDatabaseServer.ts';
-import { dumpSchema, TASKER_SCHEMA_DUMP_FILE } from '../packages/bench-kit/src/schema/dumpSchema.ts';
+  withDatabase,
+} from '@tasker/bench-kit/node';
+import { prepareTaskerTemplate } from '@tasker/shared/testing';
 
 const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
 const committedFile = relative(repoRoot(), TASKER_SCHEMA_DUMP_FILE);
@@ -35,7 +37,7 @@ async function freshDump(): Promise<string> {
   try {
     const runId = newRunId();
     try {
-      const template = await createTemplateDatabase(server.adminUrl, runId);
+      const template = await createTemplateDatabase(server.adminUrl, runId, prepareTaskerTemplate);
       return await withClient(withDatabase(server.adminUrl, template.name), (client) => dumpSchema(client));
     } finally {
       await dropRunDatabases(server.adminUrl, runId);

@@ -11,12 +11,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { startDatabaseServer, withClient, withDatabase } from '@tasker/bench-kit/node';
+import { prepareDatabase, registerTemplate } from '@tasker/shared';
 import pg from 'pg';
-import { withDatabase } from '../packages/bench-kit/src/provision/databaseServer.ts';
-import { withClient } from '../packages/bench-kit/src/provision/runDatabases.ts';
-import { startDatabaseServer } from '../packages/bench-kit/src/provision/startDatabaseServer.ts';
-import { prepareDatabase } from '../packages/shared/src/db/prepareDatabase.ts';
-import { registerTemplate } from '../packages/shared/src/registry/registerTemplate.ts';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '600' } } });
 const N = Number(values.tasks);

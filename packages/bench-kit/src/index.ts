@@ -31,27 +31,10 @@ export {
   costPerUnit,
   recordCost,
 } from './cost/recordCost.ts';
-export {
-  DEFAULT_SEED,
-  DEFAULT_TEMPLATE_MIX,
-  type SeededDataset,
-  type SeededTemplate,
-  type SeedOptions,
-  seedDataset,
-  type TemplateShare,
-} from './dataset/seedDataset.ts';
-export {
-  describeSample,
-  type SampledStep,
-  type SampledTask,
-  type StratifiedSample,
-  type Stratum,
-  stratifiedSample,
-} from './dataset/stratifiedSample.ts';
 export { DbProfileError, PrerequisiteError } from './errors.ts';
 export { type ExplainOptions, explainQuery, recordQueryPlan } from './explain/explainQuery.ts';
 export { type PlanSummary, summarizePlan } from './explain/planSummary.ts';
-export { type BenchDatabase, benchTest, SAMPLE_PER_STRATUM, SAMPLE_SEED } from './fixtures/benchTest.ts';
+export { type BenchDatabase, benchTest } from './fixtures/benchTest.ts';
 export { type InterleavedCase, type InterleavedOptions, sampleInterleaved } from './measure/interleave.ts';
 export {
   activeProfile,
@@ -130,6 +113,22 @@ export { median } from './stats/median.ts';
 export { percentile, type ReportedPercentile, reportedPercentile } from './stats/percentile.ts';
 export { type SampleSummary, summarizeSamples } from './stats/summarizeSamples.ts';
 export { classifyOutliers, type OutlierCounts } from './stats/tukeyOutliers.ts';
+export {
+  BENCH_NAMES,
+  COST_NAMES,
+  E2E_LATENCY_NAMES,
+  EVENT_PROPAGATION_NAMES,
+  type FigureName,
+  figureName,
+  PEERS_NAMES,
+  PGMQ_NAMES,
+  pgmqBatchLabel,
+  SCALING_NAMES,
+  SQL_FUNCTIONS_NAMES,
+  STEP_COST_NAMES,
+  TASK_INITIALIZATION_NAMES,
+  THROUGHPUT_NAMES,
+} from './targets/benchNames.ts';
 export { targetRegistry } from './targets/registry.ts';
 export {
   DEFAULT_NOISE,

@@ -73,6 +73,9 @@ describe('embedded provider', () => {
     const { done } = startFixtureRun({ TASKER_DB: 'embedded', TASKER_TMP_DIR: tmpDir });
     const result = await done;
     expect(result.output).toContain('✅ PostgreSQL');
+    // a template without PGMQ (the fixture's own) has no PGMQ line and meets every prerequisite
+    expect(result.output).not.toMatch(/[✅❌] PGMQ/);
+    expect(result.output).toContain('All prerequisites met');
     expect(result.output).toMatch(/1 passed/);
     expect(result.code).toBe(0);
     // no "close timed out … something prevents Vite server from exiting"
@@ -110,7 +113,7 @@ describe('embedded provider', () => {
 });
 
 describe('url provider', () => {
-  test('a bench run on an existing server drops its databases, and the queues and messages in them', async () => {
+  test('a bench run on an existing server drops its databases, and the rows its bench left in them', async () => {
     // the existing server: this run's own; the child run makes databases of its own run id on it
     const { adminUrl } = inject('tasker');
     const databases = async () => {

@@ -6,7 +6,14 @@
  * No worker runs: afterwards every request must have left its task, all of its steps, and one
  * message per root step in the template's worker queue.
  */
-import { type BenchDatabase, benchSettings, queueLength, record, benchTest as test } from '@tasker/bench-kit';
+import {
+  type BenchDatabase,
+  benchSettings,
+  queueLength,
+  record,
+  TASK_INITIALIZATION_NAMES,
+  benchTest as test,
+} from '@tasker/bench-kit';
 import { startOrchestration } from '@tasker/orchestration';
 import { diamondPattern, mathematicalSequence, type WorkflowTemplate, workerQueueName } from '@tasker/shared';
 import { expect } from 'vitest';
@@ -58,9 +65,12 @@ test('task_initialization', async ({ bench, db, task }) => {
   const client = new TaskerClient(service.url, { connections: 100 });
   try {
     for (const template of [mathematicalSequence, diamondPattern]) {
-      const result = await bench(template.name, async () => {
-        await client.createTask(request(template));
-      }).run(benchSettings('network'));
+      const result = await bench(
+        TASK_INITIALIZATION_NAMES.createTask({ template: template.name }),
+        async () => {
+          await client.createTask(request(template));
+        },
+      ).run(benchSettings('network'));
       expect(result.latency.samplesCount).toBeGreaterThanOrEqual(benchSettings('network').iterations);
     }
 

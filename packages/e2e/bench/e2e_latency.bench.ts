@@ -6,7 +6,13 @@
  * quick). Afterwards TRACED_TASKS more tasks per workflow run with the in-memory span collector on,
  * and the mean phase breakdown (spans grouped by correlation id) is recorded per workflow.
  */
-import { activeProfile, type BenchRunSettings, benchSettings, record } from '@tasker/bench-kit';
+import {
+  activeProfile,
+  type BenchRunSettings,
+  benchSettings,
+  E2E_LATENCY_NAMES,
+  record,
+} from '@tasker/bench-kit';
 import { BUILTIN_TEMPLATES, type WorkflowTemplate } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
@@ -53,7 +59,7 @@ async function expectAllCorrect(pool: pg.Pool, template: WorkflowTemplate, creat
 test('in-process: POST → complete', { timeout: TIMEOUT_MS }, async ({ bench, db, system, task }) => {
   for (const template of BUILTIN_TEMPLATES) {
     const created: string[] = [];
-    const result = await bench(template.name, async () => {
+    const result = await bench(E2E_LATENCY_NAMES.inProcess({ template: template.name }), async () => {
       await runOnce(system, template, created);
     }).run(benchSettings('e2e'));
     expect(result.latency.samplesCount).toBeGreaterThanOrEqual(benchSettings('e2e').iterations);

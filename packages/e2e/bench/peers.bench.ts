@@ -30,6 +30,7 @@ import {
   type CostCount,
   type CostFigures,
   median,
+  PEERS_NAMES,
   record,
   recordComparison,
   recordContext,
@@ -137,7 +138,7 @@ async function recordIdle(
       cells[measure] = { unavailable: count.reason };
       continue;
     }
-    const name = `${label}: ${figure}`;
+    const name = PEERS_NAMES.peerFigure({ peer: label, figure });
     await record(task, name, {
       kind: 'value',
       value: (count.value * 1000) / idle.durationMs,
@@ -296,7 +297,7 @@ test('tasker beside its peers', { timeout: TIMEOUT_MS }, async ({ db, task }) =>
         const [rate, taskerRate] = [rates.get(peer) ?? Number.NaN, rates.get(tasker) ?? Number.NaN];
         const ratios: Array<[string, number, string]> = [
           [
-            `ratio ${peer}/${tasker}: no-op jobs per second`,
+            PEERS_NAMES.ratio({ over: peer, under: tasker, figure: 'no-op jobs per second' }),
             rate / taskerRate,
             `${peer} ${rate.toFixed(0)}/s, ${tasker} ${taskerRate.toFixed(0)}/s (> 1: the peer is faster)`,
           ],
@@ -307,7 +308,7 @@ test('tasker beside its peers', { timeout: TIMEOUT_MS }, async ({ db, task }) =>
             p50.get(`${what}: ${peer}`) ?? Number.NaN,
           ];
           ratios.push([
-            `ratio ${tasker}/${peer}: ${what} p50`,
+            PEERS_NAMES.ratio({ over: tasker, under: peer, figure: `${what} p50` }),
             own / theirs,
             `${tasker} p50 ${own.toFixed(2)} ms, ${peer} p50 ${theirs.toFixed(2)} ms (> 1: tasker is slower)`,
           ]);

@@ -16,6 +16,7 @@ import {
   record,
   recordContext,
   recordCost,
+  STEP_COST_NAMES,
   startCostMeter,
   benchTest as test,
 } from '@tasker/bench-kit';
@@ -104,7 +105,7 @@ test('cost per step: no-op burn-down', { timeout: TIMEOUT_MS }, async ({ db, tas
   const reference = perUnit.get(REFERENCE);
   for (const [name, ours] of perUnit) {
     if (!isTasker({ name })) continue;
-    const ratioName = `ratio ${name}/${REFERENCE}: CPU ms per step`;
+    const ratioName = STEP_COST_NAMES.ratio({ over: name, under: REFERENCE, figure: 'CPU ms per step' });
     if (ours.cpuMs.total === undefined || reference?.cpuMs.total === undefined) {
       await recordContext(task, ratioName, 'unavailable', 'a CPU figure of either side was not measured');
       continue;

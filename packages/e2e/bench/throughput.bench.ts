@@ -8,7 +8,14 @@
  * - open loop with 2 workers: fixed arrival rates, latency from each task's scheduled arrival to
  *   its completion event (no coordinated omission)
  */
-import { activeProfile, record, recordCost, startCostMeter, benchTest as test } from '@tasker/bench-kit';
+import {
+  activeProfile,
+  record,
+  recordCost,
+  startCostMeter,
+  THROUGHPUT_NAMES,
+  benchTest as test,
+} from '@tasker/bench-kit';
 import { TaskerClient } from '@tasker/client';
 import { mathematicalSequence } from '@tasker/shared';
 import type pg from 'pg';
@@ -84,7 +91,7 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
       expect(Number.isFinite(windowMs) && windowMs > 0, `busy window ${windowMs} ms`).toBe(true);
       const label = `${workers} worker${workers === 1 ? '' : 's'}${resultHandoff === 'queue' ? ', queue hand-off' : ''}${notify === 'after_commit' ? ', notify after commit' : ''}`;
       const note = `${TASKS} tasks × ${STEPS_PER_TASK} steps created in batches of 100 once every worker was ready; window = first claim → last task complete (server clock); workers are child processes, concurrency 10 each, 1 orchestrator`;
-      await record(task, `linear tasks (${label})`, {
+      await record(task, THROUGHPUT_NAMES.linearTasks({ setting: label }), {
         kind: 'throughput',
         perSecond: (TASKS * 1000) / windowMs,
         unit: 'tasks',
@@ -92,7 +99,7 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
         durationMs: windowMs,
         note,
       });
-      await record(task, `linear steps (${label})`, {
+      await record(task, THROUGHPUT_NAMES.linearSteps({ setting: label }), {
         kind: 'throughput',
         perSecond: (TASKS * STEPS_PER_TASK * 1000) / windowMs,
         unit: 'steps',
@@ -100,7 +107,7 @@ test('closed loop: linear tasks at saturation', { timeout: TIMEOUT_MS }, async (
         durationMs: windowMs,
         note,
       });
-      await recordCost(task, `linear steps (${label})`, cost, {
+      await recordCost(task, THROUGHPUT_NAMES.linearSteps({ setting: label }), cost, {
         count: TASKS * STEPS_PER_TASK,
         unit: 'step',
         note: `creating the ${TASKS} tasks (${workers} worker${workers === 1 ? '' : 's'} ready) and draining them, to the last completion (the workers' stop after it); system = this process and the service processes; the wait's once-a-second poll is in the statements`,

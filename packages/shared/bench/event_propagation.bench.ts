@@ -9,7 +9,7 @@
  * The queues are logged, as the services create them, so every send waits for its commit's WAL
  * flush before anyone can be notified; one extra case on an unlogged queue shows that share.
  */
-import { benchSettings, queueLength, benchTest as test } from '@tasker/bench-kit';
+import { benchSettings, EVENT_PROPAGATION_NAMES, queueLength, benchTest as test } from '@tasker/bench-kit';
 import {
   type ListenerEvent,
   type MessageReadyNotification,
@@ -138,7 +138,7 @@ const CASES: Case[] = [
     signalOnly: true,
   },
   {
-    name: `fan-out to ${FAN_OUT_LISTENERS} listeners`,
+    name: EVENT_PROPAGATION_NAMES.fanOut({ listeners: FAN_OUT_LISTENERS }),
     namespace: 'evt_fanout',
     listeners: FAN_OUT_LISTENERS,
     message: smallMessage,

@@ -14,6 +14,8 @@ import {
   activeProfile,
   benchSettings,
   median,
+  PGMQ_NAMES,
+  pgmqBatchLabel,
   queueLength,
   record,
   sampleInterleaved,
@@ -50,7 +52,7 @@ const MESSAGE = JSON.stringify({
 type Op = 'send' | 'read' | 'archive' | 'delete' | 'read + archive';
 const OPS: Op[] = ['send', 'read', 'archive', 'delete', 'read + archive'];
 
-const batchLabel = (size: number) => (size === 1 ? 'single' : `batch ${size}`);
+const batchLabel = pgmqBatchLabel;
 const depthLabel = (depth: number) => (depth >= 1_000 ? `${depth / 1_000}K` : String(depth));
 
 /** The statements the services use, named so each is parsed once per connection. */
@@ -173,7 +175,7 @@ test('throughput on one connection (msgs/s)', async ({ db, task }) => {
         const rates: number[] = [];
         for (let round = 0; round < LOAD_ROUNDS; round++)
           rates.push(await loadRound(client, queue, op, size, total));
-        await record(task, `${op} (${batchLabel(size)})`, {
+        await record(task, PGMQ_NAMES.throughput({ op, batch: batchLabel(size) }), {
           kind: 'throughput',
           perSecond: median(rates),
           unit: 'msgs',

@@ -19,11 +19,11 @@ import {
   record,
   recordContext,
   sampleInterleaved,
-  benchTest as test,
 } from '@tasker/bench-kit';
 import pg from 'pg';
 import postgres from 'postgres';
 import { expect } from 'vitest';
+import { seededBenchTest as test } from './support/seededBenchTest.ts';
 
 const POOL_SIZE = 10;
 const CONCURRENCY = [1, 10, 50] as const;

@@ -11,11 +11,8 @@ import {
   createTestDatabase,
   median,
   record,
-  type SeededDataset,
-  type StratifiedSample,
+  SCALING_NAMES,
   sampleInterleaved,
-  seedDataset,
-  stratifiedSample,
   benchTest as test,
 } from '@tasker/bench-kit';
 import {
@@ -25,6 +22,12 @@ import {
   stepTransitiveDependencies,
   taskExecutionContext,
 } from '@tasker/shared';
+import {
+  type SeededDataset,
+  type StratifiedSample,
+  seedDataset,
+  stratifiedSample,
+} from '@tasker/shared/testing';
 import pg from 'pg';
 import { expect } from 'vitest';
 
@@ -139,13 +142,17 @@ test(`SQL functions at ${SIZES.map(label).join(', ')} tasks`, async ({ task }) =
       const base = median(samples.get(label(smallest.size)) ?? []);
       const top = median(samples.get(label(largest.size)) ?? []);
       expect(Number.isFinite(top / base) && top / base > 0, `${name} growth ${top} / ${base}`).toBe(true);
-      await record(task, `${name} growth ${label(smallest.size)} → ${label(largest.size)}`, {
-        kind: 'growth',
-        ratio: top / base,
-        from: `${label(smallest.size)} tasks, median ${base.toFixed(3)} ms`,
-        to: `${label(largest.size)} tasks, median ${top.toFixed(3)} ms`,
-        note,
-      });
+      await record(
+        task,
+        SCALING_NAMES.growth({ fn: name, from: label(smallest.size), to: label(largest.size) }),
+        {
+          kind: 'growth',
+          ratio: top / base,
+          from: `${label(smallest.size)} tasks, median ${base.toFixed(3)} ms`,
+          to: `${label(largest.size)} tasks, median ${top.toFixed(3)} ms`,
+          note,
+        },
+      );
     }
   } finally {
     for (const db of databases) {

@@ -10,7 +10,7 @@
  * call, and roll back in afterEach (which also leaves the dataset as it was). The same calls in
  * autocommit are reported beside them, without a target, so the cost of a commit stays visible.
  */
-import { benchSettings, recordQueryPlan, benchTest as test } from '@tasker/bench-kit';
+import { benchSettings, recordQueryPlan, SQL_FUNCTIONS_NAMES } from '@tasker/bench-kit';
 import {
   nextReadyTasks,
   readySteps,
@@ -22,6 +22,7 @@ import {
 } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
+import { seededBenchTest as test } from './support/seededBenchTest.ts';
 
 const BATCH_SIZES = [1, 10, 50, 100] as const;
 /**
@@ -73,9 +74,13 @@ test('get_next_ready_tasks at batch sizes 1, 10, 50, 100', async ({ bench, db, d
     );
     for (const size of BATCH_SIZES) {
       const counts = new Set<number>();
-      await bench(`get_next_ready_tasks (batch ${size})`, inRolledBackTransaction(client), async () => {
-        counts.add((await nextReadyTasks(client, size)).length);
-      }).run(benchSettings('db'));
+      await bench(
+        SQL_FUNCTIONS_NAMES.nextReadyTasks({ batch: size }),
+        inRolledBackTransaction(client),
+        async () => {
+          counts.add((await nextReadyTasks(client, size)).length);
+        },
+      ).run(benchSettings('db'));
       // each call started from the same state (the one before was rolled back): every call returned
       // the same number of tasks, some (tasks with work exist in the dataset), at most the batch
       expect(counts.size, `batch ${size}: distinct counts ${[...counts].join(', ')}`).toBe(1);

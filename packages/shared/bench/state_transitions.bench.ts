@@ -4,7 +4,7 @@
  * where exactly one may win each round (checked every round; a round with more or fewer winners
  * fails the bench).
  */
-import { benchSettings, benchTest as test } from '@tasker/bench-kit';
+import { benchSettings } from '@tasker/bench-kit';
 import {
   isStepTransitionAllowed,
   STEP_STATES,
@@ -16,6 +16,7 @@ import {
 } from '@tasker/shared';
 import type pg from 'pg';
 import { expect } from 'vitest';
+import { seededBenchTest as test } from './support/seededBenchTest.ts';
 
 const CONTENDERS = 8;
 /** How a contended task goes back to steps_in_process after its round: legal moves only. */

@@ -4,7 +4,7 @@
  * the figure's direction — and the markdown table the console and `latest/` show.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { benchmarkPaths } from '../report/benchmarkPaths.ts';
 import { formatPercent, formatValue, markdownTable } from '../report/format.ts';
 import type { TargetRegistry } from '../targets/target.ts';
 import type { BaselineRun } from './baselineFile.ts';
@@ -97,11 +97,11 @@ export function writeBaselineVerdict(
   table: string,
   regressed: string[],
 ): void {
-  const latest = join(outputDir, 'latest');
-  mkdirSync(latest, { recursive: true });
-  writeFileSync(join(latest, 'baseline.md'), `${table}\n`);
+  const paths = benchmarkPaths(outputDir);
+  mkdirSync(paths.latest, { recursive: true });
+  writeFileSync(paths.baselineTable, `${table}\n`);
   writeFileSync(
-    join(latest, 'baseline.json'),
+    paths.baselineVerdict,
     `${JSON.stringify({ baseline, regressed } satisfies BaselineVerdictFile)}\n`,
   );
 }
@@ -109,9 +109,7 @@ export function writeBaselineVerdict(
 /** The verdict of the last run, or undefined when it compared against no baseline. */
 export function readBaselineVerdict(outputDir: string): BaselineVerdictFile | undefined {
   try {
-    return JSON.parse(
-      readFileSync(join(outputDir, 'latest', 'baseline.json'), 'utf8'),
-    ) as BaselineVerdictFile;
+    return JSON.parse(readFileSync(benchmarkPaths(outputDir).baselineVerdict, 'utf8')) as BaselineVerdictFile;
   } catch {
     return undefined;
   }

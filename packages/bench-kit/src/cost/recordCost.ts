@@ -16,6 +16,7 @@
 import type { RunnerTestCase } from 'vitest';
 import { record } from '../record/record.ts';
 import { recordContext } from '../record/recordContext.ts';
+import { COST_NAMES } from '../targets/benchNames.ts';
 import type { CostCount, CostFigures } from './costMeter.ts';
 
 export type CostUnit = 'step' | 'job';
@@ -86,7 +87,7 @@ export async function recordCost(
     part = '',
   ) => {
     if (perUnit === undefined) return;
-    await record(task, `${label}: ${what} per ${unit}${part}`, {
+    await record(task, `${COST_NAMES.perUnit({ subject: label, what, unit })}${part}`, {
       kind: 'value',
       value: perUnit,
       unit: `${figureUnit}/${unit}`,

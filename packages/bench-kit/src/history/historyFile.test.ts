@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { thinSamples } from '../baseline/runFigures.ts';
 import { eventPropagation, fixtureEnvironment, pgmqSuite } from '../report/reportFixture.ts';
-import { appendHistory, historyLines, historyPath, readHistory } from './historyFile.ts';
+import { appendHistory, historyLines, readHistory } from './historyFile.ts';
 import { figuresByKey } from './latestRun.ts';
 import { readLatestSamples, writeRunSamples } from './runSamplesFile.ts';
 
@@ -46,11 +46,6 @@ test('appends across runs; a cut-off last line is skipped', () => {
   appendFileSync(file, '{"timestamp":"2025-02-01T00:0');
   expect(readHistory(file)).toHaveLength(lines.length * 2);
   expect(readHistory(join(dir, 'missing.jsonl'))).toEqual([]);
-});
-
-test('TASKER_BENCH_HISTORY moves the file', () => {
-  expect(historyPath('/out', {})).toBe('/out/history.jsonl');
-  expect(historyPath('/out', { TASKER_BENCH_HISTORY: '/data/h.jsonl' })).toBe('/data/h.jsonl');
 });
 
 test('figures and raw samples of the newest run round-trip through latest/<suite>.samples.json', () => {

@@ -9,7 +9,7 @@
  * latency lines, read back with their median as the value (and skipped without one).
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { type Better, type FigureKind, runFigures } from '../baseline/runFigures.ts';
 import type { RunEnvironment } from '../report/environment.ts';
 import type { SuiteResult } from '../report/suiteResult.ts';
@@ -42,10 +42,6 @@ export interface HistoryLine {
     cpuCount: number;
     profile: string;
   };
-}
-
-export function historyPath(outputDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.TASKER_BENCH_HISTORY?.trim() || join(outputDir, 'history.jsonl');
 }
 
 export function historyLines(

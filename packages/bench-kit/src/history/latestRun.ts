@@ -6,11 +6,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunFigures } from '../baseline/runFigures.ts';
+import { benchmarkPaths } from '../report/benchmarkPaths.ts';
 import type { CiReport } from '../report/ciJson.ts';
 import { type RunSamples, readLatestSamples } from './runSamplesFile.ts';
 
 export function readCiReports(outputDir: string, since?: Date): CiReport[] {
-  const dir = join(outputDir, 'ci');
+  const dir = benchmarkPaths(outputDir).ci;
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json'));

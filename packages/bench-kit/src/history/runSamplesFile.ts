@@ -9,6 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Figure, headline, runFigures } from '../baseline/runFigures.ts';
+import { benchmarkPaths } from '../report/benchmarkPaths.ts';
 import type { RunEnvironment } from '../report/environment.ts';
 import type { SuiteResult } from '../report/suiteResult.ts';
 import { targetRegistry } from '../targets/registry.ts';
@@ -29,17 +30,13 @@ export interface RunSamples {
   benches: Record<string, number[]>;
 }
 
-export function samplesPath(outputDir: string, suite: string): string {
-  return join(outputDir, 'latest', `${suite}.samples.json`);
-}
-
 export function writeRunSamples(
   outputDir: string,
   suites: readonly SuiteResult[],
   env: RunEnvironment,
   registry: TargetRegistry = targetRegistry,
 ): string[] {
-  mkdirSync(join(outputDir, 'latest'), { recursive: true });
+  mkdirSync(benchmarkPaths(outputDir).latest, { recursive: true });
   const written: string[] = [];
   for (const suite of suites) {
     const figures: Record<string, Figure> = {};
@@ -60,7 +57,7 @@ export function writeRunSamples(
       figures,
       benches,
     };
-    const file = samplesPath(outputDir, suite.suite);
+    const file = benchmarkPaths(outputDir).latestSamples(suite.suite);
     writeFileSync(`${file}.tmp`, `${JSON.stringify(data)}\n`);
     renameSync(`${file}.tmp`, file);
     written.push(file);
@@ -70,7 +67,7 @@ export function writeRunSamples(
 
 /** Every `latest/*.samples.json` of the current format that parses, by suite. */
 export function readLatestSamples(outputDir: string): Record<string, RunSamples> {
-  const dir = join(outputDir, 'latest');
+  const dir = benchmarkPaths(outputDir).latest;
   const found: Record<string, RunSamples> = {};
   let names: string[];
   try {

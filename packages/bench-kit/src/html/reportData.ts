@@ -5,12 +5,12 @@
  * without a run.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BaselineRun } from '../baseline/baselineFile.ts';
-import { loadBaseline } from '../baseline/baselineFile.ts';
-import { type HistoryLine, historyPath, readHistory } from '../history/historyFile.ts';
+import { baselinePath, loadBaseline } from '../baseline/baselineFile.ts';
+import { type HistoryLine, readHistory } from '../history/historyFile.ts';
 import { readCiReports } from '../history/latestRun.ts';
 import { type RunSamples, readLatestSamples } from '../history/runSamplesFile.ts';
+import { benchmarkPaths } from '../report/benchmarkPaths.ts';
 import type { CiReport } from '../report/ciJson.ts';
 
 export interface ReportData {
@@ -25,13 +25,13 @@ export function gatherReportData(
   outputDir: string,
   { baseline, env = process.env }: { baseline?: string; env?: NodeJS.ProcessEnv } = {},
 ): ReportData {
-  const baselineDir = join(outputDir, 'baselines');
-  const name = baseline ?? (existsSync(join(baselineDir, 'main.json')) ? 'main' : undefined);
+  const baselineDir = benchmarkPaths(outputDir, env).baselines;
+  const name = baseline ?? (existsSync(baselinePath(baselineDir, 'main')) ? 'main' : undefined);
   return {
     generatedAt: new Date().toISOString(),
     suites: readCiReports(outputDir),
     samples: readLatestSamples(outputDir),
-    history: readHistory(historyPath(outputDir, env)),
+    history: readHistory(benchmarkPaths(outputDir, env).history),
     baseline: name ? loadBaseline(baselineDir, name) : undefined,
   };
 }

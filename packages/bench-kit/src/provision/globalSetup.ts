@@ -1,7 +1,9 @@
 /**
- * Vitest global setup for every test and bench run: provisions PostgreSQL (DATABASE_URL,
- * testcontainers or embedded), migrates a template database once (PGMQ + tasker schema), measures
- * the machine's floor on that server (in a scratch database, dropped at once), prints the
+ * The Vitest global setup of a test and bench run, made for the template it is given:
+ * `provisionGlobalSetup({ prepareTemplate })` returns the setup function a globalSetup module
+ * exports (tasker's: packages/shared/src/testing/globalSetup.ts). It provisions PostgreSQL
+ * (DATABASE_URL, testcontainers or embedded), prepares a template database once with the callback,
+ * measures the machine's floor on that server (in a scratch database, dropped at once), prints the
  * prerequisites banner, provides the connection and the floor to all files and the reporter, and on
  * teardown drops the run's databases and stops what it started.
  */
@@ -19,11 +21,24 @@ import {
   dropDatabase,
   dropRunDatabases,
   newRunId,
+  type PrepareTemplate,
   withClient,
 } from './runDatabases.ts';
 import { chooseProvider, startDatabaseServer } from './startDatabaseServer.ts';
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export interface ProvisionOptions {
+  /** prepares the run's template database, which every file's database is cloned from */
+  prepareTemplate: PrepareTemplate;
+}
+
+export type GlobalSetup = (project: TestProject) => Promise<() => Promise<void>>;
+
+/** The setup function of a globalSetup module: `export default provisionGlobalSetup({ prepareTemplate })`. */
+export function provisionGlobalSetup({ prepareTemplate }: ProvisionOptions): GlobalSetup {
+  return (project) => setup(project, prepareTemplate);
+}
+
+async function setup(project: TestProject, prepareTemplate: PrepareTemplate): Promise<() => Promise<void>> {
   const node = { ok: true, name: 'Node.js', detail: `${process.version} (${process.execPath})` };
   let server: DatabaseServer;
   try {
@@ -50,7 +65,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   let template: Awaited<ReturnType<typeof createTemplateDatabase>>;
   try {
-    template = await createTemplateDatabase(server.adminUrl, runId);
+    template = await createTemplateDatabase(server.adminUrl, runId, prepareTemplate);
   } catch (error) {
     await cleanup().catch(() => undefined);
     endRun([node, { ok: false, name: 'PostgreSQL template database', detail: describe(error) }]);

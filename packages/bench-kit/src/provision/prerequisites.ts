@@ -5,8 +5,9 @@
  */
 import { formatFloor } from '../floor/floorUnits.ts';
 import type { MachineFloor } from '../floor/measureFloor.ts';
-import { pgmqLabel, type RunEnvironment } from '../report/environment.ts';
+import { pgmqLabel } from '../report/environment.ts';
 import { bannerHeading } from '../report/format.ts';
+import type { PgmqFlavor } from './runDatabases.ts';
 
 export interface PrerequisiteLine {
   ok: boolean;
@@ -33,11 +34,13 @@ export interface ProvisionedFacts {
   postgresVersion: string;
   /** the server's description, without any password */
   description: string;
-  pgmq: RunEnvironment['db']['pgmq'];
+  /** which PGMQ the template's preparation reported; 'none' (or undefined): the template has none,
+   *  so no PGMQ line; 'unknown': no database was provided (❌) */
+  pgmq: PgmqFlavor | 'none' | 'unknown' | undefined;
   floor: MachineFloor | undefined;
 }
 
-/** The lines of a run whose database came up: Node, PostgreSQL, PGMQ, the machine's floor. */
+/** The lines of a run whose database came up: Node, PostgreSQL, PGMQ (when the template has one), the machine's floor. */
 export function provisionedPrerequisites(facts: ProvisionedFacts): PrerequisiteLine[] {
   return [
     { ok: true, name: 'Node.js', detail: facts.node },
@@ -46,14 +49,18 @@ export function provisionedPrerequisites(facts: ProvisionedFacts): PrerequisiteL
       name: 'PostgreSQL',
       detail: `${facts.postgresVersion} — ${facts.description}`,
     },
-    {
-      ok: facts.pgmq !== 'unknown',
-      name: 'PGMQ',
-      detail:
-        facts.pgmq === 'compatible'
-          ? `${pgmqLabel(facts.pgmq)} (no pgmq extension on this server)`
-          : pgmqLabel(facts.pgmq),
-    },
+    ...(facts.pgmq === undefined || facts.pgmq === 'none'
+      ? []
+      : [
+          {
+            ok: facts.pgmq !== 'unknown',
+            name: 'PGMQ',
+            detail:
+              facts.pgmq === 'compatible'
+                ? `${pgmqLabel(facts.pgmq)} (no pgmq extension on this server)`
+                : pgmqLabel(facts.pgmq),
+          },
+        ]),
     facts.floor
       ? { ok: true, name: 'Machine floor', detail: formatFloor(facts.floor) }
       : { ok: false, name: 'Machine floor', detail: 'not measured' },

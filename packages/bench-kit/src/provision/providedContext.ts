@@ -1,9 +1,9 @@
 /**
  * What the global setup hands to every test and bench file through Vitest's provide/inject.
  */
-import type { PgmqFlavor } from '@tasker/shared';
 import type { MachineFloor } from '../floor/measureFloor.ts';
 import type { ProviderKind } from './databaseServer.ts';
+import type { PgmqFlavor } from './runDatabases.ts';
 
 export interface ProvisionedDatabase {
   provider: ProviderKind;
@@ -15,7 +15,8 @@ export interface ProvisionedDatabase {
   runId: string;
   templateDatabase: string;
   serverVersion: string;
-  pgmq: PgmqFlavor;
+  /** which PGMQ the template's preparation reported; undefined when the template has none */
+  pgmq: PgmqFlavor | undefined;
   settings: Record<string, string>;
   /** the machine's floor on this server, measured once before any file runs (floor/measureFloor.ts) */
   floor: MachineFloor;

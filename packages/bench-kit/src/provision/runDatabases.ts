@@ -1,11 +1,10 @@
 /**
- * Names and lifecycle of the databases one run creates on a server: a migrated template
- * (`tasker_<run>_tpl`) and per-file clones (`tasker_<run>_<label>_<random>`). Teardown drops every
- * database of the run, so a run against a user's server leaves nothing behind.
+ * Names and lifecycle of the databases one run creates on a server: a template (`tasker_<run>_tpl`)
+ * prepared by the callback the run is given (the harness knows nothing of what goes into it) and
+ * per-file clones (`tasker_<run>_<label>_<random>`). Teardown drops every database of the run, so a
+ * run against a user's server leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import type { PgmqFlavor } from '@tasker/shared';
-import { prepareDatabase } from '@tasker/shared';
 import pg from 'pg';
 import { withDatabase } from './databaseServer.ts';
 
@@ -40,10 +39,26 @@ export function cloneLabel(runId: string, name: string): string {
   return rest === 'tpl' ? rest : rest.replace(/_[0-9a-f]{6}$/, '');
 }
 
+/** Which PGMQ a template has: the extension, or a compatible SQL layer installed by the template's preparation. */
+export type PgmqFlavor = 'extension' | 'compatible';
+
+/** What a template's preparation tells the run, for the prerequisites banner and every stored result. */
+export interface PreparedTemplate {
+  /** which PGMQ the template has; absent when the template has none (no PGMQ line in the banner) */
+  pgmq?: PgmqFlavor;
+}
+
+/**
+ * Makes the (empty, freshly created) template database ready: schema, extensions, migrations —
+ * whatever every test and bench file of the run needs in its clone. Given by the caller of the
+ * harness (tasker's: packages/shared/src/testing/prepareTaskerTemplate.ts).
+ */
+export type PrepareTemplate = (client: pg.Client) => Promise<PreparedTemplate>;
+
 export interface TemplateInfo {
   name: string;
   serverVersion: string;
-  pgmq: PgmqFlavor;
+  pgmq: PgmqFlavor | undefined;
   settings: Record<string, string>;
 }
 
@@ -60,11 +75,15 @@ const RECORDED_SETTINGS = [
   'random_page_cost',
 ];
 
-export async function createTemplateDatabase(adminUrl: string, runId: string): Promise<TemplateInfo> {
+export async function createTemplateDatabase(
+  adminUrl: string,
+  runId: string,
+  prepareTemplate: PrepareTemplate,
+): Promise<TemplateInfo> {
   const name = templateName(runId);
   await withClient(adminUrl, (admin) => admin.query(`create database ${pg.escapeIdentifier(name)}`));
   return withClient(withDatabase(adminUrl, name), async (client) => {
-    const prepared = await prepareDatabase(client);
+    const prepared = await prepareTemplate(client);
     const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
       'select name, setting, unit from pg_settings where name = any($1)',
       [RECORDED_SETTINGS],

@@ -19,7 +19,9 @@ export interface RunEnvironment {
     provider: string;
     description: string;
     postgresVersion: string;
-    pgmq: 'extension' | 'compatible' | 'unknown';
+    /** which PGMQ the template has ('none': the template's preparation installed none; 'unknown': no
+     *  database was provided) */
+    pgmq: 'extension' | 'compatible' | 'none' | 'unknown';
   };
   pgSettings: Record<string, string>;
   node: string;
@@ -56,7 +58,7 @@ export function describeEnvironment({
       provider: provided?.provider ?? 'unknown',
       description: redactText(provided?.description ?? 'no database was provided'),
       postgresVersion: provided?.serverVersion ?? 'unknown',
-      pgmq: provided?.pgmq ?? 'unknown',
+      pgmq: provided ? (provided.pgmq ?? 'none') : 'unknown',
     },
     pgSettings: { ...(provided?.settings ?? {}) },
     node: process.version,
@@ -88,6 +90,7 @@ export function gitCommit(cwd?: string): string {
 
 export function pgmqLabel(pgmq: RunEnvironment['db']['pgmq']): string {
   if (pgmq === 'extension') return 'real pgmq extension';
-  if (pgmq === 'compatible') return "tasker's PGMQ-compatible SQL layer";
+  if (pgmq === 'compatible') return 'PGMQ-compatible SQL layer';
+  if (pgmq === 'none') return 'none (the template has no PGMQ)';
   return 'unknown';
 }

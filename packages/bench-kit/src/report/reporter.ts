@@ -12,7 +12,6 @@
  * (`pnpm bench --save-baseline main` etc. set these: scripts/bench.ts.) In a `vitest run` there are
  * no benchmark projects and the reporter stays silent.
  */
-import { join } from 'node:path';
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { BaselineError } from '../baseline/baselineError.ts';
@@ -21,10 +20,11 @@ import { compareRun, formatBaselineTable, writeBaselineVerdict } from '../baseli
 import { runFigures } from '../baseline/runFigures.ts';
 import { recordRun } from '../history/recordRun.ts';
 import { activeProfile } from '../measure/profiles.ts';
-import { repoRoot, repoTmpDir } from '../provision/paths.ts';
+import { repoRoot } from '../provision/paths.ts';
 import type { ProvisionedDatabase } from '../provision/providedContext.ts';
 import { targetRegistry } from '../targets/registry.ts';
 import type { TargetRegistry } from '../targets/target.ts';
+import { benchmarkPaths, benchmarksDir } from './benchmarkPaths.ts';
 import { collectSuite } from './collectSuite.ts';
 import { describeEnvironment } from './environment.ts';
 import { formatBanner } from './formatBanner.ts';
@@ -46,7 +46,7 @@ export class BenchReporter implements Reporter {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor({ outputDir, registry = targetRegistry, env = process.env }: BenchReporterOptions = {}) {
-    this.outputDir = outputDir ?? join(repoTmpDir(), 'benchmarks');
+    this.outputDir = outputDir ?? benchmarksDir();
     this.registry = registry;
     this.env = env;
   }
@@ -141,7 +141,7 @@ export class BenchReporter implements Reporter {
   }
 
   private baselineDir(): string {
-    return join(this.outputDir, 'baselines');
+    return benchmarkPaths(this.outputDir, this.env).baselines;
   }
 
   private print(text: string, level: 'log' | 'error' = 'log'): void {

@@ -1,14 +1,12 @@
 /**
- * Writes a run's reports under `tmp/benchmarks/` (TASKER_TMP_DIR moves `tmp/`):
- *   <date>-<suite>.log      markdown log of each suite, kept per run
- *   latest/<suite>.log      points at the newest dated log of each suite: a relative symlink where
- *                           the file system has them, else a copy (`WrittenFiles.latestAs` says which)
- *   latest/summary.md       every suite of the run on one page
- *   ci/<suite>.json         machine-readable results (docs/benchmark-results.schema.json)
- *   plans/<suite>/<name>.json  query plans, when SAVE_QUERY_PLANS=1
+ * Writes a run's reports into a bench output directory (`tmp/benchmarks/`; the layout is
+ * benchmarkPaths.ts's): each suite's dated log and `latest/<suite>.log` pointing at it (a relative
+ * symlink where the file system has them, else a copy: `WrittenFiles.latestAs` says which),
+ * `latest/summary.md`, `ci/<suite>.json` and, when SAVE_QUERY_PLANS=1, `plans/<suite>/<name>.json`.
  */
 import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { benchmarkPaths } from './benchmarkPaths.ts';
 import { buildCiReport } from './ciJson.ts';
 import type { RunEnvironment } from './environment.ts';
 import { formatLog } from './formatLog.ts';
@@ -35,27 +33,28 @@ export function writeReports(
   env: RunEnvironment,
   { savePlans = process.env.SAVE_QUERY_PLANS === '1' }: { savePlans?: boolean } = {},
 ): WrittenFiles {
+  const paths = benchmarkPaths(dir);
   const written: WrittenFiles = {
     logs: {},
     json: {},
-    summary: join(dir, 'latest', 'summary.md'),
+    summary: paths.summary,
     plans: [],
     latestAs: 'symlink',
   };
-  for (const sub of ['latest', 'ci']) mkdirSync(join(dir, sub), { recursive: true });
+  for (const sub of [paths.latest, paths.ci]) mkdirSync(sub, { recursive: true });
   for (const report of reports) {
     const { suite } = report.result;
-    const log = join(dir, `${runStamp(env.timestamp)}-${suite}.log`);
+    const log = paths.suiteLog(runStamp(env.timestamp), suite);
     writeFileSync(log, formatLog(report, env));
-    if (pointLatestAt(log, join(dir, 'latest', `${suite}.log`)) === 'copy') written.latestAs = 'copy';
+    if (pointLatestAt(log, paths.latestLog(suite)) === 'copy') written.latestAs = 'copy';
     written.logs[suite] = log;
-    const json = join(dir, 'ci', `${suite}.json`);
+    const json = paths.ciJson(suite);
     writeFileSync(json, `${JSON.stringify(buildCiReport(report, env), null, 2)}\n`);
     written.json[suite] = json;
     if (savePlans) {
       for (const entry of report.result.records) {
         if (entry.measurement.kind !== 'plan' || entry.measurement.plan.raw === undefined) continue;
-        const planDir = join(dir, 'plans', suite);
+        const planDir = paths.plans(suite);
         mkdirSync(planDir, { recursive: true });
         const file = join(planDir, `${entry.name.replace(/[^\w.-]+/g, '_')}.json`);
         writeFileSync(file, `${JSON.stringify(entry.measurement.plan.raw, null, 2)}\n`);

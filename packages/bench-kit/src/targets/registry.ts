@@ -1,11 +1,26 @@
 /**
  * The target registry: every performance target of the suite in one place, keyed by the stable
- * `<suite>/<name>` of the bench or recorded measurement (see target.ts). Benches use these names
- * exactly; a bench that is not listed reports "no target". Figures from issues 15–18 and 25 (2-core
+ * `<suite>/<name>` of the bench or recorded measurement (see target.ts). A name a bench builds from
+ * its parameters comes from the builder both use (benchNames.ts); the others are the literal the
+ * bench spells. registry.benchesReport.test.ts fails when an entry is not reported by its bench (a
+ * bench that is not listed reports "no target"). Figures from issues 15–18 and 25 (2-core
  * machines, embedded PostgreSQL); the reference says where each comes from. An entry without
  * targets is a reported figure: listed for the noise its baseline comparison uses. Issue 26 (the
  * peers side by side) adds reported figures only.
  */
+import {
+  COST_NAMES,
+  E2E_LATENCY_NAMES,
+  EVENT_PROPAGATION_NAMES,
+  PEERS_NAMES,
+  PGMQ_NAMES,
+  pgmqBatchLabel,
+  SCALING_NAMES,
+  SQL_FUNCTIONS_NAMES,
+  STEP_COST_NAMES,
+  TASK_INITIALIZATION_NAMES,
+  THROUGHPUT_NAMES,
+} from './benchNames.ts';
 import type { BenchTargets, Target, TargetRegistry } from './target.ts';
 
 const SQL_FUNCTION_MEAN: Target = {
@@ -42,10 +57,7 @@ const TASK_INITIALIZATION: Target[] = [
 const COUNT_NOISE = 0.1;
 
 const sqlFunctions = [
-  'get_next_ready_tasks (batch 1)',
-  'get_next_ready_tasks (batch 10)',
-  'get_next_ready_tasks (batch 50)',
-  'get_next_ready_tasks (batch 100)',
+  ...[1, 10, 50, 100].map((batch) => SQL_FUNCTIONS_NAMES.nextReadyTasks({ batch })),
   'get_step_readiness_status',
   'get_task_execution_context',
   'get_step_transitive_dependencies',
@@ -63,7 +75,7 @@ const entries: Array<[string, BenchTargets]> = [
   // ready) against the job queue Node users pick; the queue hand-off (the seed design, one more hop
   // per step) keeps issue 18's aim
   [
-    'peers/ratio tasker/graphile-worker: chain of 4 p50',
+    `peers/${PEERS_NAMES.ratio({ over: 'tasker', under: 'graphile-worker', figure: 'chain of 4 p50' })}`,
     {
       targets: [
         {
@@ -76,7 +88,7 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
   [
-    'peers/ratio graphile-worker/tasker: no-op jobs per second',
+    `peers/${PEERS_NAMES.ratio({ over: 'graphile-worker', under: 'tasker', figure: 'no-op jobs per second' })}`,
     {
       targets: [
         {
@@ -89,7 +101,7 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
   [
-    'peers/ratio tasker (queue hand-off)/graphile-worker: chain of 4 p50',
+    `peers/${PEERS_NAMES.ratio({ over: 'tasker (queue hand-off)', under: 'graphile-worker', figure: 'chain of 4 p50' })}`,
     {
       targets: [
         {
@@ -106,17 +118,26 @@ const entries: Array<[string, BenchTargets]> = [
   // the diamond, whose ratios are reported as the chain's are)
   ...['tasker', 'tasker (queue hand-off)'].flatMap(
     (tasker): Array<[string, BenchTargets]> => [
-      [`peers/${tasker}: statements per step`, { targets: [], noise: COUNT_NOISE }],
-      [`peers/${tasker}: WAL bytes per step`, { targets: [], noise: COUNT_NOISE }],
+      [
+        `peers/${COST_NAMES.perUnit({ subject: tasker, what: 'statements', unit: 'step' })}`,
+        { targets: [], noise: COUNT_NOISE },
+      ],
+      [
+        `peers/${COST_NAMES.perUnit({ subject: tasker, what: 'WAL bytes', unit: 'step' })}`,
+        { targets: [], noise: COUNT_NOISE },
+      ],
     ],
   ),
   // the polling of an idle tasker (both hand-offs: one system) is timers, not load
-  ['peers/tasker: idle statements per second', { targets: [], noise: COUNT_NOISE }],
+  [
+    `peers/${PEERS_NAMES.peerFigure({ peer: 'tasker', figure: 'idle statements per second' })}`,
+    { targets: [], noise: COUNT_NOISE },
+  ],
   // issue 25: what a step costs the machine (step_cost.bench.ts, the cost meter), both hand-offs
   ...['tasker', 'tasker (queue hand-off)'].flatMap(
     (tasker): Array<[string, BenchTargets]> => [
       [
-        `step_cost/ratio ${tasker}/graphile-worker: CPU ms per step`,
+        `step_cost/${STEP_COST_NAMES.ratio({ over: tasker, under: 'graphile-worker', figure: 'CPU ms per step' })}`,
         {
           targets: [
             {
@@ -130,8 +151,14 @@ const entries: Array<[string, BenchTargets]> = [
       ],
       // reported, without a threshold: counts of the engine's own work, which do not drift with the
       // machine as times do, so a baseline holds a change to a narrow noise
-      [`step_cost/${tasker}: statements per step`, { targets: [], noise: COUNT_NOISE }],
-      [`step_cost/${tasker}: WAL bytes per step`, { targets: [], noise: COUNT_NOISE }],
+      [
+        `step_cost/${COST_NAMES.perUnit({ subject: tasker, what: 'statements', unit: 'step' })}`,
+        { targets: [], noise: COUNT_NOISE },
+      ],
+      [
+        `step_cost/${COST_NAMES.perUnit({ subject: tasker, what: 'WAL bytes', unit: 'step' })}`,
+        { targets: [], noise: COUNT_NOISE },
+      ],
     ],
   ),
   // growth of every function over the sizes of each profile (quick: 5K → 10K, full: 5K → 100K)
@@ -143,17 +170,17 @@ const entries: Array<[string, BenchTargets]> = [
     'ready steps (enqueuer)',
   ].flatMap((name) =>
     ['10K', '100K'].map((to): [string, BenchTargets] => [
-      `scaling/${name} growth 5K → ${to}`,
+      `scaling/${SCALING_NAMES.growth({ fn: name, from: '5K', to })}`,
       { targets: [SCALING_GROWTH] },
     ]),
   ),
 
   ['event_propagation/payload notification', { targets: EVENT_PROPAGATION }],
   ['event_propagation/signal-only notification', { targets: EVENT_PROPAGATION }],
-  ['event_propagation/fan-out to 5 listeners', { targets: EVENT_PROPAGATION }],
+  [`event_propagation/${EVENT_PROPAGATION_NAMES.fanOut({ listeners: 5 })}`, { targets: EVENT_PROPAGATION }],
 
   [
-    'pgmq/send (single)',
+    `pgmq/${PGMQ_NAMES.throughput({ op: 'send', batch: pgmqBatchLabel(1) })}`,
     {
       targets: [
         {
@@ -165,7 +192,7 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
   [
-    'pgmq/send (batch 100)',
+    `pgmq/${PGMQ_NAMES.throughput({ op: 'send', batch: pgmqBatchLabel(100) })}`,
     {
       targets: [
         {
@@ -177,7 +204,7 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
   [
-    'pgmq/read + archive (batch 100)',
+    `pgmq/${PGMQ_NAMES.throughput({ op: 'read + archive', batch: pgmqBatchLabel(100) })}`,
     {
       targets: [
         {
@@ -190,8 +217,10 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
 
-  ['task_initialization/mathematical_sequence', { targets: TASK_INITIALIZATION }],
-  ['task_initialization/diamond_pattern', { targets: TASK_INITIALIZATION }],
+  ...['mathematical_sequence', 'diamond_pattern'].map((template): [string, BenchTargets] => [
+    `task_initialization/${TASK_INITIALIZATION_NAMES.createTask({ template })}`,
+    { targets: TASK_INITIALIZATION },
+  ]),
   [
     'step_enqueueing/chain of 3',
     {
@@ -252,7 +281,7 @@ const entries: Array<[string, BenchTargets]> = [
   ],
 
   [
-    'e2e_latency/mathematical_sequence',
+    `e2e_latency/${E2E_LATENCY_NAMES.inProcess({ template: 'mathematical_sequence' })}`,
     {
       targets: [
         {
@@ -269,7 +298,7 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
   [
-    'e2e_latency/hierarchical_tree',
+    `e2e_latency/${E2E_LATENCY_NAMES.inProcess({ template: 'hierarchical_tree' })}`,
     {
       targets: [
         {
@@ -281,7 +310,7 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
   [
-    'throughput/linear tasks (2 workers)',
+    `throughput/${THROUGHPUT_NAMES.linearTasks({ setting: '2 workers' })}`,
     {
       targets: [
         {
@@ -293,7 +322,7 @@ const entries: Array<[string, BenchTargets]> = [
     },
   ],
   [
-    'throughput/linear steps (2 workers)',
+    `throughput/${THROUGHPUT_NAMES.linearSteps({ setting: '2 workers' })}`,
     {
       targets: [
         { metric: 'throughput-min', threshold: 1_200, reference: 'issue 18: ≥ 1,200 steps/s with 2 workers' },

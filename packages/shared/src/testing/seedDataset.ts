@@ -1,22 +1,22 @@
 /**
- * Seeds a benchmark database at scale with set-based SQL (sql/seed_dataset.sql): N tasks over a
+ * Seeds a benchmark database at scale with set-based SQL (`./sql/seed_dataset.sql`): N tasks over a
  * weighted mix of templates, steps spread over every state, a share finished. Deterministic: the
  * same seed gives the same logical dataset, so the stratified sample picks the same tasks.
  */
 import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+import { registerTemplate } from '../registry/registerTemplate.ts';
 import {
   complexDag,
   diamondPattern,
   hierarchicalTree,
   mathematicalSequence,
-  registerTemplate,
-  validateTemplate,
-  type WorkflowTemplate,
-} from '@tasker/shared';
-import type pg from 'pg';
+} from '../templates/builtinTemplates.ts';
+import { validateTemplate } from '../templates/validateTemplate.ts';
+import type { WorkflowTemplate } from '../templates/workflowTemplate.ts';
 
-const SEED_SQL = readFileSync(new URL('../../sql/seed_dataset.sql', import.meta.url), 'utf8');
-const SEED_TRANSITIONS_SQL = readFileSync(new URL('../../sql/seed_transitions.sql', import.meta.url), 'utf8');
+const SEED_SQL = readFileSync(new URL('./sql/seed_dataset.sql', import.meta.url), 'utf8');
+const SEED_TRANSITIONS_SQL = readFileSync(new URL('./sql/seed_transitions.sql', import.meta.url), 'utf8');
 
 export interface TemplateShare {
   template: WorkflowTemplate;

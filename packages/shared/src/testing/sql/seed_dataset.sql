@@ -1,7 +1,7 @@
 -- Seeds a benchmark dataset set-based: N tasks over a weighted mix of templates, steps spread over
 -- every state, a share of tasks finished.
 --
--- Input (temp tables the caller fills in the same session, see src/dataset/seedDataset.ts):
+-- Input (temp tables the caller fills in the same session, see packages/shared/src/testing/seedDataset.ts):
 --   seed_params(n int, seed bigint)
 --   seed_mix(template_idx int, lo int, hi int, named_task_uuid uuid, step_count int)
 --                                                       -- per-mille range of each template
@@ -15,7 +15,7 @@
 --
 -- Fast path: a superuser caller runs this with session_replication_role = replica, which skips the
 -- per-row foreign-key checks (every reference is built from rows inserted here) and the triggers
--- that record initial transitions; sql/seed_transitions.sql then records those set-based.
+-- that record initial transitions; seed_transitions.sql (beside this file) then records those set-based.
 --
 -- Scenario per task (per mille of u_scenario):
 --   [0, 300)    complete: every step complete
