@@ -50,6 +50,8 @@ export function otlpExportEnv(endpoint: string): NodeJS.ProcessEnv {
     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
     OTEL_TRACES_EXPORTER: 'otlp',
     OTEL_SDK_DISABLED: 'false',
+    // batches every 0.5 s instead of 5 s: spans arrive while a run goes on, not all at its stop
+    OTEL_BSP_SCHEDULE_DELAY: '500',
   };
 }
 
