@@ -9,16 +9,22 @@
  * summary.md — per profile, self time by category (idle = waiting for PostgreSQL, pg driver,
  * serialization, http, harness, tasker code) and the top functions — and prints it.
  *
- * How: Vitest 5 runs each bench file in a forked child process (pool `forks`) started with its
- * project's `execArgv`; its fork entry sees `--cpu-prof` in process.execArgv and then exits on
- * SIGTERM through process.exit, which is what lets V8 write the profile. The CLI's `--execArgv`
- * only reaches the root config, not the bench projects, so scripts/vitest.profile.config.ts sets
- * it on each project. NODE_OPTIONS would profile the main process too and hide the flag from that
- * check (forks would die on SIGTERM without writing), so it is not used. The cluster children get
- * the flags from TASKER_CHILD_PROFILE (e2e's spawnService adds them, naming each profile after its
- * role and runner; src/profile/profileLayout.ts files it under its runner's bench). `--heap` adds
- * `--heap-prof` to the bench processes (a sampling heap profile, .heapprofile, same viewers). One
- * file at a time (`--no-file-parallelism`), so profiles do not compete for the CPU.
+ * How: Vitest 5 runs each bench file in a forked child process (pool `forks`), each project's
+ * with its `execArgv` and setup files, which scripts/vitest.profile.config.ts sets on every project
+ * (the CLI's `--execArgv` only reaches the root config, not the bench projects):
+ * - the fork's main thread is profiled from inside (scripts/vitest.profile.setup.ts: the inspector,
+ *   written in the file's last afterAll). V8's `--cpu-prof` writes at exit, and Vitest SIGKILLs a
+ *   fork 500 ms after its SIGTERM: a long bench's exit-time profile often did not make it.
+ * - `--cpu-prof` in the forks' execArgv still profiles their worker threads (written when each
+ *   thread ends); the fork's own exit-time profile, when it makes it, is dropped for the one above.
+ *   With `--cpu-prof` in execArgv the fork entry exits on SIGTERM through process.exit. NODE_OPTIONS
+ *   is not used: it would profile Vitest's main process too.
+ * - the cluster children get the flags from TASKER_CHILD_PROFILE (e2e's spawnService adds them,
+ *   naming each profile after its role and runner); the services exit through process.exit on
+ *   SIGTERM and get 10 s to do it, so V8's exit-time profile is written.
+ * src/profile/profileLayout.ts files every profile under its bench. `--heap` adds a sampling heap
+ * profile of each fork's main thread (.heapprofile, same viewers). One file at a time
+ * (`--no-file-parallelism`), so profiles do not compete for the CPU.
  *
  * `--db` adds the database's side (bench-kit src/profile/dbProfile.ts): TASKER_DB_PROFILE tells the
  * global setup to turn on pg_stat_statements (track = all) and auto_explain and to sample
@@ -66,6 +72,8 @@ import { repoRoot, repoTmpDir } from '../packages/bench-kit/src/provision/paths.
 
 const PROFILE_INTERVAL_US = 500;
 const PROFILE_CONFIG = 'scripts/vitest.profile.config.ts';
+/** the profile config and its setup file: the base side runs this checkout's (see below) */
+const PROFILE_FILES = [PROFILE_CONFIG, 'scripts/vitest.profile.setup.ts'];
 const usage =
   'usage: pnpm bench:profile <file filter…> [-t "<bench name>"] [--project <name>] [--heap] [--db] [--base <git-ref>]';
 
@@ -126,9 +134,9 @@ try {
       process.env,
     );
     if (install !== 0) throw new Error(`pnpm install in the base worktree exited ${install}`);
-    // a base from before bench:profile has no profile config: this one reads only the base's own root config
-    if (!existsSync(join(worktree.dir, PROFILE_CONFIG)))
-      copyFileSync(join(root, PROFILE_CONFIG), join(worktree.dir, PROFILE_CONFIG));
+    // profiled the same way on both sides: this checkout's profile config and setup file (they read
+    // only the base's own root config), whatever the base's own are or whether it has them
+    for (const file of PROFILE_FILES) copyFileSync(join(root, file), join(worktree.dir, file));
     sides.unshift({ label: 'base', checkout: worktree.dir, commit: worktree.commit, out: join(dir, 'base') });
   }
 
@@ -154,7 +162,6 @@ try {
 async function profileSide(side: Side): Promise<number> {
   mkdirSync(side.out, { recursive: true });
   const cpu = ['--cpu-prof', `--cpu-prof-dir=${side.out}`, `--cpu-prof-interval=${PROFILE_INTERVAL_US}`];
-  const execArgv = heap ? [...cpu, '--heap-prof', `--heap-prof-dir=${side.out}`] : cpu;
   const status = await run(
     'node',
     ['scripts/bench.ts', ...rest, '--no-file-parallelism', '--config', PROFILE_CONFIG],
@@ -162,7 +169,12 @@ async function profileSide(side: Side): Promise<number> {
     {
       ...process.env,
       PATH: `${join(side.checkout, 'node_modules', '.bin')}:${process.env.PATH ?? ''}`,
-      TASKER_PROFILE_EXEC_ARGV: JSON.stringify(execArgv),
+      // the forks: their worker threads (and an exit-time profile of each, dropped for the one below)
+      TASKER_PROFILE_EXEC_ARGV: JSON.stringify(cpu),
+      // each fork's main thread, from inside (scripts/vitest.profile.setup.ts)
+      TASKER_PROFILE_DIR: side.out,
+      TASKER_PROFILE_INTERVAL_US: String(PROFILE_INTERVAL_US),
+      ...(heap ? { TASKER_PROFILE_HEAP: '1' } : {}),
       TASKER_CHILD_PROFILE: JSON.stringify(cpu),
       ...(db ? { TASKER_DB_PROFILE: side.out } : {}),
     },

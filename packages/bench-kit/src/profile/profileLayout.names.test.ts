@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -20,9 +20,17 @@ const frames = (...urls: string[]): CpuProfile => ({
   })),
 });
 
-test('names: a bench process (V8 default name), a thread, a heap profile, a cluster child', () => {
+test('names: a bench process (from inside, V8 default name), a thread, a heap profile, a cluster child', () => {
+  expect(parseProfileName('fork.857.cpuprofile')).toEqual({
+    kind: 'runner',
+    source: 'inside',
+    pid: 857,
+    thread: 0,
+    ext: 'cpuprofile',
+  });
   expect(parseProfileName('CPU.20261202.065521.857.0.001.cpuprofile')).toEqual({
     kind: 'runner',
+    source: 'exit',
     pid: 857,
     thread: 0,
     ext: 'cpuprofile',
@@ -57,6 +65,7 @@ test('a bench process is named after the bench files among its frames', () => {
 test('each profile goes under its bench, children under their runner’s', () => {
   const moves = layoutProfiles(
     [
+      'fork.857.cpuprofile',
       'CPU.20261202.065521.857.0.001.cpuprofile',
       'CPU.20261202.065521.857.2.002.cpuprofile',
       'Heap.20261202.065521.857.0.003.heapprofile',
@@ -69,8 +78,11 @@ test('each profile goes under its bench, children under their runner’s', () =>
     new Map([[857, 'e2e_latency']]),
   );
   expect(Object.fromEntries(moves)).toEqual({
-    'CPU.20261202.065521.857.0.001.cpuprofile': 'e2e_latency/bench.857.cpuprofile',
+    'fork.857.cpuprofile': 'e2e_latency/bench.857.cpuprofile',
+    // the same thread's exit-time profile, when it made it before Vitest's SIGKILL: the one from inside is kept
+    'CPU.20261202.065521.857.0.001.cpuprofile': null,
     'CPU.20261202.065521.857.2.002.cpuprofile': 'e2e_latency/bench.857.thread-2.cpuprofile',
+    // no heap profile from inside for 857: the exit-time one is the only one
     'Heap.20261202.065521.857.0.003.heapprofile': 'e2e_latency/bench.857.heapprofile',
     'runner-857.orchestration-1.901.cpuprofile': 'e2e_latency/orchestration-1.901.cpuprofile',
     'runner-857.worker-2.902.cpuprofile': 'e2e_latency/worker-2.902.cpuprofile',
@@ -90,6 +102,8 @@ test('arrangeProfiles moves the files of a directory into that layout', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tasker-profile-layout-'));
   try {
     const bench = frames('file:///r/packages/worker/bench/worker_execution.bench.ts');
+    const inside = frames('file:///r/packages/worker/bench/worker_execution.bench.ts', 'file:///r/inside.ts');
+    writeFileSync(join(dir, 'fork.41.cpuprofile'), JSON.stringify(inside));
     writeFileSync(join(dir, 'CPU.20261202.065521.41.0.001.cpuprofile'), JSON.stringify(bench));
     writeFileSync(join(dir, 'runner-41.worker-1.42.cpuprofile'), JSON.stringify(frames('node:net')));
     // a fork that ran no bench file keeps the children it started
@@ -106,6 +120,8 @@ test('arrangeProfiles moves the files of a directory into that layout', () => {
       'worker_execution/worker-1.42.cpuprofile',
     ]);
     expect(readdirSync(dir).sort()).toEqual(['db-profile.md', 'no-bench', 'worker_execution']);
+    // the profile from inside is the one kept
+    expect(readFileSync(join(dir, 'worker_execution/bench.41.cpuprofile'), 'utf8')).toContain('inside.ts');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

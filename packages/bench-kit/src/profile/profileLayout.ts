@@ -2,36 +2,46 @@
  * Files the profiles of one `pnpm bench:profile` run under the bench that made them and names each
  * after its process:
  *
- *   CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile    a bench process (Vitest fork: V8's default
- *                                                     name)          → <bench>/bench.<pid>.cpuprofile
+ *   fork.<pid>.cpuprofile                             a bench process's main thread (Vitest fork,
+ *                                                     profiled from inside by scripts/vitest.profile.setup.ts)
+ *                                                                    → <bench>/bench.<pid>.cpuprofile
+ *   CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile    V8's exit-time profile (--cpu-prof) of a fork:
  *                                                     tid ≠ 0        → <bench>/bench.<pid>.thread-<tid>.cpuprofile
- *   Heap.<…same…>.heapprofile                         (--heap)       → <bench>/bench.<pid>.heapprofile
+ *                                                     tid 0          → deleted where fork.<pid> exists (the same
+ *                                                                      thread), else <bench>/bench.<pid>.cpuprofile
+ *   fork.<pid>.heapprofile, Heap.<…>.heapprofile      (--heap) the same way, → <bench>/bench.<pid>.heapprofile
  *   runner-<runner pid>.<role>.<pid>.cpuprofile       a cluster child (e2e's spawnService names it)
  *                                                                    → <bench of the runner>/<role>.<pid>.cpuprofile
  *
- * A bench process's bench is the `*.bench.ts` file among its profile's frames (Vitest runs each
+ * A bench process's bench is the `*.bench.ts` file among its profiles' frames (Vitest runs each
  * file in a fork of its own; several are joined with `+`); a fork that ran none is `no-bench`,
  * a child whose runner left no profile `unattributed`.
  */
-import { mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type CpuProfile, readCpuProfile } from './summarizeProfile.ts';
 
+type Ext = 'cpuprofile' | 'heapprofile';
+
 export type ProfileFile =
-  | { kind: 'runner'; pid: number; thread: number; ext: 'cpuprofile' | 'heapprofile' }
+  | { kind: 'runner'; source: 'inside' | 'exit'; pid: number; thread: number; ext: Ext }
   | { kind: 'child'; runnerPid: number; role: string; pid: number; ext: 'cpuprofile' };
 
+const FORK = /^fork\.(\d+)\.(cpuprofile|heapprofile)$/;
 const RUNNER = /^(CPU|Heap)\.\d{8}\.\d{6}\.(\d+)\.(\d+)\.\d+\.(cpuprofile|heapprofile)$/;
 const CHILD = /^runner-(\d+)\.([\w-]+)\.(\d+)\.cpuprofile$/;
 
 export function parseProfileName(name: string): ProfileFile | undefined {
+  const fork = FORK.exec(name);
+  if (fork) return { kind: 'runner', source: 'inside', pid: Number(fork[1]), thread: 0, ext: fork[2] as Ext };
   const runner = RUNNER.exec(name);
   if (runner)
     return {
       kind: 'runner',
+      source: 'exit',
       pid: Number(runner[2]),
       thread: Number(runner[3]),
-      ext: runner[4] as 'cpuprofile' | 'heapprofile',
+      ext: runner[4] as Ext,
     };
   const child = CHILD.exec(name);
   if (child)
@@ -56,18 +66,30 @@ export function benchesInProfile(profile: CpuProfile): string[] {
 }
 
 /**
- * New relative path of each profile file, from the names alone and the bench each runner pid ran
- * (`benchOf`); files that are not profiles of this layout are left where they are.
+ * New relative path of each profile file (null: delete it, another profile of the same thread is
+ * kept), from the names alone and the bench each runner pid ran (`benchOf`); files that are not
+ * profiles of this layout are left where they are.
  */
 export function layoutProfiles(
   names: readonly string[],
   benchOf: ReadonlyMap<number, string>,
-): Map<string, string> {
-  const moves = new Map<string, string>();
-  for (const name of names) {
+): Map<string, string | null> {
+  const files = names.flatMap((name) => {
     const file = parseProfileName(name);
-    if (!file) continue;
+    return file ? [{ name, file }] : [];
+  });
+  const fromInside = new Set(
+    files.flatMap(({ file }) =>
+      file.kind === 'runner' && file.source === 'inside' ? [`${file.pid}.${file.ext}`] : [],
+    ),
+  );
+  const moves = new Map<string, string | null>();
+  for (const { name, file } of files) {
     if (file.kind === 'runner') {
+      if (file.source === 'exit' && file.thread === 0 && fromInside.has(`${file.pid}.${file.ext}`)) {
+        moves.set(name, null);
+        continue;
+      }
       const thread = file.thread === 0 ? '' : `.thread-${file.thread}`;
       moves.set(name, join(benchOf.get(file.pid) ?? 'no-bench', `bench.${file.pid}${thread}.${file.ext}`));
     } else {
@@ -96,6 +118,10 @@ export function arrangeProfiles(dir: string): string[] {
   );
   const moved: string[] = [];
   for (const [from, to] of layoutProfiles(names, benchOf)) {
+    if (to === null) {
+      rmSync(join(dir, from));
+      continue;
+    }
     mkdirSync(join(dir, dirname(to)), { recursive: true });
     renameSync(join(dir, from), join(dir, to));
     moved.push(to);
