@@ -154,6 +154,11 @@ export {
   type StepToComplete,
 } from './steps/completeStep.ts';
 export {
+  type ProcessedResult,
+  processStepResult,
+  type ResultOutcome,
+} from './steps/processStepResult.ts';
+export {
   type ResultHandoff,
   type StepClaim,
   type StepResult,

@@ -5,8 +5,9 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
+import { seedTask } from '@tasker/shared/testing';
 import { describe, expect, test } from 'vitest';
-import { resultMessages, seedTask, sendStepMessage, singleStep, stepRow } from './helpers/seedTask.ts';
+import { resultMessages, sendStepMessage, singleStep, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 let n = 0;

@@ -10,12 +10,15 @@ import {
   claimStepMessages,
   completeStep,
   createServiceLogin,
+  ensureTaskerQueues,
   isClaimed,
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
   type ServiceLogin,
 } from '@tasker/shared';
+import { seedTask } from '@tasker/shared/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
+import { singleStep, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 const logins: ServiceLogin[] = [];
@@ -61,7 +64,7 @@ test('the worker role cannot read or write a table, nor run the orchestration fu
 
 test('the worker role claims and completes a step through the worker functions only', async () => {
   const task = await seedTask(db.pool, singleStep('roles_own', 'noop'));
-  await worker.query('select tasker.ensure_queues($1::text[])', [[task.queue, 'orchestration_step_results']]);
+  await ensureTaskerQueues(worker, [task.queue, ORCHESTRATION_STEP_RESULTS_QUEUE]);
   const [claimed] = await claimStepMessages(worker, task.queue, {
     visibilityTimeoutSeconds: 30,
     qty: 1,
@@ -114,6 +117,6 @@ test('the reader reads and cannot write; the orchestration role reads and writes
     orchestration.query('update tasker.tasks set reason = reason where false'),
   ).resolves.toBeDefined();
   await expect(
-    orchestration.query('select count(*) from pgmq.q_orchestration_step_results'),
+    orchestration.query(`select count(*) from pgmq.q_${ORCHESTRATION_STEP_RESULTS_QUEUE}`),
   ).resolves.toBeDefined();
 });

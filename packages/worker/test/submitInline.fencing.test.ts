@@ -7,8 +7,9 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
+import { seedTask } from '@tasker/shared/testing';
 import { expect, test } from 'vitest';
-import { resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
+import { resultMessages, singleStep, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 

@@ -17,9 +17,10 @@ import {
 } from '@opentelemetry/api';
 import { useTestDatabase } from '@tasker/bench-kit';
 import { CORRELATION_ID_ATTRIBUTE } from '@tasker/shared';
+import { eventually, seedTask } from '@tasker/shared/testing';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startWorker } from '../src/index.ts';
-import { eventually, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
+import { singleStep, stepInState } from './helpers/workerSteps.ts';
 
 type Recorded = {
   name: string;
@@ -92,11 +93,9 @@ test('one step: step.claim, handler.execute and result.submit with the step iden
   try {
     const task = await seedTask(db.pool, singleStep('traced', 'noop'));
     const step = task.steps.get('only') ?? '';
-    await eventually(async () =>
-      (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,
-    );
-    await eventually(async () =>
-      recorded.some((s) => s.name === 'result.submit' && s.ended) ? true : undefined,
+    await stepInState(db.pool, step, 'enqueued_for_orchestration');
+    await eventually('the result.submit span to end', () =>
+      recorded.some((s) => s.name === 'result.submit' && s.ended),
     );
     const ids = {
       [CORRELATION_ID_ATTRIBUTE]: task.correlationId,

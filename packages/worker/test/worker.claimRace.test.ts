@@ -4,16 +4,10 @@
  * message is archived as a duplicate.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
+import { eventually, seedTask } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, type Worker } from '../src/index.ts';
-import {
-  eventually,
-  resultMessages,
-  seedTask,
-  sendStepMessage,
-  singleStep,
-  stepRow,
-} from './helpers/seedTask.ts';
+import { resultMessages, sendStepMessage, singleStep, stepInState, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 const WORKERS = 8;
@@ -33,7 +27,8 @@ test('eight workers, eight messages for one step: the handler runs exactly once'
       return { calls };
     },
   });
-  const task = await seedTask(db.pool, singleStep('race', 'counted'), { enqueueRoots: false });
+  // the step enqueued, its message withheld: the test sends its eight copies once the workers run
+  const task = await seedTask(db.pool, singleStep('race', 'counted'), { sendMessages: false });
   const step = task.steps.get('only') ?? '';
   workers = await Promise.all(
     Array.from({ length: WORKERS }, () =>
@@ -48,27 +43,18 @@ test('eight workers, eight messages for one step: the handler runs exactly once'
       }),
     ),
   );
-  await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
   await Promise.all(Array.from({ length: WORKERS }, () => sendStepMessage(db.pool, task, step)));
 
   // the hand-back is done when the worker has counted it: its commit is visible to this test a
   // moment before the worker's own round trip returns
-  await eventually(async () =>
-    (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' &&
-    workers.reduce((sum, w) => sum + w.metrics.submitted, 0) > 0
-      ? true
-      : undefined,
-  );
+  await stepInState(db.pool, step, 'enqueued_for_orchestration');
+  await eventually('the hand-back to be counted', () => workers.some((w) => w.metrics.submitted > 0));
   await eventually(
-    async () => {
-      const skipped = workers.reduce(
-        (sum, w) => sum + w.metrics.skipped.duplicate + w.metrics.skipped.finished,
-        0,
-      );
-      return skipped === WORKERS - 1 ? true : undefined;
-    },
-    5_000,
     'every other message to be skipped',
+    () =>
+      workers.reduce((sum, w) => sum + w.metrics.skipped.duplicate + w.metrics.skipped.finished, 0) ===
+      WORKERS - 1,
+    5_000,
   );
   expect(calls).toBe(1);
   expect(workers.reduce((sum, w) => sum + w.metrics.claimed, 0)).toBe(1);

@@ -5,16 +5,11 @@
  * retryable failure.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
+import { processStepResult } from '@tasker/shared';
+import { seedTask } from '@tasker/shared/testing';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
-import {
-  enqueueStep,
-  eventually,
-  resultMessages,
-  seedTask,
-  singleStep,
-  stepRow,
-} from './helpers/seedTask.ts';
+import { enqueueStep, resultMessages, singleStep, stepInState } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 const NS = 'failures';
@@ -36,22 +31,12 @@ afterEach(async () => {
   await worker?.close();
 });
 
-const inState = (step: string, state: string) =>
-  eventually(
-    async () => {
-      const row = await stepRow(db.pool, step);
-      return row.current_state === state ? row : undefined;
-    },
-    10_000,
-    `step ${step} in ${state}`,
-  );
-
 test('a retryable failure goes to enqueued_as_error_for_orchestration; the retry then succeeds', async () => {
   const task = await seedTask(db.pool, singleStep(NS, 'fail'), {
     inputs: { only: { message: 'transient', succeed_on_attempt: 2, backoff_seconds: 3 } },
   });
   const step = task.steps.get('only') ?? '';
-  const failed = await inState(step, 'enqueued_as_error_for_orchestration');
+  const failed = await stepInState(db.pool, step, 'enqueued_as_error_for_orchestration');
   expect(failed).toMatchObject({
     attempts: 1,
     retryable: true,
@@ -62,13 +47,11 @@ test('a retryable failure goes to enqueued_as_error_for_orchestration; the retry
     'enqueued_as_error_for_orchestration',
   ]);
 
-  // what orchestration's result processor does for a failed step with attempts left
-  await db.pool.query(
-    `select tasker.transition_step_state_atomic($1, 'enqueued_as_error_for_orchestration', 'waiting_for_retry')`,
-    [step],
-  );
+  // orchestration's result processor (the step, attempts left, → waiting_for_retry), then the
+  // re-enqueue its retry poller makes once the 3 s backoff has run out, without waiting for it
+  expect((await processStepResult(db.pool, step)).outcome).toBe('retrying');
   await enqueueStep(db.pool, task, step, 'waiting_for_retry');
-  const retried = await inState(step, 'enqueued_for_orchestration');
+  const retried = await stepInState(db.pool, step, 'enqueued_for_orchestration');
   expect(retried).toMatchObject({ attempts: 2, results: { succeeded_on_attempt: 2 } });
   expect((await resultMessages(db.pool, task.taskUuid)).map((m) => m.status)).toEqual([
     'enqueued_as_error_for_orchestration',
@@ -80,7 +63,7 @@ test('a permanent failure turns the step non-retryable, whatever attempts remain
   const task = await seedTask(db.pool, singleStep(NS, 'fail'), {
     inputs: { only: { permanent: true, message: 'bad input' } },
   });
-  const row = await inState(task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
+  const row = await stepInState(db.pool, task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
   expect(row).toMatchObject({
     attempts: 1,
     retryable: false,
@@ -90,12 +73,12 @@ test('a permanent failure turns the step non-retryable, whatever attempts remain
 
 test('a handler past handlerTimeoutMs fails retryable with a timeout error', async () => {
   const task = await seedTask(db.pool, singleStep(NS, 'sleep'), { inputs: { only: { ms: 10_000 } } });
-  const row = await inState(task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
+  const row = await stepInState(db.pool, task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
   expect(row).toMatchObject({ retryable: true, results: { error: { code: 'TASKER_HANDLER_TIMEOUT' } } });
 });
 
 test('a step whose handler this worker lacks fails permanently, naming the handler', async () => {
   const task = await seedTask(db.pool, singleStep(NS, 'not_registered'));
-  const row = await inState(task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
+  const row = await stepInState(db.pool, task.steps.get('only') ?? '', 'enqueued_as_error_for_orchestration');
   expect(row).toMatchObject({ retryable: false, results: { error: { code: 'TASKER_UNKNOWN_HANDLER' } } });
 });

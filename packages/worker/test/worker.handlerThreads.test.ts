@@ -6,12 +6,13 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { diamondPattern, expectedResults } from '@tasker/shared';
+import { seedTask } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, Worker, WorkerConfigError } from '../src/index.ts';
 import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
 import { driveToCompletion } from './helpers/miniOrchestrator.ts';
-import { eventually, resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
 import { THREAD_HANDLERS_URL } from './helpers/threadHandlers.ts';
+import { resultMessages, singleStep, stepInState } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 let worker: Worker | undefined;
@@ -61,16 +62,12 @@ test('a CPU-bound handler in a thread leaves the worker event loop running', asy
   });
   const task = await seedTask(db.pool, singleStep('thread_spin', 'spin'), { inputs: { only: { ms: 800 } } });
   const step = task.steps.get('only') ?? '';
-  await eventually(async () =>
-    (await stepRow(db.pool, step)).current_state === 'in_progress' ? true : undefined,
-  );
+  await stepInState(db.pool, step, 'in_progress');
   // in-process, the spin would hold the loop for 800 ms and this timer would fire about once
   let ticks = 0;
   const timer = setInterval(() => ticks++, 10);
   try {
-    await eventually(async () =>
-      (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,
-    );
+    await stepInState(db.pool, step, 'enqueued_for_orchestration');
   } finally {
     clearInterval(timer);
   }
@@ -90,10 +87,7 @@ test('the CLI with --handler-threads runs and submits a step', async () => {
   expect(JSON.parse(cli.stdout[0] ?? '{}')).toMatchObject({ event: 'started', handler_threads: 2 });
   const task = await seedTask(db.pool, singleStep('thread_cli', 'square'), { context: { even_number: 4 } });
   const step = task.steps.get('only') ?? '';
-  const row = await eventually(async () => {
-    const current = await stepRow(db.pool, step);
-    return current.current_state === 'enqueued_for_orchestration' ? current : undefined;
-  });
+  const row = await stepInState(db.pool, step, 'enqueued_for_orchestration');
   expect(row.results).toEqual({ result: '16' });
   expect(await resultMessages(db.pool, task.taskUuid)).toEqual([
     expect.objectContaining({ step_uuid: step, status: 'enqueued_for_orchestration' }),

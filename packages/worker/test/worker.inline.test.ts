@@ -10,13 +10,13 @@ import {
   claimStepMessages,
   completeStep,
   completeSteps,
+  FINISHED_TASK_STATES,
   fanOut,
   isClaimed,
-  registerTemplate,
 } from '@tasker/shared';
+import { eventually, seedTask } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import { BUILTIN_HANDLERS, createHandlerRegistry, startWorker, type Worker } from '../src/index.ts';
-import { eventually } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
 const workers: Worker[] = [];
@@ -26,14 +26,7 @@ afterEach(async () => {
 });
 
 async function createChain(namespace: string, length: number): Promise<string> {
-  await registerTemplate(db.pool, chain(length, { namespace }));
-  const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
-    `select tasker.create_task($1, $2, null, '{"even_number": 2}'::jsonb, gen_random_uuid()::text) as r`,
-    [namespace, `chain_${length}`],
-  );
-  const uuid = rows[0]?.r.task.task_uuid;
-  if (uuid === undefined) throw new Error('create_task returned no task');
-  return uuid;
+  return (await seedTask(db.pool, chain(length, { namespace }), { context: { even_number: 2 } })).taskUuid;
 }
 
 async function steps(taskUuid: string) {
@@ -76,7 +69,7 @@ test('a worker alone runs a chain: one claim round trip, every later step claime
   const taskUuid = await createChain('inline_alone', 4);
   const worker = await startWorker({ connectionString: db.connectionString, namespaces: ['inline_alone'] });
   workers.push(worker);
-  await eventually(async () => ((await taskState(taskUuid)) === 'complete' ? true : undefined), 10_000);
+  await eventually('the chain to complete', async () => (await taskState(taskUuid)) === 'complete');
   const rows = await steps(taskUuid);
   expect(rows.map((row) => [row.state, row.attempts, row.completions])).toEqual(
     Array.from({ length: 4 }, () => ['complete', 1, 1]),
@@ -114,7 +107,7 @@ test('a successor claimed by a worker that stops is taken over after its lease a
     }),
   });
   workers.push(first);
-  await eventually(async () => (stuck > 0 ? true : undefined), 5_000);
+  await eventually('step 2 to be held by the first worker', () => stuck > 0, 5_000);
   expect((await steps(taskUuid)).map((row) => row.state)).toEqual(['complete', 'in_progress', 'pending']);
   // it stops without finishing: the claim is abandoned, its message hidden until the lease runs out
   await first.close({ drainTimeoutMs: 0 });
@@ -126,7 +119,7 @@ test('a successor claimed by a worker that stops is taken over after its lease a
     pollIntervalMs: 100,
   });
   workers.push(second);
-  await eventually(async () => ((await taskState(taskUuid)) === 'complete' ? true : undefined), 10_000);
+  await eventually('the chain to complete', async () => (await taskState(taskUuid)) === 'complete');
   const rows = await steps(taskUuid);
   expect(rows.map((row) => [row.state, row.completions])).toEqual([
     ['complete', 1],
@@ -139,14 +132,8 @@ test('a successor claimed by a worker that stops is taken over after its lease a
 });
 
 test('complete_steps applies a batch in one call; the same batch again is stale', async () => {
-  await registerTemplate(db.pool, chain(1, { namespace: 'inline_batch' }));
   const tasks: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
-      `select tasker.create_task('inline_batch', 'chain_1', null, '{"even_number": 2}'::jsonb, gen_random_uuid()::text) as r`,
-    );
-    tasks.push(rows[0]?.r.task.task_uuid ?? '');
-  }
+  for (let i = 0; i < 3; i++) tasks.push(await createChain('inline_batch', 1));
   const queue = 'worker_inline_batch_queue';
   const claimed = (await claimStepMessages(db.pool, queue, { visibilityTimeoutSeconds: 30, qty: 3 })).filter(
     isClaimed,
@@ -180,14 +167,10 @@ test('complete_steps applies a batch in one call; the same batch again is stale'
 });
 
 test('under load the worker batches completions, and a refused result fails only its own step', async () => {
-  await registerTemplate(db.pool, chain(1, { namespace: 'inline_load' }));
   const tasks: string[] = [];
   for (let i = 0; i < 60; i++) {
-    const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
-      `select tasker.create_task('inline_load', 'chain_1', null, $1::jsonb, gen_random_uuid()::text) as r`,
-      [JSON.stringify({ even_number: 2, bad: i === 7 })],
-    );
-    tasks.push(rows[0]?.r.task.task_uuid ?? '');
+    const context = { even_number: 2, bad: i === 7 };
+    tasks.push((await seedTask(db.pool, chain(1, { namespace: 'inline_load' }), { context })).taskUuid);
   }
   const worker = await startWorker({
     connectionString: db.connectionString,
@@ -199,13 +182,17 @@ test('under load the worker batches completions, and a refused result fails only
     }),
   });
   workers.push(worker);
-  await eventually(async () => {
-    const { rows } = await db.pool.query<{ n: number }>(
-      `select count(*)::int as n from tasker.tasks where task_uuid = any($1::uuid[]) and current_state in ('complete', 'error')`,
-      [tasks],
-    );
-    return rows[0]?.n === tasks.length ? true : undefined;
-  }, 20_000);
+  await eventually(
+    'every task to finish',
+    async () => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `select count(*)::int as n from tasker.tasks where task_uuid = any($1::uuid[]) and current_state = any($2::text[])`,
+        [tasks, FINISHED_TASK_STATES],
+      );
+      return rows[0]?.n === tasks.length;
+    },
+    20_000,
+  );
   const { rows } = await db.pool.query<{ state: string; n: number }>(
     `select current_state as state, count(*)::int as n from tasker.tasks where task_uuid = any($1::uuid[]) group by 1 order by 1`,
     [tasks],
@@ -220,11 +207,9 @@ test('under load the worker batches completions, and a refused result fails only
 });
 
 test('a completion with no slot to spare enqueues every child it made ready, with notify, for any worker', async () => {
-  await registerTemplate(db.pool, fanOut(3, { namespace: 'inline_fan' }));
-  const { rows } = await db.pool.query<{ r: { task: { task_uuid: string } } }>(
-    `select tasker.create_task('inline_fan', 'fan_out_3', null, '{"even_number": 2}'::jsonb, gen_random_uuid()::text) as r`,
-  );
-  const taskUuid = rows[0]?.r.task.task_uuid ?? '';
+  const { taskUuid } = await seedTask(db.pool, fanOut(3, { namespace: 'inline_fan' }), {
+    context: { even_number: 2 },
+  });
   const queue = 'worker_inline_fan_queue';
   const [root] = (await claimStepMessages(db.pool, queue, { visibilityTimeoutSeconds: 30, qty: 1 })).filter(
     isClaimed,
@@ -253,7 +238,7 @@ test('a completion with no slot to spare enqueues every child it made ready, wit
       Array.from({ length: 3 }, () => ({ state: 'enqueued', trail: ['pending', 'enqueued'] })),
     );
     expect(await messagesLeft(queue)).toEqual({ queued: 3, archived: 0 });
-    await eventually(async () => (heard.length > 0 ? true : undefined), 2_000);
+    await eventually('the wake-up on pgmq_message_ready.inline_fan', () => heard.length > 0, 2_000);
   } finally {
     listener.release();
   }

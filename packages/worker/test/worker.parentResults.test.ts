@@ -5,6 +5,7 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { diamondPattern, expectedResults, hierarchicalTree, type WorkflowTemplate } from '@tasker/shared';
+import { seedTask } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import {
   BUILTIN_HANDLERS,
@@ -14,7 +15,6 @@ import {
   type Worker,
 } from '../src/index.ts';
 import { driveToCompletion } from './helpers/miniOrchestrator.ts';
-import { seedTask } from './helpers/seedTask.ts';
 
 const db = useTestDatabase();
 let worker: Worker | undefined;

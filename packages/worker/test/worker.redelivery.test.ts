@@ -6,10 +6,11 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
+import { seedTask } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
 import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
-import { eventually, resultMessages, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
+import { resultMessages, sendStepMessage, singleStep, stepInState, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 let worker: Worker | undefined;
@@ -23,9 +24,10 @@ afterEach(async () => {
 });
 
 test('a worker process killed mid-step: another worker retries the step after the visibility timeout', async () => {
+  // the step enqueued, its message withheld until the worker process runs
   const task = await seedTask(db.pool, singleStep('crash', 'sleep'), {
     inputs: { only: { ms: 800 } },
-    enqueueRoots: false,
+    sendMessages: false,
   });
   const step = task.steps.get('only') ?? '';
   cli = await startCliWorker([
@@ -41,14 +43,8 @@ test('a worker process killed mid-step: another worker retries the step after th
     '100',
     '--test-handlers',
   ]);
-  await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
-  await db.pool.query('select tasker.pgmq_send_with_notify($1, $2::jsonb)', [
-    task.queue,
-    JSON.stringify({ task_uuid: task.taskUuid, step_uuid: step, correlation_id: task.correlationId }),
-  ]);
-  await eventually(async () =>
-    (await stepRow(db.pool, step)).current_state === 'in_progress' ? true : undefined,
-  );
+  await sendStepMessage(db.pool, task, step);
+  await stepInState(db.pool, step, 'in_progress');
   await cli.kill('SIGKILL');
 
   const killedAt = Date.now();
@@ -62,14 +58,8 @@ test('a worker process killed mid-step: another worker retries the step after th
     pollIntervalMs: 100,
     handlers: createHandlerRegistry(TEST_HANDLERS),
   });
-  const row = await eventually(
-    async () => {
-      const r = await stepRow(db.pool, step);
-      return r.current_state === 'enqueued_for_orchestration' ? r : undefined;
-    },
-    10_000,
-    'the step to be retried and handed back',
-  );
+  // the step retried and handed back
+  const row = await stepInState(db.pool, step, 'enqueued_for_orchestration');
   expect(row).toMatchObject({ attempts: 2, results: { slept_ms: 800 } });
   expect(worker.metrics.reclaimed).toBe(1);
   expect(Date.now() - killedAt).toBeGreaterThan(800); // it waited for the lease (and ran the handler)
@@ -89,9 +79,7 @@ test('a claim abandoned in-process is taken over; the stale claimant cannot comp
     visibilityTimeoutSeconds: 5,
     pollIntervalMs: 100,
   });
-  await eventually(async () =>
-    (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,
-  );
+  await stepInState(db.pool, step, 'enqueued_for_orchestration');
   expect(
     await submitStepResult(db.pool, abandoned, {
       state: 'completed',

@@ -3,10 +3,11 @@
  * in flight before the worker exits; /health and /metrics answer while it runs.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
+import { eventually, seedTask } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
 import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
-import { eventually, seedTask, singleStep, stepRow } from './helpers/seedTask.ts';
+import { singleStep, stepInState, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 let worker: Worker | undefined;
@@ -34,11 +35,7 @@ test('close() finishes the steps in flight, then claims nothing more', async () 
     ),
   );
   const running = worker;
-  await eventually(
-    async () => (running.metrics.inFlight === 3 ? true : undefined),
-    5_000,
-    '3 steps in flight',
-  );
+  await eventually('3 steps in flight', () => running.metrics.inFlight === 3, 5_000);
   await worker.close();
   expect(worker.state).toBe('closed');
   for (const task of tasks) {
@@ -73,9 +70,7 @@ test('the CLI serves /health and /metrics, and on SIGTERM finishes its step and 
 
   const task = await seedTask(db.pool, singleStep('term', 'sleep'), { inputs: { only: { ms: 500 } } });
   const step = task.steps.get('only') ?? '';
-  await eventually(async () =>
-    (await stepRow(db.pool, step)).current_state === 'in_progress' ? true : undefined,
-  );
+  await stepInState(db.pool, step, 'in_progress');
   const metrics = await (await fetch(`${base}/metrics`)).text();
   expect(metrics).toMatch(/tasker_worker_steps_claimed_total\{worker_id="[^"]+"\} 1/);
   expect(metrics).toMatch(/tasker_worker_in_flight\{worker_id="[^"]+"\} 1/);

@@ -4,9 +4,10 @@
  * a notification (a missed one) is still found by the polling fallback within its interval.
  */
 import { useTestDatabase } from '@tasker/bench-kit';
+import { seedTask } from '@tasker/shared/testing';
 import { afterEach, expect, test } from 'vitest';
 import { startWorker, type Worker } from '../src/index.ts';
-import { eventually, seedTask, singleStep, stepMessage, stepRow } from './helpers/seedTask.ts';
+import { singleStep, stepInState, stepMessage } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 let worker: Worker | undefined;
@@ -26,19 +27,16 @@ test('a notification wakes the worker at once', async () => {
   });
   const sent = Date.now();
   const task = await seedTask(db.pool, singleStep('notified', 'noop'));
-  await eventually(
-    async () =>
-      (await stepRow(db.pool, task.steps.get('only') ?? '')).current_state === 'enqueued_for_orchestration'
-        ? true
-        : undefined,
-    2_000,
-    'the notified step to be handed back',
-  );
+  // the notified step handed back
+  await stepInState(db.pool, task.steps.get('only') ?? '', 'enqueued_for_orchestration', 2_000);
   expect(Date.now() - sent).toBeLessThan(2_000);
   expect(worker.listening).toBe(true);
 });
 
 test('a message without a notification is found by the polling fallback', async () => {
+  // created before the worker listens (the creation's notification reaches no one), its message withheld
+  const task = await seedTask(db.pool, singleStep('missed', 'noop'), { sendMessages: false });
+  const step = task.steps.get('only') ?? '';
   worker = await startWorker({
     connectionString: db.connectionString,
     // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
@@ -46,17 +44,10 @@ test('a message without a notification is found by the polling fallback', async 
     namespaces: ['missed'],
     pollIntervalMs: 200,
   });
-  const task = await seedTask(db.pool, singleStep('missed', 'noop'), { enqueueRoots: false });
-  const step = task.steps.get('only') ?? '';
-  await db.pool.query(`select tasker.transition_step_state_atomic($1, 'pending', 'enqueued')`, [step]);
   await db.pool.query('select pgmq.send($1, $2::jsonb)', [
     task.queue,
     JSON.stringify(stepMessage(task, step)),
   ]); // no NOTIFY
-  await eventually(
-    async () =>
-      (await stepRow(db.pool, step)).current_state === 'enqueued_for_orchestration' ? true : undefined,
-    3_000,
-    'the polling fallback to find the step',
-  );
+  // the polling fallback finds the step
+  await stepInState(db.pool, step, 'enqueued_for_orchestration', 3_000);
 });

@@ -8,7 +8,7 @@ import { useTestDatabase } from '@tasker/bench-kit';
 import { expect, test } from 'vitest';
 import { ensureQueue, sendWithNotify } from '../queue/messaging.ts';
 import { workerQueueName } from '../queue/queueNames.ts';
-import { insertTaskGraph } from '../tasks/testing/insertTaskGraph.ts';
+import { insertTaskGraph } from '../testing/insertTaskGraph.ts';
 import {
   FINISHED_TASK_STATES,
   isFinishedTaskState,

@@ -10,7 +10,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type InsertedTaskGraph, insertTaskGraph } from './testing/insertTaskGraph.ts';
+import { type InsertedTaskGraph, insertTaskGraph } from '../testing/insertTaskGraph.ts';
 
 const db = useTestDatabase();
 

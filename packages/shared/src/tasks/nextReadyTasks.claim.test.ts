@@ -6,8 +6,8 @@ import { useTestDatabase } from '@tasker/bench-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { StepState } from '../state/transitions.ts';
+import { insertTaskGraph } from '../testing/insertTaskGraph.ts';
 import { nextReadyTasks } from './nextReadyTasks.ts';
-import { insertTaskGraph } from './testing/insertTaskGraph.ts';
 import { transitionStepState } from './transitionState.ts';
 
 const db = useTestDatabase();

@@ -4,9 +4,9 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { describe, expect, test } from 'vitest';
+import { insertTaskGraph } from '../testing/insertTaskGraph.ts';
 import { readySteps } from './readySteps.ts';
 import { type StepReadiness, stepReadiness } from './stepReadiness.ts';
-import { insertTaskGraph } from './testing/insertTaskGraph.ts';
 
 const db = useTestDatabase();
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);

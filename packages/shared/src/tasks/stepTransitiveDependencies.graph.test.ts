@@ -4,8 +4,8 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { describe, expect, test } from 'vitest';
+import { insertTaskGraph } from '../testing/insertTaskGraph.ts';
 import { stepTransitiveDependencies } from './stepTransitiveDependencies.ts';
-import { insertTaskGraph } from './testing/insertTaskGraph.ts';
 
 const db = useTestDatabase();
 

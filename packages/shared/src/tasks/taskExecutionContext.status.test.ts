@@ -4,8 +4,8 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { describe, expect, test } from 'vitest';
+import { insertTaskGraph, type StepSpec } from '../testing/insertTaskGraph.ts';
 import { taskExecutionContext } from './taskExecutionContext.ts';
-import { insertTaskGraph, type StepSpec } from './testing/insertTaskGraph.ts';
 
 const db = useTestDatabase();
 

@@ -5,7 +5,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { insertTaskGraph } from './testing/insertTaskGraph.ts';
+import { insertTaskGraph } from '../testing/insertTaskGraph.ts';
 import { transitionStepState, transitionTaskState } from './transitionState.ts';
 
 const db = useTestDatabase();

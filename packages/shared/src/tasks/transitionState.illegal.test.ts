@@ -5,7 +5,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { describe, expect, test } from 'vitest';
 import { IllegalTransitionError, NotFoundError } from '../sqlErrors.ts';
-import { insertTaskGraph } from './testing/insertTaskGraph.ts';
+import { insertTaskGraph } from '../testing/insertTaskGraph.ts';
 import { transitionStepState, transitionTaskState } from './transitionState.ts';
 
 const db = useTestDatabase();

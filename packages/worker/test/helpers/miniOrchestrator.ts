@@ -1,45 +1,40 @@
 /**
- * The least of orchestration a worker test needs to run a whole workflow: consume
- * orchestration_step_results, mark handed-back steps complete, enqueue the steps whose parents are
- * all complete. Not the result processor of issue 16 (no retries, no task states): a test fixture.
+ * The result side of a workflow for worker tests that run one without the orchestration service:
+ * each result message of the task is processed by tasker.process_step_result, the function
+ * orchestration's result processor calls (shared's processStepResult: the step completed, the
+ * steps it made ready enqueued with their messages, the task finalized, the message archived), until
+ * the task is complete. Only the loop is the test's: no retries are driven, and a failed step
+ * fails the run.
  */
-import { archiveMessages, ORCHESTRATION_STEP_RESULTS_QUEUE, readMessages } from '@tasker/shared';
+import {
+  ORCHESTRATION_STEP_RESULTS_QUEUE,
+  processStepResult,
+  readMessages,
+  type StepResultMessage,
+} from '@tasker/shared';
+import type { SeededTask } from '@tasker/shared/testing';
 import type pg from 'pg';
-import { enqueueStep, type SeededTask } from './seedTask.ts';
 
-/** Runs the workflow's result side until every step is complete; throws on a failed step or timeout. */
+/** Processes the task's results until it is complete; throws on a failed step or after `timeoutMs`. */
 export async function driveToCompletion(pool: pg.Pool, task: SeededTask, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await readMessages<{ task_uuid: string; step_uuid: string; status: string }>(
-      pool,
-      ORCHESTRATION_STEP_RESULTS_QUEUE,
-      { visibilityTimeoutSeconds: 30, qty: 50 },
-    );
-    for (const { msg_id, message } of rows) {
+    const messages = await readMessages<StepResultMessage>(pool, ORCHESTRATION_STEP_RESULTS_QUEUE, {
+      visibilityTimeoutSeconds: 30,
+      qty: 50,
+    });
+    for (const { msg_id, message } of messages) {
       if (message.task_uuid !== task.taskUuid) continue; // another test's; it becomes visible again
       if (message.status !== 'enqueued_for_orchestration')
         throw new Error(`step ${message.step_uuid} failed: ${message.status}`);
-      await pool.query(
-        `select tasker.transition_step_state_atomic($1, 'enqueued_for_orchestration', 'complete')`,
-        [message.step_uuid],
-      );
-      await archiveMessages(pool, ORCHESTRATION_STEP_RESULTS_QUEUE, [msg_id]);
-      const ready = await pool.query<{ uuid: string }>(
-        `select s.workflow_step_uuid as uuid from tasker.workflow_steps s
-         where s.task_uuid = $1 and s.current_state = 'pending'
-           and not exists (select 1 from tasker.workflow_step_edges e
-                           join tasker.workflow_steps p on p.workflow_step_uuid = e.from_step_uuid
-                           where e.to_step_uuid = s.workflow_step_uuid and p.current_state <> 'complete')`,
-        [task.taskUuid],
-      );
-      for (const { uuid } of ready.rows) await enqueueStep(pool, task, uuid);
+      const processed = await processStepResult(pool, message.step_uuid, {
+        queue: ORCHESTRATION_STEP_RESULTS_QUEUE,
+        msgId: msg_id,
+      });
+      if (processed.outcome !== 'completed')
+        throw new Error(`step ${message.step_uuid}'s result was ${processed.outcome}`);
+      if (processed.task_state === 'complete') return;
     }
-    const { rows: left } = await pool.query<{ n: number }>(
-      `select count(*)::int as n from tasker.workflow_steps where task_uuid = $1 and current_state <> 'complete'`,
-      [task.taskUuid],
-    );
-    if (left[0]?.n === 0) return;
     if (Date.now() > deadline)
       throw new Error(`workflow ${task.taskUuid} not complete after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,13 +1,15 @@
 /**
- * Test data: one task with a DAG of steps, inserted in one transaction (a namespace, a named task of its
- * own, its named steps, the task, its steps and edges). States are written directly — a fixture, not
- * the state machine — and the insert triggers record them as each row's initial transition. Not for
- * production code: task creation belongs to the orchestration package.
+ * A state fixture for the SQL functions' own tests: one task with a DAG of steps, inserted in one
+ * transaction (a namespace, a named task of its own, its named steps, the task, its steps and edges)
+ * in whatever states the test names — states no engine function creates a task in (a step in error
+ * with its attempts spent, a task complete). They are written directly, not through the state
+ * machine, and the insert triggers record them as each row's initial transition. A task to run is
+ * seeded by seedTask, through tasker.create_task.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Queryable } from '../../db/queryable.ts';
-import type { StepState, TaskState } from '../../state/transitions.ts';
+import type { Queryable } from '../db/queryable.ts';
+import type { StepState, TaskState } from '../state/transitions.ts';
 
 export interface StepSpec {
   name: string;
