@@ -7,59 +7,46 @@
  * service.version from its package.json, a service.instance.id of its own process, what
  * OTEL_RESOURCE_ATTRIBUTES adds), and no resource carries the command line (the database password).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { useTestDatabase } from '@tasker/bench-kit';
 import { TaskerClient } from '@tasker/client';
 import { hashApiKey } from '@tasker/orchestration';
 import { BUILTIN_TEMPLATES, CORRELATION_ID_ATTRIBUTE, mathematicalSequence } from '@tasker/shared';
+import { type ServiceProcess, type ServiceSpec, spawnService } from '@tasker/shared/testing';
 import { afterAll, expect, test } from 'vitest';
+import { ORCHESTRATION_CLI, WORKER_CLI } from '../src/system/serviceClis.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../src/tracing/otlpReceiver.ts';
 
 const db = useTestDatabase();
-const packageDir = (name: string) => new URL(`../../${name}/`, import.meta.url);
 const version = (name: string): string =>
-  (JSON.parse(readFileSync(new URL('package.json', packageDir(name)), 'utf8')) as { version: string })
-    .version;
+  (
+    JSON.parse(readFileSync(new URL(`../../${name}/package.json`, import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 
-type Service = { child: ChildProcess; ready: string; output: string[]; exit: Promise<number | null> };
-const started: Service[] = [];
-
-/** Starts a CLI; resolves with group 1 of its ready line, rejects with its output if it exits first. */
-function startCli(pkg: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Service> {
-  const script = fileURLToPath(new URL('src/cli.ts', packageDir(pkg)));
-  const child = spawn(process.execPath, [script, ...args], {
+const started: ServiceProcess[] = [];
+/** A CLI as an operator starts it: this environment plus `env`, without the runner's NODE_OPTIONS. */
+async function startCli(
+  cli: Pick<ServiceSpec, 'script' | 'ready'>,
+  role: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ServiceProcess> {
+  const service = await spawnService({
+    role,
+    ...cli,
+    args,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output: string[] = [];
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const service = { child, ready: '', output, exit };
   started.push(service);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${pkg} not ready:\n${output.join('')}`)), 30_000);
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output.push(chunk);
-      const match = ready.exec(chunk);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ ...service, ready: match[1] ?? '' });
-      }
-    });
-    void exit.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${pkg} exited ${code} before it was ready:\n${output.join('')}`));
-    });
-  });
+  return service;
 }
 
 let receiver: OtlpReceiver | undefined;
 afterAll(async () => {
-  for (const { child } of started)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.all(started.map((service) => service.stop()));
   await receiver?.close();
 });
 
@@ -75,7 +62,8 @@ test('a task run with an OTLP endpoint set delivers both services’ spans to th
     OTEL_TRACES_EXPORTER: '',
   };
   const orchestration = await startCli(
-    'orchestration',
+    ORCHESTRATION_CLI,
+    'tasker-orchestration',
     [
       '--database-url',
       db.connectionString,
@@ -90,11 +78,11 @@ test('a task run with an OTLP endpoint set delivers both services’ spans to th
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e',
     },
-    /listening on (http:\/\/\S+)/,
   );
   const namespaces = [...new Set(BUILTIN_TEMPLATES.map((template) => template.namespace))].join(',');
   const worker = await startCli(
-    'worker',
+    WORKER_CLI,
+    'tasker-worker',
     [
       '--database-url',
       db.connectionString,
@@ -106,12 +94,11 @@ test('a task run with an OTLP endpoint set delivers both services’ spans to th
       receiver.endpoint,
     ],
     { ...otel, OTEL_EXPORTER_OTLP_ENDPOINT: '' },
-    /"event":"started".*"port":(\d+)/,
   );
-  expect(orchestration.output.join('')).toContain(`traces to ${receiver.endpoint}`);
-  expect(worker.output.join('')).toContain(`"traces":"${receiver.endpoint}"`);
+  expect(orchestration.stdout.join('\n')).toContain(`traces to ${receiver.endpoint}`);
+  expect(worker.stdout.join('\n')).toContain(`"traces":"${receiver.endpoint}"`);
 
-  const client = new TaskerClient(orchestration.ready, { token });
+  const client = new TaskerClient(orchestration.readyValue, { token });
   const correlationId = randomUUID();
   try {
     const { task } = await client.createTask({
@@ -126,10 +113,8 @@ test('a task run with an OTLP endpoint set delivers both services’ spans to th
   }
   // SIGTERM: each drains, exports what it buffered and exits 0 (the flush is what this checks: the
   // exporter's own schedule is 5 s, and the task took milliseconds)
-  for (const service of [worker, orchestration]) {
-    service.child.kill('SIGTERM');
-    expect(await service.exit, service.output.join('')).toBe(0);
-  }
+  for (const service of [worker, orchestration])
+    expect(await service.kill('SIGTERM'), service.lines.join('\n')).toBe(0);
 
   expect(receiver.rejected).toEqual([]);
   const spans = receiver.spans().filter((span) => span.scope.startsWith('@tasker/'));

@@ -18,7 +18,10 @@ const GUARD = fileURLToPath(new URL('./childGuard.ts', import.meta.url));
 const MEMORY_QUERY_TIMEOUT_MS = 10_000;
 
 /** What to run and when it is ready (see ServiceSpec); the flags, IPC and environment are set here. */
-export type ChildSpec = Omit<ServiceSpec, 'nodeFlags' | 'ipc' | 'env'>;
+export type ChildSpec = Omit<ServiceSpec, 'nodeFlags' | 'ipc' | 'env'> & {
+  /** added to the runner's environment (e.g. where to export spans) */
+  env?: NodeJS.ProcessEnv;
+};
 
 export interface ChildService extends ServiceProcess {
   /** the child's memory, after a full GC when asked (over the guard's IPC channel) */
@@ -86,7 +89,7 @@ export async function spawnChildService(spec: ChildSpec): Promise<ChildService> 
     // the runner's own NODE_OPTIONS (a debugger's --inspect-brk, an editor's auto-attach --require,
     // a --cpu-prof meant for the runner) would stall or litter every service: profiling is asked
     // for explicitly, above
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, ...spec.env, NODE_OPTIONS: '' },
   });
   recordStartUp(service);
   let nextId = 1;

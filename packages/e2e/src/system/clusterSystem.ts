@@ -8,6 +8,7 @@ import { BUILTIN_TEMPLATES, type NotifyMode, registerTemplates } from '@tasker/s
 import type { ResultHandoff } from '@tasker/worker';
 import pg from 'pg';
 import { UnsupportedInModeError } from '../errors.ts';
+import { otlpExportEnv, startOtlpReceiver } from '../tracing/otlpReceiver.ts';
 import { type ChildService, type ChildSpec, spawnChildService } from './childProcesses.ts';
 import { createClientPool } from './clientPool.ts';
 import { ORCHESTRATION_CLI, WORKER_CLI } from './serviceClis.ts';
@@ -87,8 +88,8 @@ function workerSpec(
 }
 
 /** Starts every child at once; if one fails, stops the others and rethrows the first failure. */
-async function spawnAll(specs: readonly ChildSpec[]): Promise<ChildService[]> {
-  const started = await Promise.allSettled(specs.map(spawnChildService));
+async function spawnAll(specs: readonly ChildSpec[], env?: NodeJS.ProcessEnv): Promise<ChildService[]> {
+  const started = await Promise.allSettled(specs.map((spec) => spawnChildService({ ...spec, env })));
   const children = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');
   if (!failed) return children;
@@ -102,6 +103,9 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
   await registerExtraTemplates(options);
   const orchestrators: ChildService[] = [];
   const groups = new Map<WorkerGroup, ChildService[]>();
+  // asked for traces: every child exports its spans to a receiver in this process
+  const traces = options.traces ? await startOtlpReceiver() : undefined;
+  const env = traces ? otlpExportEnv(traces.endpoint) : undefined;
 
   let workerSeq = 0;
   const startWorkers = async (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
@@ -117,7 +121,10 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
     groups.set(group, children);
     try {
       children.push(
-        ...(await spawnAll(Array.from({ length: count }, () => workerSpec(options, settings, ++workerSeq)))),
+        ...(await spawnAll(
+          Array.from({ length: count }, () => workerSpec(options, settings, ++workerSeq)),
+          env,
+        )),
       );
     } catch (error) {
       await group.stop();
@@ -130,12 +137,16 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
     // workers first, so no step is left claimed by a worker whose orchestrator has gone
     await Promise.all([...groups.keys()].map((group) => group.stop()));
     await Promise.all(orchestrators.map((child) => child.stop()));
+    await traces?.close();
   };
 
   try {
     const count = options.orchestrators ?? 1;
     orchestrators.push(
-      ...(await spawnAll(Array.from({ length: count }, (_, i) => orchestratorSpec(options, i + 1)))),
+      ...(await spawnAll(
+        Array.from({ length: count }, (_, i) => orchestratorSpec(options, i + 1)),
+        env,
+      )),
     );
     if ((options.workers ?? 1) > 0) await startWorkers(options.workers ?? 1);
   } catch (error) {
@@ -150,6 +161,7 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
     orchestrationUrls,
     clients: createClientPool(orchestrationUrls, options.clientConnections ?? 64, options.credential?.token),
     errors: [],
+    traces,
     startWorkers,
     memory: async ({ gc = false } = {}) => {
       const all = [...orchestrators, ...[...groups.values()].flat()];

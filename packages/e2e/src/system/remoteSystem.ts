@@ -5,11 +5,15 @@
  *   TASKER_TEST_WORKER_URL          a worker's health endpoint base (optional)
  *   TASKER_TEST_SKIP_HEALTH_CHECK   1/true: skip the check below
  *   TASKER_TEST_API_TOKEN           the credential the API asks for (an API key or a JWT)
+ *   TASKER_TEST_OTLP_RECEIVER       <host>:<port> where a system started with `traces` listens for
+ *                                   the deployment's spans (its services' OTEL_EXPORTER_OTLP_ENDPOINT
+ *                                   must point there, protocol http/json); unset, no spans are read
  * Before anything runs, each service's health endpoint must answer 200 within a few seconds; the
  * error names the one that did not. Workers cannot be started or measured from here.
  */
-import { ServiceUnavailableError } from '@tasker/shared';
+import { ServiceUnavailableError, TaskerError } from '@tasker/shared';
 import { UnsupportedInModeError } from '../errors.ts';
+import { startOtlpReceiver } from '../tracing/otlpReceiver.ts';
 import { createClientPool } from './clientPool.ts';
 import { runningSystem, type SystemOptions, type TaskerSystem } from './taskerSystem.ts';
 
@@ -21,7 +25,22 @@ export type RemoteTarget = {
   skipHealthCheck: boolean;
   /** sent with every request, the readiness check included */
   token?: string | undefined;
+  /** where to receive the deployment's spans (TASKER_TEST_OTLP_RECEIVER) */
+  otlpReceiver?: { host: string; port: number } | undefined;
 };
+
+/** TASKER_TEST_OTLP_RECEIVER as host and port (`0.0.0.0:4318`, `[::]:4318`); a bad value is refused naming it. */
+function otlpReceiverAddress(value: string | undefined): RemoteTarget['otlpReceiver'] {
+  if (!value?.trim()) return undefined;
+  const match = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(value.trim());
+  const port = Number(match?.[2]);
+  if (!match?.[1] || !(port > 0 && port < 65536))
+    throw new TaskerError(
+      'E2E_CONFIG',
+      `TASKER_TEST_OTLP_RECEIVER=${value} is not <host>:<port>, e.g. 0.0.0.0:4318`,
+    );
+  return { host: match[1], port };
+}
 
 /** The remote target the environment names, or undefined when it names none. */
 export function remoteTargetFromEnv(env: NodeJS.ProcessEnv = process.env): RemoteTarget | undefined {
@@ -33,11 +52,13 @@ export function remoteTargetFromEnv(env: NodeJS.ProcessEnv = process.env): Remot
   const worker = env.TASKER_TEST_WORKER_URL?.trim().replace(/\/+$/, '');
   const skip = env.TASKER_TEST_SKIP_HEALTH_CHECK?.trim().toLowerCase();
   const token = env.TASKER_TEST_API_TOKEN?.trim();
+  const otlpReceiver = otlpReceiverAddress(env.TASKER_TEST_OTLP_RECEIVER);
   return {
     orchestrationUrls: list,
     workerUrl: worker || undefined,
     skipHealthCheck: skip === '1' || skip === 'true' || skip === 'yes',
     ...(token ? { token } : {}),
+    ...(otlpReceiver ? { otlpReceiver } : {}),
   };
 }
 
@@ -101,6 +122,8 @@ export async function connectRemoteSystem(
 ): Promise<TaskerSystem> {
   if (!target.skipHealthCheck) await checkRemoteHealth(target);
   const token = target.token;
+  const traces =
+    options.traces && target.otlpReceiver ? await startOtlpReceiver(target.otlpReceiver) : undefined;
   return runningSystem({
     mode: 'remote',
     databaseRoles: 'remote',
@@ -108,9 +131,12 @@ export async function connectRemoteSystem(
     orchestrationUrls: target.orchestrationUrls,
     clients: createClientPool(target.orchestrationUrls, options.clientConnections ?? 64, token),
     errors: [],
+    traces,
     startWorkers: () => Promise.reject(new UnsupportedInModeError('starting workers', 'remote')),
     memory: () => Promise.reject(new UnsupportedInModeError('memory figures', 'remote')),
     // a remote deployment is left running
-    stopServices: async () => undefined,
+    stopServices: async () => {
+      await traces?.close();
+    },
   });
 }

@@ -8,6 +8,7 @@ import type { TaskerClient } from '@tasker/client';
 import type { ProcessedResult } from '@tasker/orchestration';
 import type { NotifyMode, WorkflowTemplate } from '@tasker/shared';
 import type { ResultHandoff, StepHandler } from '@tasker/worker';
+import type { OtlpReceiver } from '../tracing/otlpReceiver.ts';
 import type { ClientPool } from './clientPool.ts';
 import type { ProcessMemory } from './memoryProtocol.ts';
 
@@ -48,6 +49,12 @@ export type SystemOptions = {
   services?: { orchestration: string; worker: string };
   /** the API key the orchestrators accept and the clients send: set by startSystem */
   credential?: SystemCredential;
+  /**
+   * receive the services' spans in this process (`system.traces`, an OTLP receiver): cluster mode
+   * has every child export to it; remote mode listens where TASKER_TEST_OTLP_RECEIVER says, for a
+   * deployment configured to export there; in-process ignores it (installSpanCollector sees them)
+   */
+  traces?: boolean;
 };
 
 /** The credential a system's clients send: an API key with every permission, made per system. */
@@ -103,6 +110,12 @@ export interface TaskerSystem {
   readonly apiToken: string | undefined;
   /** the database roles the services log in through ('owner': the file's own connection string) */
   readonly databaseRoles: 'least-privilege' | 'owner' | 'remote';
+  /**
+   * the services' spans, when asked for with `traces` and receivable: cluster, complete once stop()
+   * has returned (the children flush theirs at SIGTERM); remote, as the deployment exports them.
+   * Undefined in-process, when not asked for, or remote without TASKER_TEST_OTLP_RECEIVER
+   */
+  readonly traces?: OtlpReceiver | undefined;
   /** stops everything this system started (idempotent); a remote deployment is left running */
   stop(): Promise<void>;
 }
@@ -114,7 +127,14 @@ export function namespacesOf(templates: readonly WorkflowTemplate[]): string[] {
 /** What each mode's start assembles; runningSystem makes the TaskerSystem of it. */
 export type SystemParts = Pick<
   TaskerSystem,
-  'mode' | 'databaseRoles' | 'apiToken' | 'orchestrationUrls' | 'errors' | 'startWorkers' | 'memory'
+  | 'mode'
+  | 'databaseRoles'
+  | 'apiToken'
+  | 'orchestrationUrls'
+  | 'errors'
+  | 'startWorkers'
+  | 'memory'
+  | 'traces'
 > & {
   /** the clients of the orchestrators (closed first at stop) */
   clients: ClientPool;
