@@ -1548,30 +1548,207 @@ CREATE OR REPLACE FUNCTION tasker.complete_steps(queue_name text, msg_ids bigint
 AS $function$
 #variable_conflict use_variable
 DECLARE
+  v_budget integer := greatest(coalesce(claim_qty, 0), 0);
+  v_done uuid[];
+  v_done_ords bigint[];
+  v_done_msgs bigint[];
+  v_done_tasks uuid[];
+  v_done_corr uuid[];
+  v_ready uuid[];
+  v_parents uuid[];
+  v_claim uuid[];
+  v_rest uuid[];
+  v_msgs bigint[];
+  v_vt timestamptz;
   v_i integer;
-  v_left integer := greatest(coalesce(claim_qty, 0), 0);
   r record;
+  q record;
 BEGIN
   IF cardinality(msg_ids) IS DISTINCT FROM cardinality(step_uuids)
      OR cardinality(attempts) IS DISTINCT FROM cardinality(step_uuids)
      OR cardinality(results) IS DISTINCT FROM cardinality(step_uuids) THEN
     RAISE EXCEPTION 'complete_steps: arrays of different lengths' USING ERRCODE = '22023';
   END IF;
-  FOR v_i IN
-    SELECT u.ord FROM unnest(step_uuids) WITH ORDINALITY u(step, ord)
+  PERFORM set_config('synchronous_commit', 'off', true);
+
+  -- every task of the batch, locked in task order (the step's task never changes, so reading it
+  -- unlocked first is safe); then the steps the fast path may apply, completed in one statement
+  PERFORM FROM tasker.tasks tk
+  WHERE tk.task_uuid IN (SELECT ws.task_uuid FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = ANY(step_uuids))
+  ORDER BY tk.task_uuid FOR NO KEY UPDATE;
+
+  WITH given AS (
+    SELECT DISTINCT ON (u.step) u.step, u.ord, msg_ids[u.ord] AS msg, attempts[u.ord] AS attempt, results[u.ord] AS result
+    FROM unnest(step_uuids) WITH ORDINALITY u(step, ord)
+    ORDER BY u.step, u.ord
+  ), done AS (
+    UPDATE tasker.workflow_steps ws
+    SET current_state = 'complete', results = g.result, in_process = false, processed = true,
+      processed_at = now(), updated_at = now(), claim_msg_id = NULL, lease_until = NULL
+    FROM given g, tasker.tasks tk
+    WHERE ws.workflow_step_uuid = g.step AND ws.current_state = 'in_progress' AND ws.attempts = g.attempt
+      AND ws.claim_msg_id = g.msg AND tk.task_uuid = ws.task_uuid
+      AND tk.current_state = 'steps_in_process' AND tk.ready_at IS NULL
+    RETURNING g.ord, ws.workflow_step_uuid, g.msg, ws.task_uuid, tk.correlation_id, g.attempt
+  ), audit AS (
+    -- in_progress → enqueued_for_orchestration → complete, after the step's latest row
+    INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
+    SELECT d.workflow_step_uuid, h.from_state, h.to_state,
+      CASE WHEN h.hop = 2 THEN jsonb_build_object('attempt', d.attempt, 'msg_id', d.msg, 'handoff', 'inline')
+        ELSE '{}'::jsonb END,
+      coalesce(l.sort_key, -1) + h.hop
+    FROM done d
+    CROSS JOIN LATERAL (SELECT max(st.sort_key) AS sort_key FROM tasker.workflow_step_transitions st
+                        WHERE st.workflow_step_uuid = d.workflow_step_uuid) l
+    CROSS JOIN (VALUES (1, 'in_progress', 'enqueued_for_orchestration'),
+                       (2, 'enqueued_for_orchestration', 'complete')) h(hop, from_state, to_state)
+  )
+  SELECT coalesce(array_agg(d.workflow_step_uuid ORDER BY d.task_uuid, d.workflow_step_uuid), '{}'),
+    coalesce(array_agg(d.ord), '{}'), coalesce(array_agg(d.msg), '{}'),
+    coalesce(array_agg(d.task_uuid), '{}'), coalesce(array_agg(d.correlation_id), '{}')
+  INTO v_done, v_done_ords, v_done_msgs, v_done_tasks, v_done_corr FROM done d;
+
+  IF cardinality(v_done) > 0 THEN
+    -- deleted, not archived (see complete_step): the audit trail keeps each msg_id
+    PERFORM pgmq.delete(queue_name, v_done_msgs);
+
+    -- children whose every parent is now complete (pending, never run: retry-eligible at once)
+    SELECT coalesce(array_agg(c.child ORDER BY c.task, c.child), '{}'), coalesce(array_agg(c.parent ORDER BY c.task, c.child), '{}')
+    INTO v_ready, v_parents
+    FROM (
+      SELECT e.to_step_uuid AS child, min(e.from_step_uuid::text)::uuid AS parent, min(cs.task_uuid::text)::uuid AS task
+      FROM tasker.workflow_step_edges e
+      JOIN tasker.workflow_steps cs ON cs.workflow_step_uuid = e.to_step_uuid
+      WHERE e.from_step_uuid = ANY(v_done) AND cs.current_state = 'pending' AND NOT cs.in_process
+        AND NOT EXISTS (
+          SELECT FROM tasker.workflow_step_edges pe
+          JOIN tasker.workflow_steps p ON p.workflow_step_uuid = pe.from_step_uuid
+          WHERE pe.to_step_uuid = e.to_step_uuid AND p.current_state NOT IN ('complete', 'resolved_manually'))
+      GROUP BY e.to_step_uuid
+    ) c;
+
+    v_claim := v_ready[1:v_budget];
+    v_rest := v_ready[v_budget + 1:];
+    IF cardinality(v_rest) > 0 THEN
+      -- the set-based state change every enqueuer uses (02_state_machine.sql)
+      PERFORM tasker._transition_steps(v_rest, 'enqueued');
+      PERFORM tasker.pgmq_send_batch_with_notify(queue_name,
+        ARRAY(SELECT jsonb_build_object('task_uuid', s.task_uuid, 'step_uuid', s.workflow_step_uuid,
+                'correlation_id', tk.correlation_id)
+              FROM unnest(v_rest) WITH ORDINALITY x(step, ord)
+              JOIN tasker.workflow_steps s ON s.workflow_step_uuid = x.step
+              JOIN tasker.tasks tk ON tk.task_uuid = s.task_uuid
+              ORDER BY x.ord));
+    END IF;
+    IF cardinality(v_claim) > 0 THEN
+      -- sent hidden for the lease: this worker runs them now (see "Successor claim" above)
+      v_msgs := ARRAY(SELECT id FROM pgmq.send_batch(queue_name,
+        ARRAY(SELECT jsonb_build_object('task_uuid', s.task_uuid, 'step_uuid', s.workflow_step_uuid,
+                'correlation_id', tk.correlation_id)
+              FROM unnest(v_claim) WITH ORDINALITY x(step, ord)
+              JOIN tasker.workflow_steps s ON s.workflow_step_uuid = x.step
+              JOIN tasker.tasks tk ON tk.task_uuid = s.task_uuid
+              ORDER BY x.ord), vt) AS id);
+      v_vt := clock_timestamp() + make_interval(secs => vt);
+      FOR r IN
+        WITH claimed AS (
+          UPDATE tasker.workflow_steps ws
+          SET current_state = 'in_progress', attempts = ws.attempts + 1, last_attempted_at = now(),
+            in_process = true, updated_at = now(), claim_msg_id = x.msg, lease_until = v_vt
+          FROM (SELECT c.step, v_msgs[c.ord] AS msg, v_parents[c.ord] AS parent, c.ord
+                FROM unnest(v_claim) WITH ORDINALITY c(step, ord)) x
+          WHERE ws.workflow_step_uuid = x.step
+          RETURNING x.ord, x.step, x.msg, x.parent, ws.task_uuid, ws.attempts, ws.max_attempts, ws.retryable,
+            ws.inputs, ws.named_step_uuid
+        ), audit AS (
+          INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
+          SELECT c.step, h.from_state, h.to_state,
+            CASE WHEN h.hop = 2 THEN jsonb_build_object('msg_id', c.msg, 'worker_id', worker_id,
+                'lease_until', v_vt, 'successor_of', c.parent) ELSE '{}'::jsonb END,
+            coalesce(l.sort_key, -1) + h.hop
+          FROM claimed c
+          CROSS JOIN LATERAL (SELECT max(st.sort_key) AS sort_key FROM tasker.workflow_step_transitions st
+                              WHERE st.workflow_step_uuid = c.step) l
+          CROSS JOIN (VALUES (1, 'pending', 'enqueued'), (2, 'enqueued', 'in_progress')) h(hop, from_state, to_state)
+        )
+        SELECT c.*, tk.correlation_id AS correlation, tk.context, ns.name AS sname, ns.handler AS shandler
+        FROM claimed c
+        JOIN tasker.tasks tk ON tk.task_uuid = c.task_uuid
+        JOIN tasker.named_steps ns ON ns.named_step_uuid = c.named_step_uuid
+        ORDER BY c.ord
+      LOOP
+        completed_step_uuid := r.parent; status := 'submitted'; claimed_msg_id := r.msg; read_ct := 0;
+        outcome := 'claimed'; task_uuid := r.task_uuid; claimed_step_uuid := r.step;
+        correlation_id := r.correlation; step_name := r.sname; handler := r.shandler;
+        claimed_attempt := r.attempts; max_attempts := r.max_attempts; retryable := r.retryable;
+        inputs := r.inputs; task_context := r.context; dependencies := tasker._step_dependencies(r.step);
+        RETURN NEXT;
+      END LOOP;
+    END IF;
+
+    -- tasks with every step finished: complete, in one statement (_advance_task's hops, as
+    -- complete_step: steps_in_process → evaluating_results → complete), then their notifications
+    WITH fin AS (
+      SELECT b.task, min(b.correlation::text)::uuid AS correlation
+      FROM unnest(v_done_tasks, v_done_corr) b(task, correlation)
+      WHERE NOT EXISTS (SELECT FROM tasker.workflow_steps s
+                        WHERE s.task_uuid = b.task AND s.current_state NOT IN ('complete', 'resolved_manually'))
+      GROUP BY b.task
+    ), upd AS (
+      UPDATE tasker.tasks tk
+      SET current_state = 'complete', complete = true, completed_at = now(), ready_at = NULL, updated_at = now()
+      FROM fin WHERE tk.task_uuid = fin.task
+      RETURNING tk.task_uuid, fin.correlation
+    ), audit AS (
+      INSERT INTO tasker.task_transitions (task_uuid, from_state, to_state, metadata, sort_key)
+      SELECT u.task_uuid, h.from_state, h.to_state, '{}'::jsonb, coalesce(l.sort_key, -1) + h.hop
+      FROM upd u
+      CROSS JOIN LATERAL (SELECT max(tt.sort_key) AS sort_key FROM tasker.task_transitions tt
+                          WHERE tt.task_uuid = u.task_uuid) l
+      CROSS JOIN (VALUES (1, 'steps_in_process', 'evaluating_results'),
+                         (2, 'evaluating_results', 'complete')) h(hop, from_state, to_state)
+    )
+    SELECT count(tasker._notify_task_finished(u.task_uuid, 'complete', u.correlation)) INTO v_i FROM upd u;
+    -- steps left but none running and none just made ready (a failed or retrying sibling): the
+    -- general evaluation decides
+    FOR r IN
+      SELECT DISTINCT b.task FROM unnest(v_done_tasks) b(task)
+      WHERE EXISTS (SELECT FROM tasker.workflow_steps s
+                    WHERE s.task_uuid = b.task AND s.current_state NOT IN ('complete', 'resolved_manually'))
+        AND NOT EXISTS (SELECT FROM tasker.workflow_steps s WHERE s.task_uuid = b.task AND s.in_process)
+      ORDER BY b.task
+    LOOP
+      PERFORM tasker._evaluate_task(r.task);
+    END LOOP;
+  END IF;
+
+  -- one status row per step given: the fast path's, then every other through complete_step
+  FOR r IN
+    SELECT u.step, u.ord, u.ord = ANY(v_done_ords) AS applied
+    FROM unnest(step_uuids) WITH ORDINALITY u(step, ord)
     LEFT JOIN tasker.workflow_steps ws ON ws.workflow_step_uuid = u.step
     ORDER BY ws.task_uuid NULLS LAST, u.ord
   LOOP
-    FOR r IN SELECT * FROM tasker.complete_step(queue_name, msg_ids[v_i], step_uuids[v_i], attempts[v_i],
-        results[v_i], v_left, vt, worker_id) LOOP
+    completed_step_uuid := r.step; claimed_msg_id := NULL; read_ct := NULL; outcome := NULL; task_uuid := NULL;
+    claimed_step_uuid := NULL; correlation_id := NULL; step_name := NULL; handler := NULL;
+    claimed_attempt := NULL; max_attempts := NULL; retryable := NULL; inputs := NULL; task_context := NULL;
+    dependencies := NULL;
+    IF r.applied THEN
+      status := 'submitted';
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    v_i := r.ord;
+    FOR q IN SELECT * FROM tasker.complete_step(queue_name, msg_ids[v_i], step_uuids[v_i], attempts[v_i],
+        results[v_i], greatest(v_budget - coalesce(cardinality(v_claim), 0), 0), vt, worker_id) LOOP
       completed_step_uuid := step_uuids[v_i];
-      status := r.status; claimed_msg_id := r.claimed_msg_id; read_ct := r.read_ct; outcome := r.outcome;
-      task_uuid := r.task_uuid; claimed_step_uuid := r.claimed_step_uuid; correlation_id := r.correlation_id;
-      step_name := r.step_name; handler := r.handler; claimed_attempt := r.claimed_attempt;
-      max_attempts := r.max_attempts; retryable := r.retryable; inputs := r.inputs;
-      task_context := r.task_context; dependencies := r.dependencies;
-      IF r.claimed_msg_id IS NOT NULL THEN
-        v_left := v_left - 1;
+      status := q.status; claimed_msg_id := q.claimed_msg_id; read_ct := q.read_ct; outcome := q.outcome;
+      task_uuid := q.task_uuid; claimed_step_uuid := q.claimed_step_uuid; correlation_id := q.correlation_id;
+      step_name := q.step_name; handler := q.handler; claimed_attempt := q.claimed_attempt;
+      max_attempts := q.max_attempts; retryable := q.retryable; inputs := q.inputs;
+      task_context := q.task_context; dependencies := q.dependencies;
+      IF q.claimed_msg_id IS NOT NULL THEN
+        v_claim := v_claim || q.claimed_step_uuid;
       END IF;
       RETURN NEXT;
     END LOOP;

@@ -243,3 +243,53 @@ test('a completion with no slot to spare enqueues every child it made ready, wit
     listener.release();
   }
 });
+
+test('a batch completes both branches of a diamond together: the join is claimed once, stale and fenced entries change nothing', async () => {
+  const namespace = 'inline_batch_diamond';
+  const retry = { retryable: true, max_attempts: 3 };
+  const { taskUuid: task, queue } = await seedTask(db.pool, {
+    namespace,
+    name: 'diamond',
+    version: '1.0.0',
+    steps: [
+      { name: 'a', handler: 'noop', dependencies: [], retry },
+      { name: 'b', handler: 'noop', dependencies: ['a'], retry },
+      { name: 'c', handler: 'noop', dependencies: ['a'], retry },
+      { name: 'd', handler: 'noop', dependencies: ['b', 'c'], retry },
+    ],
+  });
+  const options = { visibilityTimeoutSeconds: 30, workerId: 'batch-test' };
+  const done = { state: 'completed', results: '{}' } as const;
+  const [a] = await claimStepMessages(db.pool, queue, { ...options, qty: 10 });
+  if (!a || !isClaimed(a)) throw new Error('expected a claim of a');
+  const afterA = await completeStep(db.pool, a, done, { ...options, claimQty: 2 });
+  expect(afterA.successors.map((s) => s.stepName).sort()).toEqual(['b', 'c']);
+  const [b, c] = afterA.successors;
+  if (!b || !c) throw new Error('expected b and c');
+  // b and c in one batch, with a stale copy of a's claim and a fenced copy of b's (wrong attempt)
+  const batch = await completeSteps(
+    db.pool,
+    queue,
+    [b, c, a, { ...b, attempt: b.attempt + 5 }].map((step) => ({ step, outcome: done })),
+    { ...options, claimQty: 1 },
+  );
+  expect(batch.get(b.stepUuid)?.status).toBe('submitted');
+  expect(batch.get(c.stepUuid)?.status).toBe('submitted');
+  expect(batch.get(a.stepUuid)?.status).toBe('stale');
+  const joins = [...batch.values()].flatMap((completion) => completion.successors);
+  expect(joins.map((s) => s.stepName)).toEqual(['d']);
+  const [d] = joins;
+  if (!d) throw new Error('expected d');
+  expect((await completeStep(db.pool, d, done, { ...options, claimQty: 1 })).status).toBe('submitted');
+  expect(await taskState(task)).toBe('complete');
+  const trail = await steps(task);
+  expect(trail.map((s) => [s.state, s.completions])).toEqual([
+    ['complete', 1],
+    ['complete', 1],
+    ['complete', 1],
+    ['complete', 1],
+  ]);
+  // every message finished was deleted
+  const { rows: left } = await db.pool.query<{ n: number }>(`select count(*)::int as n from pgmq.q_${queue}`);
+  expect(left[0]?.n).toBe(0);
+});
