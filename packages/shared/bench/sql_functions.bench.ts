@@ -21,7 +21,7 @@ import {
   transitionTaskState,
 } from '@tasker/shared';
 import type pg from 'pg';
-import { expect } from 'vitest';
+import { expect, type TestContext } from 'vitest';
 import { seededBenchTest as test } from './support/seededBenchTest.ts';
 
 const BATCH_SIZES = [1, 10, 50, 100] as const;
@@ -190,6 +190,65 @@ async function idsInState(
   return rows.map((row) => row.id);
 }
 
+/** One compare-and-swap transition, benched inside a rolled-back transaction and in autocommit. */
+type TransitionBench = {
+  fn: 'transition_task_state_atomic' | 'transition_step_state_atomic';
+  table: 'tasks' | 'workflow_steps';
+  from: string;
+  to: string;
+  /** the call under test: shared's wrapper moving `id` from → to */
+  transition: (client: pg.PoolClient, id: string) => Promise<boolean>;
+};
+
+async function benchTransition(
+  { bench, task }: Pick<TestContext, 'bench' | 'task'>,
+  client: pg.PoolClient,
+  { fn, table, from, to, transition }: TransitionBench,
+): Promise<void> {
+  const ids = await idsInState(client, table, from);
+  const nextId = cycle(ids);
+  let current = nextId();
+  await recordQueryPlan(task, `plan: ${fn}`, client, `select tasker.${fn}($1, $2, $3, $4)`, [
+    current,
+    from,
+    to,
+    '{}',
+  ]);
+  let won = 0;
+  let lost = 0;
+  const count = (result: boolean) => (result ? won++ : lost++);
+  await bench(
+    fn,
+    inRolledBackTransaction(client, () => {
+      current = nextId();
+    }),
+    async () => {
+      count(await transition(client, current));
+    },
+  ).run(benchSettings('db'));
+  // each iteration starts from the right state (the previous one was rolled back), so each wins
+  expect(won).toBeGreaterThan(0);
+  expect(lost).toBe(0);
+  // autocommit: the transition commits (each row used once, then it has moved on)
+  expect(ids.length).toBeGreaterThanOrEqual(autocommitCalls());
+  won = 0;
+  lost = 0;
+  await bench(
+    `${fn} (autocommit incl. commit)`,
+    {
+      beforeEach: () => {
+        current = nextId();
+      },
+    },
+    async () => {
+      count(await transition(client, current));
+    },
+  ).run(autocommitSettings());
+  // each call moved a row of its own, and committed: exactly that many rows have moved on
+  expect({ won, lost }).toEqual({ won: autocommitCalls(), lost: 0 });
+  expect(await idsInState(client, table, from)).toHaveLength(ids.length - won);
+}
+
 test('transition_task_state_atomic: steps_in_process → evaluating_results', async ({
   bench,
   db,
@@ -197,96 +256,26 @@ test('transition_task_state_atomic: steps_in_process → evaluating_results', as
   task,
 }) => {
   expect(dataset.taskStates.steps_in_process ?? 0).toBeGreaterThan(0);
-  await withClient(db.pool, async (client) => {
-    const ids = await idsInState(client, 'tasks', 'steps_in_process');
-    const nextTask = cycle(ids);
-    let current = nextTask();
-    await recordQueryPlan(
-      task,
-      'plan: transition_task_state_atomic',
-      client,
-      'select tasker.transition_task_state_atomic($1, $2, $3, $4)',
-      [current, 'steps_in_process', 'evaluating_results', '{}'],
-    );
-    let won = 0;
-    let lost = 0;
-    const count = (result: boolean) => (result ? won++ : lost++);
-    await bench(
-      'transition_task_state_atomic',
-      inRolledBackTransaction(client, () => {
-        current = nextTask();
-      }),
-      async () => {
-        count(await transitionTaskState(client, current, 'steps_in_process', 'evaluating_results'));
-      },
-    ).run(benchSettings('db'));
-    // each iteration starts from the right state (the previous one was rolled back), so each wins
-    expect(won).toBeGreaterThan(0);
-    expect(lost).toBe(0);
-    // autocommit: the transition commits (each task used once, then it has moved on)
-    expect(ids.length).toBeGreaterThanOrEqual(autocommitCalls());
-    won = 0;
-    lost = 0;
-    await bench(
-      'transition_task_state_atomic (autocommit incl. commit)',
-      {
-        beforeEach: () => {
-          current = nextTask();
-        },
-      },
-      async () => {
-        count(await transitionTaskState(client, current, 'steps_in_process', 'evaluating_results'));
-      },
-    ).run(autocommitSettings());
-    // each call moved a row of its own, and committed: exactly that many rows have moved on
-    expect({ won, lost }).toEqual({ won: autocommitCalls(), lost: 0 });
-    expect(await idsInState(client, 'tasks', 'steps_in_process')).toHaveLength(ids.length - won);
-  });
+  await withClient(db.pool, (client) =>
+    benchTransition({ bench, task }, client, {
+      fn: 'transition_task_state_atomic',
+      table: 'tasks',
+      from: 'steps_in_process',
+      to: 'evaluating_results',
+      transition: (c, id) => transitionTaskState(c, id, 'steps_in_process', 'evaluating_results'),
+    }),
+  );
 });
 
 test('transition_step_state_atomic: pending → enqueued', async ({ bench, db, dataset, task }) => {
   expect(dataset.stepStates.pending ?? 0).toBeGreaterThan(0);
-  await withClient(db.pool, async (client) => {
-    const ids = await idsInState(client, 'workflow_steps', 'pending');
-    const nextStep = cycle(ids);
-    let current = nextStep();
-    await recordQueryPlan(
-      task,
-      'plan: transition_step_state_atomic',
-      client,
-      'select tasker.transition_step_state_atomic($1, $2, $3, $4)',
-      [current, 'pending', 'enqueued', '{}'],
-    );
-    let won = 0;
-    let lost = 0;
-    const count = (result: boolean) => (result ? won++ : lost++);
-    await bench(
-      'transition_step_state_atomic',
-      inRolledBackTransaction(client, () => {
-        current = nextStep();
-      }),
-      async () => {
-        count(await transitionStepState(client, current, 'pending', 'enqueued'));
-      },
-    ).run(benchSettings('db'));
-    expect(won).toBeGreaterThan(0);
-    expect(lost).toBe(0);
-    expect(ids.length).toBeGreaterThanOrEqual(autocommitCalls());
-    won = 0;
-    lost = 0;
-    await bench(
-      'transition_step_state_atomic (autocommit incl. commit)',
-      {
-        beforeEach: () => {
-          current = nextStep();
-        },
-      },
-      async () => {
-        count(await transitionStepState(client, current, 'pending', 'enqueued'));
-      },
-    ).run(autocommitSettings());
-    // each call moved a row of its own, and committed: exactly that many rows have moved on
-    expect({ won, lost }).toEqual({ won: autocommitCalls(), lost: 0 });
-    expect(await idsInState(client, 'workflow_steps', 'pending')).toHaveLength(ids.length - won);
-  });
+  await withClient(db.pool, (client) =>
+    benchTransition({ bench, task }, client, {
+      fn: 'transition_step_state_atomic',
+      table: 'workflow_steps',
+      from: 'pending',
+      to: 'enqueued',
+      transition: (c, id) => transitionStepState(c, id, 'pending', 'enqueued'),
+    }),
+  );
 });
