@@ -27,9 +27,12 @@ import { BUILTIN_TEMPLATES, type WorkflowTemplate } from '@tasker/shared';
 import type pg from 'pg';
 import { expect, type RunnerTestCase } from 'vitest';
 import {
+  comparePhases,
   groupByCorrelation,
   installSpanCollector,
+  largestShareDifference,
   meanPhases,
+  type PhaseAgreement,
   type PhaseTimes,
   startSystem,
   type TaskerSystem,
@@ -37,7 +40,6 @@ import {
   systemTest as test,
   verifyTasks,
 } from '../src/index.ts';
-import { comparePhases, largestShareDifference, type PhaseAgreement } from '../src/tracing/comparePhases.ts';
 
 const CONTEXT = { even_number: 6 };
 const WAIT_TIMEOUT_MS = 30_000;

@@ -24,6 +24,20 @@ export type {
   WorkerGroupOptions,
 } from './system/taskerSystem.ts';
 export {
+  comparePhases,
+  HOP_PHASES,
+  largestShareDifference,
+  type PhaseAgreement,
+  shares,
+} from './tracing/comparePhases.ts';
+export type { ReceivedSpan } from './tracing/otlpJson.ts';
+export {
+  type OtlpReceiver,
+  type OtlpReceiverOptions,
+  otlpExportEnv,
+  startOtlpReceiver,
+} from './tracing/otlpReceiver.ts';
+export {
   groupByCorrelation,
   meanPhases,
   PHASES,
