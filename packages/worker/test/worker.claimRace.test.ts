@@ -5,18 +5,14 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { eventually, seedTask } from '@tasker/shared/testing';
-import { afterEach, expect, test } from 'vitest';
-import { createHandlerRegistry, startWorker, type Worker } from '../src/index.ts';
+import { expect, test } from 'vitest';
+import { createHandlerRegistry } from '../src/index.ts';
+import { useWorkers } from './helpers/useWorkers.ts';
 import { resultMessages, sendStepMessage, singleStep, stepInState, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 const WORKERS = 8;
-let workers: Worker[] = [];
-
-afterEach(async () => {
-  await Promise.all(workers.map((worker) => worker.close()));
-  workers = [];
-});
+const fleet = useWorkers(db);
 
 test('eight workers, eight messages for one step: the handler runs exactly once', async () => {
   let calls = 0;
@@ -30,12 +26,9 @@ test('eight workers, eight messages for one step: the handler runs exactly once'
   // the step enqueued, its message withheld: the test sends its eight copies once the workers run
   const task = await seedTask(db.pool, singleStep('race', 'counted'), { sendMessages: false });
   const step = task.steps.get('only') ?? '';
-  workers = await Promise.all(
+  const workers = await Promise.all(
     Array.from({ length: WORKERS }, () =>
-      startWorker({
-        connectionString: db.connectionString,
-        // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-        resultHandoff: 'queue',
+      fleet.start({
         namespaces: ['race'],
         concurrency: 4,
         poolSize: 3,

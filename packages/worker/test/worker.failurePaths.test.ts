@@ -7,28 +7,23 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { processStepResult } from '@tasker/shared';
 import { seedTask } from '@tasker/shared/testing';
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
+import { beforeEach, expect, test } from 'vitest';
+import { createHandlerRegistry, TEST_HANDLERS } from '../src/index.ts';
+import { useWorkers } from './helpers/useWorkers.ts';
 import { enqueueStep, resultMessages, singleStep, stepInState } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
 const NS = 'failures';
-let worker: Worker | undefined;
+const workers = useWorkers(db);
 
 beforeEach(async () => {
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  await workers.start({
     namespaces: [NS],
     concurrency: 4,
     visibilityTimeoutSeconds: 5,
     handlerTimeoutMs: 200,
     handlers: createHandlerRegistry(TEST_HANDLERS),
   });
-});
-afterEach(async () => {
-  await worker?.close();
 });
 
 test('a retryable failure goes to enqueued_as_error_for_orchestration; the retry then succeeds', async () => {

@@ -7,29 +7,18 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { diamondPattern, expectedResults } from '@tasker/shared';
 import { seedTask } from '@tasker/shared/testing';
-import { afterEach, expect, test } from 'vitest';
-import { createHandlerRegistry, startWorker, Worker, WorkerConfigError } from '../src/index.ts';
-import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
+import { expect, test } from 'vitest';
+import { createHandlerRegistry, Worker, WorkerConfigError } from '../src/index.ts';
 import { driveToCompletion } from './helpers/miniOrchestrator.ts';
 import { THREAD_HANDLERS_URL } from './helpers/threadHandlers.ts';
+import { useWorkers } from './helpers/useWorkers.ts';
 import { resultMessages, singleStep, stepInState } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
-let worker: Worker | undefined;
-let cli: CliWorker | undefined;
-
-afterEach(async () => {
-  await cli?.kill();
-  await worker?.close();
-  cli = undefined;
-  worker = undefined;
-});
+const workers = useWorkers(db);
 
 test('the diamond runs with every handler in a thread; results are stored and submitted', async () => {
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  const worker = await workers.start({
     namespaces: [diamondPattern.namespace],
     concurrency: 4,
     handlerThreads: { size: 2, handlerModule: THREAD_HANDLERS_URL },
@@ -53,10 +42,7 @@ test('the diamond runs with every handler in a thread; results are stored and su
 });
 
 test('a CPU-bound handler in a thread leaves the worker event loop running', async () => {
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  await workers.start({
     namespaces: ['thread_spin'],
     handlerThreads: { size: 1, handlerModule: THREAD_HANDLERS_URL },
   });
@@ -76,14 +62,7 @@ test('a CPU-bound handler in a thread leaves the worker event loop running', asy
 });
 
 test('the CLI with --handler-threads runs and submits a step', async () => {
-  cli = await startCliWorker([
-    '--namespaces',
-    'thread_cli',
-    '--database-url',
-    db.connectionString,
-    '--handler-threads',
-    '2',
-  ]);
+  const cli = await workers.startCli(['--namespaces', 'thread_cli', '--handler-threads', '2']);
   expect(JSON.parse(cli.stdout[0] ?? '{}')).toMatchObject({ event: 'started', handler_threads: 2 });
   const task = await seedTask(db.pool, singleStep('thread_cli', 'square'), { context: { even_number: 4 } });
   const step = task.steps.get('only') ?? '';

@@ -6,23 +6,13 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { diamondPattern, expectedResults, hierarchicalTree, type WorkflowTemplate } from '@tasker/shared';
 import { seedTask } from '@tasker/shared/testing';
-import { afterEach, expect, test } from 'vitest';
-import {
-  BUILTIN_HANDLERS,
-  createHandlerRegistry,
-  type StepHandler,
-  startWorker,
-  type Worker,
-} from '../src/index.ts';
+import { expect, test } from 'vitest';
+import { BUILTIN_HANDLERS, createHandlerRegistry, type StepHandler } from '../src/index.ts';
 import { driveToCompletion } from './helpers/miniOrchestrator.ts';
+import { useWorkers } from './helpers/useWorkers.ts';
 
 const db = useTestDatabase();
-let worker: Worker | undefined;
-
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-});
+const workers = useWorkers(db);
 
 /** The built-in arithmetic handlers, each also recording which parents and ancestors it was given. */
 function recordingRegistry(seen: Map<string, { parents: string[]; ancestors: string[] }>) {
@@ -43,10 +33,7 @@ function recordingRegistry(seen: Map<string, { parents: string[]; ancestors: str
 
 async function runWorkflow(template: WorkflowTemplate) {
   const seen = new Map<string, { parents: string[]; ancestors: string[] }>();
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  await workers.start({
     namespaces: [template.namespace],
     concurrency: 4,
     handlers: recordingRegistry(seen),

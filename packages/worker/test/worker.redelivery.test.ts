@@ -7,21 +7,13 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { claimStepMessages, isClaimed, submitStepResult } from '@tasker/shared';
 import { seedTask } from '@tasker/shared/testing';
-import { afterEach, expect, test } from 'vitest';
-import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
-import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
+import { expect, test } from 'vitest';
+import { createHandlerRegistry, TEST_HANDLERS } from '../src/index.ts';
+import { useWorkers } from './helpers/useWorkers.ts';
 import { resultMessages, sendStepMessage, singleStep, stepInState, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
-let worker: Worker | undefined;
-let cli: CliWorker | undefined;
-
-afterEach(async () => {
-  await cli?.kill();
-  await worker?.close();
-  cli = undefined;
-  worker = undefined;
-});
+const workers = useWorkers(db);
 
 test('a worker process killed mid-step: another worker retries the step after the visibility timeout', async () => {
   // the step enqueued, its message withheld until the worker process runs
@@ -30,11 +22,9 @@ test('a worker process killed mid-step: another worker retries the step after th
     sendMessages: false,
   });
   const step = task.steps.get('only') ?? '';
-  cli = await startCliWorker([
+  const cli = await workers.startCli([
     '--namespaces',
     'crash',
-    '--database-url',
-    db.connectionString,
     '--visibility-timeout',
     '2',
     '--handler-timeout-ms',
@@ -48,10 +38,7 @@ test('a worker process killed mid-step: another worker retries the step after th
   await cli.kill('SIGKILL');
 
   const killedAt = Date.now();
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  const worker = await workers.start({
     namespaces: ['crash'],
     visibilityTimeoutSeconds: 2,
     handlerTimeoutMs: 1_500,
@@ -71,10 +58,7 @@ test('a claim abandoned in-process is taken over; the stale claimant cannot comp
   const step = task.steps.get('only') ?? '';
   const [abandoned] = await claimStepMessages(db.pool, task.queue, { visibilityTimeoutSeconds: 1, qty: 1 });
   if (!abandoned || !isClaimed(abandoned)) throw new Error('expected a claim');
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  await workers.start({
     namespaces: ['abandon'],
     visibilityTimeoutSeconds: 5,
     pollIntervalMs: 100,

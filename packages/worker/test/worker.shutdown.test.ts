@@ -4,27 +4,16 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { eventually, seedTask } from '@tasker/shared/testing';
-import { afterEach, expect, test } from 'vitest';
-import { createHandlerRegistry, startWorker, TEST_HANDLERS, type Worker } from '../src/index.ts';
-import { type CliWorker, startCliWorker } from './helpers/cliProcess.ts';
+import { expect, test } from 'vitest';
+import { createHandlerRegistry, TEST_HANDLERS } from '../src/index.ts';
+import { useWorkers } from './helpers/useWorkers.ts';
 import { singleStep, stepInState, stepRow } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
-let worker: Worker | undefined;
-let cli: CliWorker | undefined;
-
-afterEach(async () => {
-  await cli?.kill();
-  await worker?.close();
-  cli = undefined;
-  worker = undefined;
-});
+const workers = useWorkers(db);
 
 test('close() finishes the steps in flight, then claims nothing more', async () => {
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  const worker = await workers.start({
     namespaces: ['drain'],
     concurrency: 3,
     handlers: createHandlerRegistry(TEST_HANDLERS),
@@ -34,8 +23,7 @@ test('close() finishes the steps in flight, then claims nothing more', async () 
       seedTask(db.pool, singleStep('drain', 'sleep'), { inputs: { only: { ms: 300 } } }),
     ),
   );
-  const running = worker;
-  await eventually('3 steps in flight', () => running.metrics.inFlight === 3, 5_000);
+  await eventually('3 steps in flight', () => worker.metrics.inFlight === 3, 5_000);
   await worker.close();
   expect(worker.state).toBe('closed');
   for (const task of tasks) {
@@ -49,15 +37,7 @@ test('close() finishes the steps in flight, then claims nothing more', async () 
 });
 
 test('the CLI serves /health and /metrics, and on SIGTERM finishes its step and exits 0', async () => {
-  cli = await startCliWorker([
-    '--namespaces',
-    'term',
-    '--database-url',
-    db.connectionString,
-    '--concurrency',
-    '2',
-    '--test-handlers',
-  ]);
+  const cli = await workers.startCli(['--namespaces', 'term', '--concurrency', '2', '--test-handlers']);
   const base = `http://127.0.0.1:${cli.port}`;
   const health = await fetch(`${base}/health`);
   expect(health.status).toBe(200);

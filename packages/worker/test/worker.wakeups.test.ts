@@ -5,23 +5,15 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { seedTask } from '@tasker/shared/testing';
-import { afterEach, expect, test } from 'vitest';
-import { startWorker, type Worker } from '../src/index.ts';
+import { expect, test } from 'vitest';
+import { useWorkers } from './helpers/useWorkers.ts';
 import { singleStep, stepInState, stepMessage } from './helpers/workerSteps.ts';
 
 const db = useTestDatabase();
-let worker: Worker | undefined;
-
-afterEach(async () => {
-  await worker?.close();
-  worker = undefined;
-});
+const workers = useWorkers(db);
 
 test('a notification wakes the worker at once', async () => {
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  const worker = await workers.start({
     namespaces: ['notified'],
     pollIntervalMs: 60_000,
   });
@@ -37,10 +29,7 @@ test('a message without a notification is found by the polling fallback', async 
   // created before the worker listens (the creation's notification reaches no one), its message withheld
   const task = await seedTask(db.pool, singleStep('missed', 'noop'), { sendMessages: false });
   const step = task.steps.get('only') ?? '';
-  worker = await startWorker({
-    connectionString: db.connectionString,
-    // these tests check the hand-back to orchestration (the queue hand-off); the default is in worker.inline.test.ts
-    resultHandoff: 'queue',
+  await workers.start({
     namespaces: ['missed'],
     pollIntervalMs: 200,
   });

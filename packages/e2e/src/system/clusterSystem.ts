@@ -10,11 +10,10 @@ import pg from 'pg';
 import { UnsupportedInModeError } from '../errors.ts';
 import { otlpExportEnv, startOtlpReceiver } from '../tracing/otlpReceiver.ts';
 import { type ChildService, type ChildSpec, spawnChildService } from './childProcesses.ts';
-import { createClientPool } from './clientPool.ts';
+import { startedSystem, workerGroups } from './runningSystem.ts';
 import { ORCHESTRATION_CLI, WORKER_CLI } from './serviceClis.ts';
 import {
   namespacesOf,
-  runningSystem,
   type SystemOptions,
   type TaskerSystem,
   type WorkerGroup,
@@ -102,40 +101,23 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
   const namespaces = namespacesOf([...BUILTIN_TEMPLATES, ...(options.templates ?? [])]);
   await registerExtraTemplates(options);
   const orchestrators: ChildService[] = [];
-  const groups = new Map<WorkerGroup, ChildService[]>();
+  const groups = workerGroups((child: ChildService) => child.stop());
   // asked for traces: every child exports its spans to a receiver in this process
   const traces = options.traces ? await startOtlpReceiver() : undefined;
   const env = traces ? otlpExportEnv(traces.endpoint) : undefined;
 
   let workerSeq = 0;
-  const startWorkers = async (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
+  const startWorkers = (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
     const settings = workerGroupSettings(options, groupOptions, namespaces);
-    const children: ChildService[] = [];
-    const group: WorkerGroup = {
-      count,
-      stop: async () => {
-        groups.delete(group);
-        await Promise.all(children.map((child) => child.stop()));
-      },
-    };
-    groups.set(group, children);
-    try {
-      children.push(
-        ...(await spawnAll(
-          Array.from({ length: count }, () => workerSpec(options, settings, ++workerSeq)),
-          env,
-        )),
-      );
-    } catch (error) {
-      await group.stop();
-      throw error;
-    }
-    return group;
+    const specs = Array.from({ length: count }, () => workerSpec(options, settings, ++workerSeq));
+    return groups.open(count, async (add) => {
+      for (const child of await spawnAll(specs, env)) add(child);
+    });
   };
 
   const stopServices = async () => {
     // workers first, so no step is left claimed by a worker whose orchestrator has gone
-    await Promise.all([...groups.keys()].map((group) => group.stop()));
+    await groups.stopAll();
     await Promise.all(orchestrators.map((child) => child.stop()));
     await traces?.close();
   };
@@ -153,18 +135,14 @@ export async function startClusterSystem(options: SystemOptions): Promise<Tasker
     await stopServices().catch(() => undefined);
     throw error;
   }
-  const orchestrationUrls = orchestrators.map((child) => child.readyValue);
-  return runningSystem({
+  return startedSystem(options, {
     mode: 'cluster',
-    databaseRoles: options.services ? 'least-privilege' : 'owner',
-    apiToken: options.credential?.token,
-    orchestrationUrls,
-    clients: createClientPool(orchestrationUrls, options.clientConnections ?? 64, options.credential?.token),
+    orchestrationUrls: orchestrators.map((child) => child.readyValue),
     errors: [],
     traces,
     startWorkers,
     memory: async ({ gc = false } = {}) => {
-      const all = [...orchestrators, ...[...groups.values()].flat()];
+      const all = [...orchestrators, ...groups.workers()];
       return Promise.all(all.filter((child) => !child.hasExited).map((child) => child.memory({ gc })));
     },
     stopServices,

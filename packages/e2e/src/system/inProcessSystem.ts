@@ -2,11 +2,10 @@
 import { type Orchestration, parseApiKeys, startOrchestration } from '@tasker/orchestration';
 import { BUILTIN_TEMPLATES, type WorkflowTemplate } from '@tasker/shared';
 import { createHandlerRegistry, startWorker, type Worker } from '@tasker/worker';
-import { createClientPool } from './clientPool.ts';
 import type { ProcessMemory } from './memoryProtocol.ts';
+import { startedSystem, workerGroups } from './runningSystem.ts';
 import {
   namespacesOf,
-  runningSystem,
   type SystemOptions,
   type TaskerSystem,
   type WorkerGroup,
@@ -38,21 +37,12 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
   const errors: Error[] = [];
   const onError = options.onError ?? ((error: Error) => errors.push(error));
   const orchestrations: Orchestration[] = [];
-  const groups = new Set<WorkerGroup>();
+  const groups = workerGroups((worker: Worker) => worker.close());
 
-  const startWorkers = async (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> => {
-    const workers: Worker[] = [];
-    const group: WorkerGroup = {
-      count,
-      stop: async () => {
-        groups.delete(group);
-        await Promise.all(workers.map((worker) => worker.close()));
-      },
-    };
-    groups.add(group);
-    try {
+  const startWorkers = (count: number, groupOptions: WorkerGroupOptions = {}): Promise<WorkerGroup> =>
+    groups.open(count, async (add) => {
       for (let i = 0; i < count; i++)
-        workers.push(
+        add(
           await startWorker({
             connectionString: options.services?.worker ?? options.connectionString,
             ...workerGroupSettings(options, groupOptions, namespaces),
@@ -61,15 +51,10 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
             onError,
           }),
         );
-    } catch (error) {
-      await group.stop();
-      throw error;
-    }
-    return group;
-  };
+    });
 
   const stopAll = async () => {
-    await Promise.all([...groups].map((group) => group.stop()));
+    await groups.stopAll();
     await Promise.all(orchestrations.map((orchestration) => orchestration.close()));
   };
 
@@ -92,13 +77,9 @@ export async function startInProcessSystem(options: SystemOptions): Promise<Task
     await stopAll().catch(() => undefined);
     throw error;
   }
-  const orchestrationUrls = orchestrations.map((orchestration) => orchestration.url);
-  return runningSystem({
+  return startedSystem(options, {
     mode: 'in-process',
-    databaseRoles: options.services ? 'least-privilege' : 'owner',
-    apiToken: options.credential?.token,
-    orchestrationUrls,
-    clients: createClientPool(orchestrationUrls, options.clientConnections ?? 64, options.credential?.token),
+    orchestrationUrls: orchestrations.map((orchestration) => orchestration.url),
     errors,
     startWorkers,
     memory: async ({ gc = false } = {}) => [

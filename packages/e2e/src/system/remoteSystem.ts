@@ -15,7 +15,8 @@ import { ServiceUnavailableError, TaskerError } from '@tasker/shared';
 import { UnsupportedInModeError } from '../errors.ts';
 import { startOtlpReceiver } from '../tracing/otlpReceiver.ts';
 import { createClientPool } from './clientPool.ts';
-import { runningSystem, type SystemOptions, type TaskerSystem } from './taskerSystem.ts';
+import { runningSystem } from './runningSystem.ts';
+import type { SystemOptions, TaskerSystem } from './taskerSystem.ts';
 
 const HEALTH_TIMEOUT_MS = 3_000;
 

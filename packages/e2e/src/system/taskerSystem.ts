@@ -9,7 +9,6 @@ import type { ProcessedResult } from '@tasker/orchestration';
 import type { NotifyMode, WorkflowTemplate } from '@tasker/shared';
 import type { ResultHandoff, StepHandler } from '@tasker/worker';
 import type { OtlpReceiver } from '../tracing/otlpReceiver.ts';
-import type { ClientPool } from './clientPool.ts';
 import type { ProcessMemory } from './memoryProtocol.ts';
 
 export type SystemMode = 'in-process' | 'cluster' | 'remote';
@@ -122,40 +121,4 @@ export interface TaskerSystem {
 
 export function namespacesOf(templates: readonly WorkflowTemplate[]): string[] {
   return [...new Set(templates.map((template) => template.namespace))].sort();
-}
-
-/** What each mode's start assembles; runningSystem makes the TaskerSystem of it. */
-export type SystemParts = Pick<
-  TaskerSystem,
-  | 'mode'
-  | 'databaseRoles'
-  | 'apiToken'
-  | 'orchestrationUrls'
-  | 'errors'
-  | 'startWorkers'
-  | 'memory'
-  | 'traces'
-> & {
-  /** the clients of the orchestrators (closed first at stop) */
-  clients: ClientPool;
-  /** stops what the mode started (nothing, for a remote deployment) */
-  stopServices: () => Promise<void>;
-};
-
-/** The TaskerSystem of a started mode: clients handed out in turn, and one idempotent stop. */
-export function runningSystem({ clients, stopServices, ...parts }: SystemParts): TaskerSystem {
-  let stopping: Promise<void> | undefined;
-  return {
-    ...parts,
-    client: clients.clients[0] ?? clients.next(),
-    clients: clients.clients,
-    nextClient: () => clients.next(),
-    stop: () => {
-      stopping ??= (async () => {
-        await clients.close();
-        await stopServices();
-      })();
-      return stopping;
-    },
-  };
 }
