@@ -52,23 +52,22 @@ import {
 import { join, relative } from 'node:path';
 import {
   addWorktree,
-  onInterrupt,
-  resolveCommit,
-  type Worktree,
-} from '../packages/bench-kit/src/ab/worktree.ts';
-import {
   aggregateSelfTime,
+  arrangeProfiles,
+  benchmarkPaths,
   compareSelfTime,
   formatProfileComparison,
-  type ProfileComparison,
-} from '../packages/bench-kit/src/profile/compareProfiles.ts';
-import { arrangeProfiles, profileRole } from '../packages/bench-kit/src/profile/profileLayout.ts';
-import {
   formatProfileSummary,
+  onInterrupt,
+  type ProfileComparison,
+  profileRole,
   readCpuProfile,
+  repoRoot,
+  repoTmpDir,
+  resolveCommit,
   summarizeProfile,
-} from '../packages/bench-kit/src/profile/summarizeProfile.ts';
-import { repoRoot, repoTmpDir } from '../packages/bench-kit/src/provision/paths.ts';
+  type Worktree,
+} from '@tasker/bench-kit/node';
 
 const PROFILE_INTERVAL_US = 500;
 const PROFILE_CONFIG = 'scripts/vitest.profile.config.ts';
@@ -97,7 +96,7 @@ if ((rest.filter((a) => !a.startsWith('-')).length === 0 && !rest.includes('-t')
 
 const root = repoRoot().replace(/\/$/, '');
 const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-const dir = join(repoTmpDir(), 'benchmarks', 'profiles', stamp);
+const dir = benchmarkPaths().profiles(stamp);
 let worktree: Worktree | undefined;
 let child: ChildProcess | undefined;
 

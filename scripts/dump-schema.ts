@@ -1,7 +1,8 @@
 /**
  * `pnpm schema:dump` — writes packages/shared/sql/schema.sql: the schema of a freshly migrated tasker
  * database (PGMQ, then the migrations, as the harness and the services prepare one), dumped from the
- * catalog by bench-kit's dumpSchema (normalized and sorted, so it is identical between runs).
+ * catalog by bench-kit's dumpSchema (normalized and sorted, so it is identical between runs) with
+ * tasker's options (packages/shared/src/testing/taskerSchemaDump.ts).
  *
  * `node scripts/dump-schema.ts --check` — regenerates the dump into a temp file and compares it with
  * the committed one: exits 1 with a diff when they differ (a migration changed the schema and the dump
@@ -22,11 +23,10 @@ import {
   newRunId,
   repoRoot,
   startDatabaseServer,
-  TASKER_SCHEMA_DUMP_FILE,
   withClient,
   withDatabase,
 } from '@tasker/bench-kit/node';
-import { prepareTaskerTemplate } from '@tasker/shared/testing';
+import { prepareTaskerTemplate, TASKER_SCHEMA_DUMP, TASKER_SCHEMA_DUMP_FILE } from '@tasker/shared/testing';
 
 const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } });
 const committedFile = relative(repoRoot(), TASKER_SCHEMA_DUMP_FILE);
@@ -38,7 +38,9 @@ async function freshDump(): Promise<string> {
     const runId = newRunId();
     try {
       const template = await createTemplateDatabase(server.adminUrl, runId, prepareTaskerTemplate);
-      return await withClient(withDatabase(server.adminUrl, template.name), (client) => dumpSchema(client));
+      return await withClient(withDatabase(server.adminUrl, template.name), (client) =>
+        dumpSchema(client, TASKER_SCHEMA_DUMP),
+      );
     } finally {
       await dropRunDatabases(server.adminUrl, runId);
     }

@@ -33,21 +33,25 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import {
+  bootstrapMedianRatio,
+  type DatabaseServer,
+  measureFloor,
+  repoRoot,
+  resolveCommit,
+  type SampleSummary,
+  startDatabaseServer,
+  summarizeSamples,
+  withClient,
+  withDatabase,
+} from '@tasker/bench-kit/node';
+import { TaskerClient } from '@tasker/client';
+import { expectedFinalResult, mathematicalSequence } from '@tasker/shared';
 import pg from 'pg';
-import { resolveCommit } from '../packages/bench-kit/src/ab/worktree.ts';
-import { measureFloor } from '../packages/bench-kit/src/floor/measureFloor.ts';
-import { type DatabaseServer, withDatabase } from '../packages/bench-kit/src/provision/databaseServer.ts';
-import { repoRoot } from '../packages/bench-kit/src/provision/paths.ts';
-import { withClient } from '../packages/bench-kit/src/provision/runDatabases.ts';
-import { startDatabaseServer } from '../packages/bench-kit/src/provision/startDatabaseServer.ts';
-import { bootstrapMedianRatio } from '../packages/bench-kit/src/stats/bootstrapMedianRatio.ts';
-import { type SampleSummary, summarizeSamples } from '../packages/bench-kit/src/stats/summarizeSamples.ts';
-import { TaskerClient } from '../packages/client/src/index.ts';
 import { startGraphileWorkerPeer } from '../packages/e2e/src/peers/graphileWorkerPeer.ts';
 import type { Peer } from '../packages/e2e/src/peers/signals.ts';
 import { type ChildService, spawnChildService } from '../packages/e2e/src/system/childProcesses.ts';
 import { ORCHESTRATION_CLI, WORKER_CLI } from '../packages/e2e/src/system/serviceClis.ts';
-import { expectedFinalResult, mathematicalSequence } from '../packages/shared/src/index.ts';
 
 /** chains per block, per system */
 const DEFAULT_BLOCK = 10;

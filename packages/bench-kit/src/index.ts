@@ -104,8 +104,6 @@ export {
   dumpSchema,
   SchemaDumpError,
   type SchemaDumpOptions,
-  TASKER_SCHEMA_DUMP,
-  TASKER_SCHEMA_DUMP_FILE,
 } from './schema/dumpSchema.ts';
 export { bootstrapMedianRatio, type RatioInterval } from './stats/bootstrapMedianRatio.ts';
 export { type MannWhitneyResult, mannWhitneyU } from './stats/mannWhitney.ts';

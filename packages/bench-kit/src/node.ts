@@ -34,6 +34,13 @@ export {
 export { gatherReportData } from './html/reportData.ts';
 export { writeHtmlReport } from './html/writeHtmlReport.ts';
 export { activeProfile, type ProfileName } from './measure/profiles.ts';
+export {
+  aggregateSelfTime,
+  compareSelfTime,
+  formatProfileComparison,
+  type ProfileComparison,
+} from './profile/compareProfiles.ts';
+export { arrangeProfiles, profileRole } from './profile/profileLayout.ts';
 export { formatProfileSummary, readCpuProfile, summarizeProfile } from './profile/summarizeProfile.ts';
 export { type DatabaseServer, type ProviderKind, withDatabase } from './provision/databaseServer.ts';
 export { type GlobalSetup, type ProvisionOptions, provisionGlobalSetup } from './provision/globalSetup.ts';
@@ -49,7 +56,7 @@ export {
 } from './provision/runDatabases.ts';
 export { chooseProvider, startDatabaseServer } from './provision/startDatabaseServer.ts';
 export { type BenchmarkPaths, benchmarkPaths, benchmarksDir } from './report/benchmarkPaths.ts';
-export { dumpSchema, TASKER_SCHEMA_DUMP_FILE } from './schema/dumpSchema.ts';
+export { dumpSchema, type SchemaDumpOptions } from './schema/dumpSchema.ts';
 export { bootstrapMedianRatio } from './stats/bootstrapMedianRatio.ts';
 export { type SampleSummary, summarizeSamples } from './stats/summarizeSamples.ts';
 export { targetRegistry } from './targets/registry.ts';

@@ -62,4 +62,10 @@ test('categories', () => {
   expect(categorize(frame('(garbage collector)', ''))).toBe('gc');
   expect(categorize(frame('x', 'node:internal/timers'))).toBe('node-internal');
   expect(categorize(frame('x', 'file:///r/packages/bench-kit/src/fixtures/benchTest.ts'))).toBe('harness');
+  // a package's test machinery (seeding, fixtures) is the harness's side too, its product code is not
+  expect(categorize(frame('x', 'file:///r/packages/shared/src/testing/seedDataset.ts'))).toBe('harness');
+  expect(categorize(frame('x', 'file:///r/packages/shared/bench/support/seededBenchTest.ts'))).toBe(
+    'harness',
+  );
+  expect(categorize(frame('x', 'file:///r/packages/shared/src/tasks/nextReadyTasks.ts'))).toBe('tasker');
 });

@@ -8,7 +8,8 @@
  *   pg-driver     node_modules/pg*, pg-protocol: building and parsing wire messages
  *   serialization JSON.parse / JSON.stringify and Buffer/string conversion
  *   http          fastify, undici, light-my-request, node:http / node:net
- *   harness       vitest, tinybench, @vitest/*, bench-kit
+ *   harness       vitest, tinybench, @vitest/*, bench-kit, a package's test machinery (src/testing,
+ *                 bench/support: seeding, fixtures)
  *   tasker        packages/<name>/src — our own code
  *   gc            (garbage collector)
  *   node-internal node: builtins not listed above
@@ -66,7 +67,8 @@ export function categorize(frame: CpuProfileNode['callFrame']): ProfileCategory 
     return 'http';
   if (
     /\/node_modules\/(\.pnpm\/)?(vitest|@vitest|tinybench|tinypool|vite)[@/]/.test(url) ||
-    url.includes('/packages/bench-kit/')
+    url.includes('/packages/bench-kit/') ||
+    /\/packages\/[\w-]+\/(src\/testing|bench\/support)\//.test(url)
   )
     return 'harness';
   if (/\/packages\/[\w-]+\/(src|bench)\//.test(url)) return 'tasker';

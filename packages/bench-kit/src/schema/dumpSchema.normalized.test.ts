@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { useTestDatabase } from '../provision/testDatabase.ts';
-import { dumpSchema, SchemaDumpError } from './dumpSchema.ts';
+import { dumpSchema, SchemaDumpError, type SchemaDumpOptions } from './dumpSchema.ts';
 
 const db = useTestDatabase();
 const OPTIONS = { schemas: ['dump_b', 'dump_a'], seedTables: ['dump_a.kinds'] };
@@ -111,7 +111,7 @@ CREATE SCHEMA dump_b;
 
 COMMENT ON SCHEMA dump_b IS 'second';`;
 
-async function dump(options = OPTIONS): Promise<string> {
+async function dump(options: SchemaDumpOptions = OPTIONS): Promise<string> {
   const client = new pg.Client({ connectionString: db.connectionString });
   await client.connect();
   try {
@@ -134,6 +134,19 @@ describe('dumpSchema', () => {
     const body = text.slice(text.indexOf('-- ===================='));
     expect(body).toBe(`${EXPECTED_A}\n\n${EXPECTED_B}\n`);
     expect(text).toMatch(/^-- PostgreSQL \d+; pgmq: /m);
+  });
+
+  test('opens with the header lines it is given, then the server line', async () => {
+    const text = await dump({
+      ...OPTIONS,
+      header: ['first line', 'second line'],
+      pgmqWithoutExtension: 'none here',
+    });
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      '-- first line',
+      '-- second line',
+      expect.stringMatching(/^-- PostgreSQL \d+; pgmq: (none here|the pgmq extension .+)$/),
+    ]);
   });
 
   test('a second dump is identical, and neither sequence positions nor other tables’ rows show', async () => {

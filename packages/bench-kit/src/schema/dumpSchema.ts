@@ -5,30 +5,26 @@
  * the rows of the tables named as seed data. Everything is sorted by name (code-point order, not the
  * server's collation), names are schema-qualified, and nothing volatile is written: no OIDs, owners,
  * sequence positions or timestamps. Two dumps of equal schemas are equal byte for byte, so a committed
- * dump diffed against a fresh one shows every schema change (graphile-worker's `__tests__/schema.sql`).
+ * dump diffed against a fresh one shows every schema change (as graphile-worker keeps its schema in a
+ * committed dump). Which schemas, seed tables and header are the caller's (tasker's:
+ * packages/shared/src/testing/taskerSchemaDump.ts).
  *
  * The dump describes, it is not meant to be replayed: tables are written as CREATE TABLE with their
  * constraints inline, comments as COMMENT ON statements named by pg_identify_object.
  */
-import { join } from 'node:path';
 import type pg from 'pg';
-import { repoRoot } from '../provision/paths.ts';
 
 export interface SchemaDumpOptions {
   /** The schemas to dump. */
   schemas: readonly string[];
   /** Tables (schema-qualified) whose rows are part of the schema, e.g. seeded lookup tables. */
   seedTables: readonly string[];
+  /** The comment lines the dump opens with (each written as `-- <line>`), before the server's line. */
+  header?: readonly string[];
+  /** How the server's line (`-- PostgreSQL 18; pgmq: …`) names PGMQ where the pgmq extension is not
+   *  installed (default "no pgmq extension"). */
+  pgmqWithoutExtension?: string;
 }
-
-/** tasker's database: its own schema, PGMQ's (the compatible layer or the extension), and the seeded transition tables. */
-export const TASKER_SCHEMA_DUMP: SchemaDumpOptions = {
-  schemas: ['pgmq', 'tasker'],
-  seedTables: ['tasker.allowed_step_transitions', 'tasker.allowed_task_transitions'],
-};
-
-/** Where tasker's dump is committed (written by `pnpm schema:dump`, compared by the schema-dump test and `--check`). */
-export const TASKER_SCHEMA_DUMP_FILE = join(repoRoot(), 'packages', 'shared', 'sql', 'schema.sql');
 
 /** An object the dump does not know how to describe: extend the dump rather than leave it out. */
 export class SchemaDumpError extends Error {
@@ -66,16 +62,13 @@ function sortedBy<T>(rows: T[], key: (row: T) => string): T[] {
  * (rolled back), so the caller's session settings are untouched. Throws SchemaDumpError for an object
  * kind it cannot describe.
  */
-export async function dumpSchema(
-  client: pg.ClientBase,
-  options: SchemaDumpOptions = TASKER_SCHEMA_DUMP,
-): Promise<string> {
+export async function dumpSchema(client: pg.ClientBase, options: SchemaDumpOptions): Promise<string> {
   await client.query('begin read only');
   try {
     for (const [name, value] of Object.entries(DUMP_SETTINGS)) {
       await client.query('select set_config($1, $2, true)', [name, value]);
     }
-    const header = await dumpHeader(client);
+    const header = await dumpHeader(client, options);
     const sections = [header];
     for (const schema of sortedBy([...options.schemas], (s) => s)) {
       sections.push(await dumpOneSchema(client, schema, options.seedTables));
@@ -86,16 +79,17 @@ export async function dumpSchema(
   }
 }
 
-async function dumpHeader(client: pg.ClientBase): Promise<string> {
+async function dumpHeader(client: pg.ClientBase, options: SchemaDumpOptions): Promise<string> {
   const { rows } = await client.query<{ major: number; pgmq: string | null }>(
     `select current_setting('server_version_num')::int / 10000 as major,
             (select extversion from pg_extension where extname = 'pgmq') as pgmq`,
   );
   const row = rows[0];
-  const pgmq = row?.pgmq ? `the pgmq extension ${row.pgmq}` : 'compatible (tasker sql/pgmq)';
+  const pgmq = row?.pgmq
+    ? `the pgmq extension ${row.pgmq}`
+    : (options.pgmqWithoutExtension ?? 'no pgmq extension');
   return [
-    '-- Schema of a freshly migrated tasker database, dumped from the catalog by scripts/dump-schema.ts.',
-    '-- Generated: do not edit. Regenerate with `pnpm schema:dump`; CI runs `node scripts/dump-schema.ts --check`.',
+    ...(options.header ?? []).map((line) => `-- ${line}`),
     `-- PostgreSQL ${row?.major ?? '?'}; pgmq: ${pgmq}`,
   ].join('\n');
 }

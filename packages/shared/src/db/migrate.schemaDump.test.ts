@@ -6,7 +6,8 @@
  * clone of it.
  */
 import { readFileSync } from 'node:fs';
-import { dumpSchema, TASKER_SCHEMA_DUMP_FILE, useTestDatabase } from '@tasker/bench-kit';
+import { dumpSchema, useTestDatabase } from '@tasker/bench-kit';
+import { TASKER_SCHEMA_DUMP, TASKER_SCHEMA_DUMP_FILE } from '@tasker/shared/testing';
 import { expect, inject, test } from 'vitest';
 
 const db = useTestDatabase();
@@ -33,7 +34,7 @@ test('a freshly migrated database dumps exactly as the committed schema.sql (run
   }
   const client = await db.pool.connect();
   try {
-    expect(await dumpSchema(client)).toBe(committed);
+    expect(await dumpSchema(client, TASKER_SCHEMA_DUMP)).toBe(committed);
   } finally {
     client.release();
   }
