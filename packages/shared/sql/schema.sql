@@ -1357,57 +1357,94 @@ DECLARE
   m record;
   c record;
   v_step uuid;
+  v_ids bigint[];
+  v_reads integer[];
+  v_vts timestamptz[];
+  v_bodies jsonb[];
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
-  FOR m IN SELECT r.msg_id, r.read_ct, r.vt, r.message FROM pgmq.read(queue_name, vt, qty) r LOOP
+  SELECT array_agg(r.msg_id ORDER BY r.msg_id), array_agg(r.read_ct ORDER BY r.msg_id),
+    array_agg(r.vt ORDER BY r.msg_id), array_agg(r.message ORDER BY r.msg_id)
+  INTO v_ids, v_reads, v_vts, v_bodies
+  FROM pgmq.read(queue_name, vt, qty) r;
+  IF v_ids IS NULL THEN
+    RETURN;
+  END IF;
+
+  -- the common case for every message at once: its step enqueued and its task running, claimed by
+  -- one UPDATE (which also returns the handler's context) and one audit insert; a message whose
+  -- step another message of the read already claimed (a duplicate) matches no row the second time
+  FOR m IN
+    WITH msgs AS (
+      SELECT u.ord, u.msg_id, u.read_ct, u.vt, u.body,
+        CASE WHEN coalesce(u.body->>'step_uuid', '') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+          THEN (u.body->>'step_uuid')::uuid END AS step
+      FROM unnest(v_ids, v_reads, v_vts, v_bodies) WITH ORDINALITY u(msg_id, read_ct, vt, body, ord)
+    ), claimed AS (
+      UPDATE tasker.workflow_steps ws
+      SET current_state = 'in_progress', attempts = ws.attempts + 1, last_attempted_at = now(),
+        in_process = true, updated_at = now(), claim_msg_id = g.msg_id, lease_until = g.vt
+      FROM (SELECT DISTINCT ON (x.step) x.* FROM msgs x WHERE x.step IS NOT NULL ORDER BY x.step, x.ord) g,
+        tasker.tasks t, tasker.named_steps ns
+      WHERE ws.workflow_step_uuid = g.step AND ws.current_state = 'enqueued'
+        AND t.task_uuid = ws.task_uuid
+        AND t.current_state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
+        AND ns.named_step_uuid = ws.named_step_uuid
+      RETURNING g.ord, ws.task_uuid, t.correlation_id, ns.name, ns.handler, ws.attempts, ws.max_attempts,
+        ws.retryable, ws.inputs, t.context, g.msg_id, g.vt
+    ), audit AS (
+      INSERT INTO tasker.workflow_step_transitions (workflow_step_uuid, from_state, to_state, metadata, sort_key)
+      SELECT x.step, 'enqueued', 'in_progress',
+        jsonb_build_object('msg_id', cl.msg_id, 'worker_id', worker_id, 'lease_until', cl.vt),
+        coalesce(l.sort_key, -1) + 1
+      FROM claimed cl
+      JOIN msgs x ON x.ord = cl.ord
+      CROSS JOIN LATERAL (SELECT max(st.sort_key) AS sort_key FROM tasker.workflow_step_transitions st
+                          WHERE st.workflow_step_uuid = x.step) l
+    )
+    SELECT x.ord, x.msg_id, x.read_ct, x.vt, x.step, cl.ord IS NOT NULL AS claimed, cl.task_uuid,
+      cl.correlation_id, cl.name, cl.handler, cl.attempts, cl.max_attempts, cl.retryable, cl.inputs, cl.context
+    FROM msgs x LEFT JOIN claimed cl ON cl.ord = x.ord
+    ORDER BY x.ord
+  LOOP
     msg_id := m.msg_id; read_ct := m.read_ct;
     task_uuid := NULL; step_uuid := NULL; correlation_id := NULL; step_name := NULL; handler := NULL;
     attempt := NULL; max_attempts := NULL; retryable := NULL; inputs := NULL; task_context := NULL;
     dependencies := NULL;
-    IF coalesce(m.message->>'step_uuid', '') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+    IF m.step IS NULL THEN
       outcome := 'invalid';
       PERFORM pgmq.archive(queue_name, m.msg_id);
       RETURN NEXT;
       CONTINUE;
     END IF;
-    v_step := (m.message->>'step_uuid')::uuid;
+    v_step := m.step;
     step_uuid := v_step;
-
-    UPDATE tasker.workflow_steps ws
-    SET current_state = 'in_progress', attempts = ws.attempts + 1, last_attempted_at = now(),
-      in_process = true, updated_at = now(), claim_msg_id = m.msg_id, lease_until = m.vt
-    FROM tasker.tasks t, tasker.named_steps ns
-    WHERE ws.workflow_step_uuid = v_step AND ws.current_state = 'enqueued'
-      AND t.task_uuid = ws.task_uuid
-      AND t.current_state NOT IN ('complete', 'error', 'cancelled', 'resolved_manually')
-      AND ns.named_step_uuid = ws.named_step_uuid
-    RETURNING ws.task_uuid, t.correlation_id, ns.name, ns.handler, ws.attempts, ws.max_attempts,
-      ws.retryable, ws.inputs, t.context
-    INTO c;
-    IF FOUND THEN
+    IF m.claimed THEN
       outcome := 'claimed';
-      PERFORM tasker._record_step_transitions(v_step, ARRAY['enqueued', 'in_progress'],
-        jsonb_build_object('msg_id', m.msg_id, 'worker_id', worker_id, 'lease_until', m.vt));
-    ELSE
-      outcome := tasker._claim_outcome(queue_name, m.msg_id, m.vt, v_step, worker_id);
-      IF outcome = 'reclaimed' THEN
-        SELECT ws.task_uuid, t.correlation_id, ns.name, ns.handler, ws.attempts, ws.max_attempts,
-          ws.retryable, ws.inputs, t.context
-        INTO c
-        FROM tasker.workflow_steps ws
-        JOIN tasker.tasks t ON t.task_uuid = ws.task_uuid
-        JOIN tasker.named_steps ns ON ns.named_step_uuid = ws.named_step_uuid
-        WHERE ws.workflow_step_uuid = v_step;
-      ELSE
-        SELECT ws.task_uuid INTO task_uuid FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = v_step;
-        RETURN NEXT;
-        CONTINUE;
-      END IF;
+      task_uuid := m.task_uuid; correlation_id := m.correlation_id; step_name := m.name; handler := m.handler;
+      attempt := m.attempts; max_attempts := m.max_attempts; retryable := m.retryable; inputs := m.inputs;
+      task_context := m.context;
+      dependencies := tasker._step_dependencies(v_step);
+      RETURN NEXT;
+      CONTINUE;
     END IF;
-    task_uuid := c.task_uuid; correlation_id := c.correlation_id; step_name := c.name; handler := c.handler;
-    attempt := c.attempts; max_attempts := c.max_attempts; retryable := c.retryable; inputs := c.inputs;
-    task_context := c.context;
-    dependencies := tasker._step_dependencies(v_step);
+    -- every other message: the rare outcomes, one at a time
+    outcome := tasker._claim_outcome(queue_name, m.msg_id, m.vt, v_step, worker_id);
+    IF outcome = 'reclaimed' THEN
+      SELECT ws.task_uuid, t.correlation_id, ns.name, ns.handler, ws.attempts, ws.max_attempts,
+        ws.retryable, ws.inputs, t.context
+      INTO c
+      FROM tasker.workflow_steps ws
+      JOIN tasker.tasks t ON t.task_uuid = ws.task_uuid
+      JOIN tasker.named_steps ns ON ns.named_step_uuid = ws.named_step_uuid
+      WHERE ws.workflow_step_uuid = v_step;
+      task_uuid := c.task_uuid; correlation_id := c.correlation_id; step_name := c.name; handler := c.handler;
+      attempt := c.attempts; max_attempts := c.max_attempts; retryable := c.retryable; inputs := c.inputs;
+      task_context := c.context;
+      dependencies := tasker._step_dependencies(v_step);
+    ELSE
+      SELECT ws.task_uuid INTO task_uuid FROM tasker.workflow_steps ws WHERE ws.workflow_step_uuid = v_step;
+    END IF;
     RETURN NEXT;
   END LOOP;
 END
