@@ -1,47 +1,23 @@
 /**
- * One step result through tasker.process_step_result (10_result_processing.sql): the step transition, the
- * evaluation cycle (newly ready steps enqueued, finalization) and the archive of the result message,
- * in one statement and so one transaction.
+ * One step result through tasker.process_step_result (10_result_processing.sql; shared's wrapper,
+ * steps/processStepResult.ts): the step transition, the evaluation cycle (newly ready steps
+ * enqueued, finalization) and the archive of the result message, in one statement and so one
+ * transaction — traced here: the result's span, with its enqueue and finalization as children.
  */
 import {
   CORRELATION_ID_ATTRIBUTE,
   type FinishedTaskState,
   isFinishedTaskState,
+  type ProcessedResult,
+  processStepResult as processStepResultSql,
   type Queryable,
-  queryRows,
+  type ResultOutcome,
 } from '@tasker/shared';
 import { recordChildSpan, withSpan } from '../telemetry/tracing.ts';
 
-export type ResultOutcome = 'completed' | 'retrying' | 'failed' | 'stale' | 'unknown_step';
+export type { ProcessedResult, ResultOutcome };
 
-export type ProcessedResult = {
-  outcome: ResultOutcome;
-  task_uuid: string | null;
-  /** the task's state afterwards */
-  task_state: string | null;
-  /** steps enqueued by this result */
-  enqueued: number;
-  /** the task's namespace, when asked for (withNamespace); else, or for an unknown step, null */
-  namespace: string | null;
-  discovery_ms: number;
-  mark_ms: number;
-  publish_ms: number;
-};
-
-const PROCESS_SQL = `select outcome, task_uuid, task_state, enqueued, discovery_ms, mark_ms, publish_ms,
-    null::text as namespace
-  from tasker.process_step_result($1::uuid, $2::text, $3::bigint)`;
-
-// for a caller that sends the workers' wake-up itself after the commit (tasker.notify =
-// 'after_commit', 03_messaging.sql): the task's namespace rides along, three key lookups in the
-// same statement
-const PROCESS_WITH_NAMESPACE_SQL = `select r.outcome, r.task_uuid, r.task_state, r.enqueued, r.discovery_ms, r.mark_ms,
-    r.publish_ms, tn.name as namespace
-  from tasker.process_step_result($1::uuid, $2::text, $3::bigint) r
-  left join tasker.tasks t on t.task_uuid = r.task_uuid
-  left join tasker.named_tasks nt on nt.named_task_uuid = t.named_task_uuid
-  left join tasker.task_namespaces tn on tn.task_namespace_uuid = nt.task_namespace_uuid`;
-
+/** shared's typed wrapper of tasker.process_step_result, inside the result's span and its children. */
 export async function processStepResult(
   db: Queryable,
   stepUuid: string,
@@ -54,14 +30,12 @@ export async function processStepResult(
   };
   return withSpan('result.process', attributes, async (span) => {
     const started = Date.now();
-    const rows = await queryRows<ProcessedResult>(db, {
-      ...(withNamespace
-        ? { name: 'tasker_process_step_result_ns', text: PROCESS_WITH_NAMESPACE_SQL }
-        : { name: 'tasker_process_step_result', text: PROCESS_SQL }),
-      values: [stepUuid, message?.queue ?? null, message?.msgId ?? null],
-    });
-    const result = rows[0];
-    if (!result) throw new Error('tasker.process_step_result returned no row');
+    const result = await processStepResultSql(
+      db,
+      stepUuid,
+      message ? { queue: message.queue, msgId: message.msgId } : undefined,
+      { withNamespace },
+    );
     // a span that does not record (no SDK registered) would drop attributes and children: not built
     if (!span.isRecording()) return result;
     const elapsed = Date.now() - started;
