@@ -8,7 +8,7 @@
  *                        [--notify in_transaction|after_commit] [--demo-templates]
  *                        [--api-keys-file F] [--api-keys LINES] [--jwt-public-key-file F]
  *                        [--jwt-issuer I] [--jwt-audience A] [--jwt-algorithm RS256] [--insecure-no-auth]
- *                        [--max-in-flight 256] [--otlp-endpoint http://collector:4318]
+ *                        [--max-in-flight 128] [--otlp-endpoint http://collector:4318]
  *
  * Authentication (http/auth/credentials.ts): API keys as hashed lines `<name> sha256:<hex>
  * <permission>[,…]` (permissions create, read, cancel, metrics, or *), from a file or
@@ -97,7 +97,7 @@ const options = parseServiceOptionsOrExit({
       min: 1,
       valueName: 'N',
       description:
-        'API requests that need the database let in at once; the next get 503 + Retry-After (default 256)',
+        'API requests that need the database let in at once; the next get 503 + Retry-After (default 128)',
     },
     'insecure-no-auth': {
       type: 'boolean',

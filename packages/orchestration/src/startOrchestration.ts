@@ -48,7 +48,7 @@ export type OrchestrationOptions = {
   insecureNoAuth?: boolean;
   /**
    * requests needing the database let in at once; the next is answered 503 with Retry-After, so
-   * overload never queues without bound (default 256, http/admission.ts)
+   * overload never queues without bound (default 128, http/admission.ts)
    */
   maxInFlight?: number;
   /** ms a request waits for a database connection before it is answered 503 (default 10,000) */

@@ -3,7 +3,7 @@
  * `<suite>/<name>` of the bench or recorded measurement (see target.ts). A name a bench builds from
  * its parameters comes from the builder both use (benchNames.ts); the others are the literal the
  * bench spells. registry.benchesReport.test.ts fails when an entry is not reported by its bench (a
- * bench that is not listed reports "no target"). Figures from issues 15–18 and 25 (2-core
+ * bench that is not listed reports "no target"). Figures from issues 15–18, 25 and 28 (2-core
  * machines, embedded PostgreSQL); the reference says where each comes from. An entry without
  * targets is a reported figure: listed for the noise its baseline comparison uses. Issue 26 (the
  * peers side by side) adds reported figures only.
@@ -132,6 +132,32 @@ const entries: Array<[string, BenchTargets]> = [
   [
     `peers/${PEERS_NAMES.peerFigure({ peer: 'tasker', figure: 'idle statements per second' })}`,
     { targets: [], noise: COUNT_NOISE },
+  ],
+  // issue 28: liveness while 1,000 clients overload one orchestrator (overload.bench.ts)
+  [
+    'overload/liveness under overload',
+    {
+      targets: [
+        {
+          metric: 'p99',
+          threshold: 100,
+          reference: 'issue 28: liveness answers within 100 ms throughout 1,000 concurrent clients (p99)',
+        },
+      ],
+    },
+  ],
+  [
+    'overload/liveness under overload: slowest probe',
+    {
+      targets: [
+        {
+          metric: 'value-max',
+          threshold: 100,
+          reference:
+            'issue 28: liveness answers within 100 ms throughout 1,000 concurrent clients (every probe)',
+        },
+      ],
+    },
   ],
   // issue 25: what a step costs the machine (step_cost.bench.ts, the cost meter), both hand-offs
   ...['tasker', 'tasker (queue hand-off)'].flatMap(

@@ -50,7 +50,7 @@ test(`${CLIENTS} concurrent clients: every request answered 201 or 503 + Retry-A
   expect(Object.fromEntries(result.problems)).toEqual({});
   expect(result.accepted.length + result.rejected503).toBe(result.requests);
   expect(result.accepted.length).toBeGreaterThan(0);
-  // 1,000 clients against a limit of 256 in flight: admission control answered some of them 503
+  // 1,000 clients against a limit of 128 in flight: admission control answered some of them 503
   expect(result.rejected503).toBeGreaterThan(0);
   expect(result.probeFailures).toBe(0);
   expect(result.livenessMs.length).toBeGreaterThan(10);

@@ -54,11 +54,11 @@ export type ServerDeps = {
   logger?: boolean;
   /** checks every request's credential (http/auth); unset, the API answers without one */
   authenticator?: Authenticator;
-  /** requests needing the database let in at once, the rest answered 503 (admission.ts; default 256) */
+  /** requests needing the database let in at once, the rest answered 503 (admission.ts; default 128) */
   maxInFlight?: number;
 };
 
-export const DEFAULT_MAX_IN_FLIGHT = 256;
+export const DEFAULT_MAX_IN_FLIGHT = 128;
 
 declare module 'fastify' {
   interface FastifyInstance {
