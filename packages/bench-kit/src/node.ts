@@ -43,6 +43,12 @@ export {
 export { arrangeProfiles, profileRole } from './profile/profileLayout.ts';
 export { formatProfileSummary, readCpuProfile, summarizeProfile } from './profile/summarizeProfile.ts';
 export { type DatabaseServer, type ProviderKind, withDatabase } from './provision/databaseServer.ts';
+export {
+  EMBEDDED_SERVER_SETTINGS,
+  loadEmbeddedPostgres,
+  postgresFlags,
+  SERVER_CAPACITY,
+} from './provision/embeddedServer.ts';
 export { type GlobalSetup, type ProvisionOptions, provisionGlobalSetup } from './provision/globalSetup.ts';
 export { repoRoot, repoTmpDir } from './provision/paths.ts';
 export {

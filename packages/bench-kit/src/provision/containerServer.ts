@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PrerequisiteError } from '../errors.ts';
 import type { DatabaseServer } from './databaseServer.ts';
+import { postgresFlags, SERVER_CAPACITY } from './embeddedServer.ts';
 
 export const DEFAULT_PG_IMAGE = 'ghcr.io/pgmq/pg18-pgmq:v1.10.0';
 
@@ -41,7 +42,7 @@ export async function startContainerServer(): Promise<DatabaseServer> {
       .withDatabase('postgres')
       .withUsername('postgres')
       .withPassword('postgres')
-      .withCommand(['postgres', '-c', 'max_connections=300', '-c', 'shared_buffers=256MB'])
+      .withCommand(['postgres', ...postgresFlags(SERVER_CAPACITY)])
       .start();
     let stopped = false;
     return {

