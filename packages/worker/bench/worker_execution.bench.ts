@@ -14,6 +14,7 @@ import {
   ensureQueue,
   isClaimed,
   ORCHESTRATION_STEP_RESULTS_QUEUE,
+  registerTemplate,
   submitStepResult,
   workerQueueName,
 } from '@tasker/shared';
@@ -29,34 +30,39 @@ const HANDLER_TIMEOUT_MS = 10_000;
 const HANDLERS = ['noop', 'square', 'database'] as const;
 type HandlerName = (typeof HANDLERS)[number];
 
-/** One named task with a root step per handler; each iteration adds a task with one enqueued step. */
+/**
+ * One single-step template per handler, registered once; each iteration creates a task of one
+ * through tasker.create_task (the engine's own creation: the step enqueued, its message sent).
+ * Returns each handler's named step.
+ */
 async function setUp(pool: pg.Pool): Promise<Map<HandlerName, string>> {
-  await ensureQueue(pool, QUEUE);
   await ensureQueue(pool, RESULTS_QUEUE);
+  const retry = { retryable: true, max_attempts: 3 };
+  for (const handler of HANDLERS)
+    await registerTemplate(pool, {
+      namespace: NAMESPACE,
+      name: templateName(handler),
+      version: '1.0.0',
+      steps: [{ name: 'only', handler, dependencies: [], retry }],
+    });
   const { rows } = await pool.query<{ handler: HandlerName; uuid: string }>(
-    `with ns as (insert into tasker.task_namespaces (name) values ($1) returning task_namespace_uuid),
-     nt as (insert into tasker.named_tasks (task_namespace_uuid, name) select task_namespace_uuid, 'worker_execution' from ns
-            returning named_task_uuid)
-     insert into tasker.named_steps (named_task_uuid, name, handler)
-     select named_task_uuid, h, h from nt, unnest($2::text[]) h returning handler, named_step_uuid as uuid`,
-    [NAMESPACE, HANDLERS],
+    `select ns.handler, ns.named_step_uuid as uuid
+     from tasker.named_steps ns join tasker.named_tasks nt using (named_task_uuid)
+     where nt.name = any($1::text[])`,
+    [HANDLERS.map(templateName)],
   );
   return new Map(rows.map((row) => [row.handler, row.uuid]));
 }
 
-/** A task with one step already enqueued, and its message (one statement). */
-async function enqueueOne(pool: pg.Pool, namedStep: string): Promise<void> {
-  await pool.query(
-    `with t as (insert into tasker.tasks (named_task_uuid, context, identity_hash)
-                select named_task_uuid, '{"even_number": 6}', gen_random_uuid()::text
-                from tasker.named_steps where named_step_uuid = $1 returning task_uuid, correlation_id),
-          s as (insert into tasker.workflow_steps (task_uuid, named_step_uuid, current_state, in_process)
-                select task_uuid, $1, 'enqueued', true from t returning workflow_step_uuid, task_uuid)
-     select pgmq.send($2, jsonb_build_object('task_uuid', t.task_uuid, 'step_uuid', s.workflow_step_uuid,
-                                             'correlation_id', t.correlation_id))
-     from s join t using (task_uuid)`,
-    [namedStep, QUEUE],
-  );
+const templateName = (handler: HandlerName) => `worker_execution_${handler}`;
+
+/** A task of the handler's template, its step enqueued and its message sent (one statement). */
+async function enqueueOne(pool: pg.Pool, handler: HandlerName): Promise<void> {
+  await pool.query({
+    name: 'bench_worker_execution_create',
+    text: `select tasker.create_task($1, $2, null, '{"even_number": 6}'::jsonb, gen_random_uuid()::text)`,
+    values: [NAMESPACE, templateName(handler)],
+  });
 }
 
 const TIMEOUT_MS = 300_000;
@@ -65,14 +71,13 @@ test('worker execution: claim, execute, submit', { timeout: TIMEOUT_MS }, async 
   const namedSteps = await setUp(db.pool);
   const registry = createHandlerRegistry(TEST_HANDLERS); // the database handler is a test handler
   const client: pg.PoolClient = await db.pool.connect();
-  const named = (handler: HandlerName) => namedSteps.get(handler) ?? '';
   let claimed: ClaimedStep | undefined;
   let outcome: StepOutcome | undefined;
   /** steps enqueued and results submitted: each enqueued step must end submitted, exactly once */
   let enqueued = 0;
   let submitted = 0;
   const enqueue = async (handler: HandlerName) => {
-    await enqueueOne(db.pool, named(handler));
+    await enqueueOne(db.pool, handler);
     enqueued++;
   };
 
