@@ -868,6 +868,22 @@ BEGIN
 END
 $function$;
 
+CREATE OR REPLACE FUNCTION tasker._archive_step_message(queue_name text, msg_id bigint, step_uuid uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  v_step text;
+BEGIN
+  EXECUTE format('SELECT m.message->>''step_uuid'' FROM pgmq.%I m WHERE m.msg_id = $1', 'q_' || queue_name)
+    INTO v_step USING msg_id;
+  IF v_step IS DISTINCT FROM step_uuid::text THEN
+    RETURN false;
+  END IF;
+  RETURN pgmq.archive(queue_name, msg_id);
+END
+$function$;
+
 CREATE OR REPLACE FUNCTION tasker._claim_outcome(p_queue text, p_msg_id bigint, p_vt timestamp with time zone, p_step uuid, p_worker_id text)
  RETURNS text
  LANGUAGE plpgsql
@@ -2459,7 +2475,7 @@ BEGIN
   IF NOT FOUND OR s.current_state <> 'in_progress' THEN
     -- an enqueued step waits for this message: the caller's claim was lost (see "Durability")
     IF NOT FOUND OR s.current_state <> 'enqueued' THEN
-      PERFORM pgmq.archive(queue_name, submit_step_result.msg_id);
+      PERFORM tasker._archive_step_message(queue_name, submit_step_result.msg_id, submit_step_result.step_uuid);
     END IF;
     RETURN 'stale';
   END IF;
@@ -2515,7 +2531,7 @@ BEGIN
   IF NOT FOUND OR s.current_state <> 'in_progress' THEN
     -- an enqueued step waits for this message: the caller's claim was lost (see "Durability")
     IF NOT FOUND OR s.current_state <> 'enqueued' THEN
-      PERFORM pgmq.archive(queue_name, submit_step_result_inline.msg_id);
+      PERFORM tasker._archive_step_message(queue_name, submit_step_result_inline.msg_id, submit_step_result_inline.step_uuid);
     END IF;
     RETURN 'stale';
   END IF;
@@ -2633,6 +2649,8 @@ CREATE OR REPLACE FUNCTION tasker.uuid_v7()
  LANGUAGE sql
  PARALLEL SAFE
 RETURN uuidv7();
+
+COMMENT ON FUNCTION tasker._archive_step_message(pg_catalog.text,bigint,pg_catalog.uuid) IS 'Archives the message only while it carries the given step (a stale submit''s msg_id may have been reissued after a crash).';
 
 COMMENT ON FUNCTION tasker._queue_namespace(pg_catalog.text) IS 'Namespace of a queue (worker_<ns>_queue -> <ns>, orchestration* -> orchestration, else the name); raises TKM01 for a name unusable in a channel.';
 

@@ -26,22 +26,50 @@ export async function taskStates(db: Queryable, namespace: string): Promise<Reco
 }
 
 /** Waits until every task of `namespace` is finished (FINISHED_TASK_STATES); returns the counts by state. */
-export function allFinished(
+export async function allFinished(
   db: Queryable,
   namespace: string,
   expected: number,
   timeoutMs = 30_000,
 ): Promise<Record<string, number>> {
-  return eventually(
-    `${expected} ${namespace} tasks to finish`,
-    async () => {
-      const states = await taskStates(db, namespace);
-      const finished = FINISHED_TASK_STATES.reduce((sum, state) => sum + (states[state] ?? 0), 0);
-      return finished === expected ? states : undefined;
-    },
-    // a count over every task of the namespace: not every few ms while the services work
-    { timeoutMs, intervalMs: 100 },
+  try {
+    return await eventually(
+      `${expected} ${namespace} tasks to finish`,
+      async () => {
+        const states = await taskStates(db, namespace);
+        const finished = FINISHED_TASK_STATES.reduce((sum, state) => sum + (states[state] ?? 0), 0);
+        return finished === expected ? states : undefined;
+      },
+      // a count over every task of the namespace: not every few ms while the services work
+      { timeoutMs, intervalMs: 100 },
+    );
+  } catch (error) {
+    // say where the unfinished tasks are stuck: each step not complete, its claim and its message
+    throw new Error(`${(error as Error).message}\n${await unfinishedSteps(db, namespace)}`, { cause: error });
+  }
+}
+
+/** The steps of the namespace's unfinished tasks that are not complete, with their claim and queue message. */
+async function unfinishedSteps(db: Queryable, namespace: string): Promise<string> {
+  const queue = `pgmq.q_worker_${namespace}_queue`;
+  const { rows } = await db.query<Record<string, unknown>>(
+    `select t.task_uuid, t.current_state as task_state, t.ready_at, ns.name as step, s.current_state as state,
+       s.attempts, s.claim_msg_id, s.lease_until, s.in_process,
+       (select string_agg(st.from_state || '>' || st.to_state, ' ' order by st.sort_key)
+        from tasker.workflow_step_transitions st where st.workflow_step_uuid = s.workflow_step_uuid) as trail,
+       (select string_agg(q.msg_id || '@' || q.read_ct || ' vt ' || q.vt, ', ')
+        from ${queue} q where q.message->>'step_uuid' = s.workflow_step_uuid::text) as messages
+     from tasker.tasks t
+     join tasker.named_tasks nt using (named_task_uuid)
+     join tasker.task_namespaces tn using (task_namespace_uuid)
+     join tasker.workflow_steps s on s.task_uuid = t.task_uuid
+     join tasker.named_steps ns on ns.named_step_uuid = s.named_step_uuid
+     where tn.name = $1 and t.current_state not in ('complete', 'error', 'cancelled', 'resolved_manually')
+       and s.current_state <> 'complete'
+     order by t.task_uuid, ns.name limit 20`,
+    [namespace],
   );
+  return rows.map((row) => JSON.stringify(row)).join('\n') || '(no unfinished step found)';
 }
 
 export interface ExecutionAudit {
