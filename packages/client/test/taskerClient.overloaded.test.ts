@@ -6,6 +6,7 @@
 import { useTestDatabase } from '@tasker/bench-kit';
 import { type Orchestration, startOrchestration } from '@tasker/orchestration';
 import { mathematicalSequence } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 import type pg from 'pg';
 import { afterEach, expect, test } from 'vitest';
 import { TaskerClient } from '../src/index.ts';
@@ -43,14 +44,6 @@ const post = (payload: unknown): RequestInit => ({
   body: JSON.stringify(payload),
 });
 
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 test('TaskerClient waits a refused creation out and sends it again', async () => {
   orchestration = await startOrchestration({
     databaseUrl: db.connectionString,
@@ -61,11 +54,11 @@ test('TaskerClient waits a refused creation out and sends it again', async () =>
   const url = orchestration.url;
   const uuid = await lockedTask(url);
   const blocked = fetch(`${url}/v1/tasks/${uuid}`, { method: 'DELETE' });
-  await until(() => orchestration?.server.admission.inFlight === 1);
+  await eventually('one request in flight', async () => orchestration?.server.admission.inFlight === 1);
   const client = new TaskerClient(url, { retries: 3 });
   try {
     const creating = client.createTask(body());
-    await until(() => (orchestration?.server.admission.rejected ?? 0) >= 1);
+    await eventually('a refusal', async () => (orchestration?.server.admission.rejected ?? 0) >= 1);
     await holder?.query('rollback');
     await blocked;
     const created = await creating;

@@ -8,6 +8,7 @@
  */
 import { useTestDatabase } from '@tasker/bench-kit';
 import { mathematicalSequence } from '@tasker/shared';
+import { eventually } from '@tasker/shared/testing';
 import type pg from 'pg';
 import { afterEach, expect, test } from 'vitest';
 import { type Orchestration, startOrchestration } from '../src/index.ts';
@@ -45,14 +46,6 @@ const post = (payload: unknown): RequestInit => ({
   body: JSON.stringify(payload),
 });
 
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 test('at its limit the API answers 503 overloaded with Retry-After at once, does nothing, and liveness still answers', async () => {
   orchestration = await startOrchestration({
     databaseUrl: db.connectionString,
@@ -63,7 +56,7 @@ test('at its limit the API answers 503 overloaded with Retry-After at once, does
   const url = orchestration.url;
   const uuid = await lockedTask(url);
   const blocked = fetch(`${url}/v1/tasks/${uuid}`, { method: 'DELETE' });
-  await until(() => orchestration?.server.admission.inFlight === 1);
+  await eventually('one request in flight', async () => orchestration?.server.admission.inFlight === 1);
 
   const before = await db.pool.query<{ n: number }>('select count(*)::int as n from tasker.tasks');
   const refused = await fetch(`${url}/v1/tasks`, post(body()));
@@ -78,7 +71,7 @@ test('at its limit the API answers 503 overloaded with Retry-After at once, does
 
   await holder?.query('rollback');
   expect((await blocked).status).toBe(200);
-  await until(() => orchestration?.server.admission.inFlight === 0);
+  await eventually('no request in flight', async () => orchestration?.server.admission.inFlight === 0);
   expect((await fetch(`${url}/v1/tasks`, post(body()))).status).toBe(201);
 });
 
@@ -94,7 +87,7 @@ test('no database connection within the timeout: 503 database_unavailable with R
   const uuid = await lockedTask(url);
   // the cancel holds the pool's only connection, waiting for the row lock
   const blocked = fetch(`${url}/v1/tasks/${uuid}`, { method: 'DELETE' });
-  await until(() => orchestration?.server.admission.inFlight === 1);
+  await eventually('one request in flight', async () => orchestration?.server.admission.inFlight === 1);
   const starved = await fetch(`${url}/v1/tasks/${uuid}`);
   expect(starved.status).toBe(503);
   expect(starved.headers.get('retry-after')).toBe('1');
